@@ -1,0 +1,24 @@
+import type { ModelRequest } from '../model/model-request.js';
+import type { ModelStreamPart } from '../model/model-stream-part.js';
+
+export interface TokenCount {
+  inputTokens: number;
+  /** false when no tokenizer was reachable and the count is Ferry's documented estimate. */
+  exact: boolean;
+}
+
+/**
+ * One engine behind Ferry. Every implementation passes the same conformance suite.
+ *
+ * `streamChat` throws an ApiError for failures it can see before the first part (so the server
+ * can still answer with a JSON error) and throws mid-iteration for failures after it. Aborting
+ * `signal` must stop the engine's work promptly.
+ */
+export interface Backend {
+  readonly kind: string;
+  /** Model names this backend serves. */
+  listModels(signal?: AbortSignal): Promise<string[]>;
+  streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart>;
+  countTokens(request: ModelRequest, signal: AbortSignal): Promise<TokenCount>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,25 @@
+import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+
+/**
+ * The chat request sent to an OpenAI-compatible engine: OpenAI's own shape plus the extensions
+ * vLLM, SGLang and llama-server accept (`top_k`, `chat_template_kwargs`).
+ */
+export type ChatRequest = ChatCompletionCreateParamsStreaming & {
+  top_k?: number;
+  chat_template_kwargs?: Record<string, unknown>;
+};
+
+/** JSON Schemas of the request's tools by name; parsers use them to type XML-style arguments. */
+export type ToolSchemas = ReadonlyMap<string, Record<string, unknown>>;
+
+/** What a backend is asked to do for one /v1/messages call. */
+export interface ModelRequest {
+  /** The served model this request resolved to (after aliases). */
+  model: string;
+  chat: ChatRequest;
+  /** Stop strings Ferry enforces itself so the matched string is known on every engine. */
+  stopSequences: readonly string[];
+  toolSchemas: ToolSchemas;
+  /** Stable per conversation (x-claude-code-session-id, metadata.user_id, ...); for affinity. */
+  sessionKey?: string;
+}

@@ -1,0 +1,30 @@
+/**
+ * The backend-neutral stream every backend produces and the message stream builder consumes.
+ * Backends (OpenAI-compatible upstreams, the embedded engine) and the raw-text parsers all speak
+ * this union; Anthropic block indices are assigned later, in one place only.
+ */
+export type ModelStreamPart =
+  | { type: 'text-delta'; text: string }
+  | { type: 'reasoning-delta'; text: string }
+  /** A tool call begins. `id` correlates the call's later parts; it is not shown to clients. */
+  | { type: 'tool-call-start'; id: string; name: string }
+  /** A piece of the call's JSON arguments; the pieces of one call concatenate to its input. */
+  | { type: 'tool-call-delta'; id: string; argumentsDelta: string }
+  | { type: 'tool-call-end'; id: string }
+  | { type: 'usage'; usage: ModelUsage }
+  | { type: 'finish'; reason: ModelFinishReason; stopSequence?: string };
+
+/** Why generation ended, in backend-neutral words (mapped to Anthropic's stop_reason later). */
+export type ModelFinishReason =
+  | 'end-turn'
+  | 'max-tokens'
+  | 'stop-sequence'
+  | 'tool-calls'
+  | 'context-window-exceeded';
+
+export interface ModelUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Prompt tokens served from the engine's prefix cache, when the engine reports them. */
+  cachedInputTokens?: number;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    // Integration tests start real processes on loopback; two cores is the budget.
+    maxWorkers: 2,
+    reporters: ['default', './test/helpers/plain-count-reporter.ts'],
+  },
+});
