@@ -2,11 +2,15 @@ import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/
 
 /**
  * The chat request sent to an OpenAI-compatible engine: OpenAI's own shape plus the extensions
- * vLLM, SGLang and llama-server accept (`top_k`, `chat_template_kwargs`).
+ * vLLM, SGLang and llama-server accept (`top_k`, `chat_template_kwargs`,
+ * `continue_final_message`).
  */
 export type ChatRequest = ChatCompletionCreateParamsStreaming & {
   top_k?: number;
   chat_template_kwargs?: Record<string, unknown>;
+  /** vLLM: continue the final assistant message (Anthropic prefill) instead of a new turn. */
+  continue_final_message?: boolean;
+  add_generation_prompt?: boolean;
 };
 
 /** JSON Schemas of the request's tools by name; parsers use them to type XML-style arguments. */

@@ -16,11 +16,7 @@ export type ModelStreamPart =
 
 /** Why generation ended, in backend-neutral words (mapped to Anthropic's stop_reason later). */
 export type ModelFinishReason =
-  | 'end-turn'
-  | 'max-tokens'
-  | 'stop-sequence'
-  | 'tool-calls'
-  | 'context-window-exceeded';
+  'end-turn' | 'max-tokens' | 'stop-sequence' | 'tool-calls' | 'context-window-exceeded';
 
 export interface ModelUsage {
   inputTokens: number;

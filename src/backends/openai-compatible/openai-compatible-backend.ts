@@ -1,0 +1,177 @@
+import type { Backend, TokenCount } from '../backend.js';
+import type { ChatRequest, ModelRequest } from '../../model/model-request.js';
+import type { ModelStreamPart } from '../../model/model-stream-part.js';
+import { ApiError } from '../../protocol/api-error.js';
+import { OpenAIChunkToParts } from '../../translate/openai-chunk-to-parts.js';
+import { UpstreamTokenCounter } from './count-upstream-tokens.js';
+import { mapUpstreamError } from './map-upstream-error.js';
+import { normalizeUpstreamUrl } from './normalize-upstream-url.js';
+import { completionAsChunk, parseUpstreamChunk } from './parse-upstream-chunk.js';
+import { readSseData } from './read-sse-data.js';
+import {
+  transportError,
+  UpstreamHttp,
+  type UpstreamHttpOptions,
+  type UpstreamResponse,
+} from './upstream-http.js';
+
+export interface OpenAICompatibleBackendOptions extends UpstreamHttpOptions {
+  /** Base URL, with or without the trailing `/v1`. */
+  url: string;
+  /** Names to serve; when absent the upstream's `/v1/models` decides. */
+  servedModelNames?: readonly string[];
+}
+
+interface UpstreamModel {
+  id: string;
+  /** vLLM reports `max_model_len`; prompt + max_tokens beyond it is refused there. */
+  contextLength?: number;
+}
+
+/**
+ * Any OpenAI-compatible chat server (vLLM, SGLang, llama-server, Ollama, LM Studio).
+ * Always streams from the upstream (with usage) so one event path serves both client modes.
+ */
+export class OpenAICompatibleBackend implements Backend {
+  readonly kind = 'openai-compatible';
+  private readonly apiBase: string;
+  private readonly http: UpstreamHttp;
+  private readonly tokenCounter: UpstreamTokenCounter;
+  private models: Promise<UpstreamModel[]> | undefined;
+
+  constructor(private readonly options: OpenAICompatibleBackendOptions) {
+    const { apiBase, root } = normalizeUpstreamUrl(options.url);
+    this.apiBase = apiBase;
+    this.http = new UpstreamHttp(options);
+    this.tokenCounter = new UpstreamTokenCounter(this.http, root);
+  }
+
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    if (this.options.servedModelNames !== undefined) return [...this.options.servedModelNames];
+    return (await this.upstreamModels(signal)).map((model) => model.id);
+  }
+
+  async *streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart> {
+    const { response, capped } = await this.openStream(request.chat, signal);
+    const toParts = new OpenAIChunkToParts();
+    const contentType = String(response.headers['content-type'] ?? '');
+    try {
+      if (contentType.includes('application/json')) {
+        yield* capFinish(toParts.push(completionAsChunk(await response.body.json())), capped);
+      } else {
+        for await (const batch of readSseData(response.body)) {
+          for (const data of batch) {
+            if (data === '[DONE]') continue;
+            yield* capFinish(toParts.push(parseUpstreamChunk(data)), capped);
+          }
+        }
+      }
+      yield* toParts.finish();
+    } catch (error) {
+      throw transportError(error, this.apiBase, signal);
+    } finally {
+      if (!response.body.destroyed) response.body.destroy();
+    }
+  }
+
+  async countTokens(request: ModelRequest, signal: AbortSignal): Promise<TokenCount> {
+    return this.tokenCounter.count(request.chat, signal);
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  /**
+   * Sends the chat request. Claude Code asks for 32000 output tokens, often more than the whole
+   * context of a local model: max_tokens is capped to the context, and when vLLM says the prompt
+   * plus max_tokens do not fit, it is retried once with exactly the room left.
+   */
+  private async openStream(
+    chat: ChatRequest,
+    signal: AbortSignal,
+  ): Promise<{ response: UpstreamResponse; capped: boolean }> {
+    const contextLength = await this.contextLength(chat.model, signal);
+    let body = capMaxTokens(chat, contextLength);
+    let capped = body !== chat;
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.http.send(
+        'POST',
+        `${this.apiBase}/chat/completions`,
+        JSON.stringify(body),
+        signal,
+      );
+      if (response.statusCode < 300) return { response, capped };
+      const text = await response.body.text();
+      const failure = mapUpstreamError(
+        response.statusCode,
+        text,
+        response.headers,
+        body.max_tokens ?? undefined,
+      );
+      if (failure.retryWithMaxTokens === undefined || attempt > 0) throw failure.error;
+      body = { ...body, max_tokens: failure.retryWithMaxTokens };
+      capped = true;
+    }
+  }
+
+  private async contextLength(model: string, signal: AbortSignal): Promise<number | undefined> {
+    try {
+      const models = await this.upstreamModels(signal);
+      return models.find((entry) => entry.id === model)?.contextLength;
+    } catch {
+      return undefined; // the chat call itself will report an unreachable upstream
+    }
+  }
+
+  private upstreamModels(signal?: AbortSignal): Promise<UpstreamModel[]> {
+    this.models ??= this.fetchModels(signal).catch((error: unknown) => {
+      this.models = undefined;
+      throw error;
+    });
+    return this.models;
+  }
+
+  private async fetchModels(signal?: AbortSignal): Promise<UpstreamModel[]> {
+    const response = await this.http.send('GET', `${this.apiBase}/models`, undefined, signal);
+    const text = await response.body.text();
+    if (response.statusCode >= 300)
+      throw mapUpstreamError(response.statusCode, text, response.headers).error;
+    return parseModelList(text);
+  }
+}
+
+function parseModelList(text: string): UpstreamModel[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ApiError('api_error', 'The upstream /v1/models answer is not JSON');
+  }
+  const data = (json as { data?: unknown }).data;
+  if (!Array.isArray(data))
+    throw new ApiError('api_error', 'The upstream /v1/models answer has no data list');
+  return data.flatMap((entry: unknown) => {
+    const { id, max_model_len } = (entry ?? {}) as { id?: unknown; max_model_len?: unknown };
+    if (typeof id !== 'string') return [];
+    return [{ id, ...(typeof max_model_len === 'number' ? { contextLength: max_model_len } : {}) }];
+  });
+}
+
+/** A max_tokens at least the whole context is dropped: the engine then fills what is left. */
+function capMaxTokens(chat: ChatRequest, contextLength: number | undefined): ChatRequest {
+  if (contextLength === undefined || chat.max_tokens == null || chat.max_tokens < contextLength)
+    return chat;
+  const { max_tokens: _dropped, ...rest } = chat;
+  return rest;
+}
+
+/** Running out of tokens after a cap means the context window was full, not the budget. */
+function capFinish(parts: ModelStreamPart[], capped: boolean): ModelStreamPart[] {
+  if (!capped) return parts;
+  return parts.map((part) =>
+    part.type === 'finish' && part.reason === 'max-tokens'
+      ? { ...part, reason: 'context-window-exceeded' }
+      : part,
+  );
+}

@@ -1,0 +1,35 @@
+import { ConfigError } from '../config/load-config.js';
+import { serveCommand } from './serve-command.js';
+
+const usage = `Usage: ferry <command> [options]
+
+Commands:
+  serve     serve the Anthropic Messages API in front of your model (ferry serve --help)
+`;
+
+const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
+  serve: serveCommand,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage);
+    return name === undefined ? 1 : 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    process.stderr.write(`ferry: unknown command '${name}'\n\n${usage}`);
+    return 2;
+  }
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError) process.stderr.write(`ferry: ${error.message}\n`);
+    else process.stderr.write(`ferry: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  },
+);

@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import type { FerryConfigInput } from '../config/config-schema.js';
+import { ConfigError } from '../config/load-config.js';
+import { serveFlags } from './serve-flags.js';
+
+export interface ServeArgs {
+  help: boolean;
+  configFile?: string;
+  flags: FerryConfigInput;
+}
+
+/** Flags → config input. Unknown flags and malformed values fail naming the flag. */
+export function parseServeArgs(argv: readonly string[]): ServeArgs {
+  let values: ReturnType<typeof parseWith>['values'];
+  try {
+    values = parseWith(argv).values;
+  } catch (error) {
+    throw new ConfigError((error as Error).message.replace(/\. To specify .*$/s, ''));
+  }
+  const flags: FerryConfigInput = {
+    ...defined('host', values.host),
+    ...defined('port', values.port === undefined ? undefined : parsePort(values.port)),
+    ...defined('upstream', values.upstream),
+    ...defined('upstreamApiKey', values['upstream-api-key']),
+    ...defined('servedModelNames', values['served-model-name']),
+    ...defined('apiKey', values['api-key']),
+    ...defined('logLevel', values['log-level'] as FerryConfigInput['logLevel']),
+  };
+  return { help: values.help === true, ...defined('configFile', values.config), flags };
+}
+
+function parseWith(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], options: serveFlags, strict: true, allowPositionals: false });
+}
+
+function parsePort(value: string): number {
+  if (!/^\d+$/.test(value))
+    throw new ConfigError(`--port: expected a number from 0 to 65535, got '${value}'`);
+  return Number(value);
+}
+
+function defined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}

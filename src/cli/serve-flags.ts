@@ -1,0 +1,43 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** `ferry serve` flags, vLLM-style names; each maps to a config key of the same meaning. */
+export const serveFlags = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  upstream: { type: 'string' },
+  'upstream-api-key': { type: 'string' },
+  'served-model-name': { type: 'string', multiple: true },
+  'api-key': { type: 'string' },
+  config: { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** Config key → the flag that sets it, so errors name what the user typed. */
+export const flagForConfigKey: Record<string, string> = {
+  host: '--host',
+  port: '--port',
+  upstream: '--upstream',
+  upstreamApiKey: '--upstream-api-key',
+  servedModelNames: '--served-model-name',
+  apiKey: '--api-key',
+  logLevel: '--log-level',
+};
+
+export const serveUsage = `Usage: ferry serve [options]
+
+Serve the Anthropic Messages API (/v1/messages, /v1/messages/count_tokens, /v1/models)
+with tokens from an OpenAI-compatible server (vLLM, SGLang, llama-server, Ollama, LM Studio).
+
+Options:
+  --upstream URL            OpenAI-compatible base URL, with or without /v1
+                            (e.g. http://127.0.0.1:8001/v1)
+  --upstream-api-key KEY    key sent to the upstream as Authorization: Bearer
+  --served-model-name NAME  model name to serve (repeatable); default: the upstream's /v1/models
+  --host HOST               interface to bind (default 127.0.0.1)
+  --port PORT               port to listen on (default 8000)
+  --api-key KEY             require clients to send this key (x-api-key or Authorization: Bearer)
+  --config FILE             YAML file with the same settings (flags win); see docs/configuration.md
+  --log-level LEVEL         fatal, error, warn, info (default), debug, trace or silent
+  -h, --help                show this help
+`;

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Ferry's settings, the same from flags and from the YAML config file (`--config`). Strict:
+ * a misspelt key is an error that names it, not a silently ignored setting.
+ */
+export const configSchema = z.strictObject({
+  /** Interface to bind. Default 127.0.0.1: nothing outside this machine can reach Ferry. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Port to listen on. Default 8000 (vLLM's). */
+  port: z.number().int().min(0).max(65535).default(8000),
+  /** The OpenAI-compatible server, with or without the trailing /v1. */
+  upstream: z.url({ protocol: /^https?$/ }).optional(),
+  /** Key sent to the upstream as `Authorization: Bearer …`. */
+  upstreamApiKey: z.string().min(1).optional(),
+  /** Model names served; default: what the upstream's /v1/models lists. */
+  servedModelNames: z.array(z.string().min(1)).min(1).optional(),
+  /** Key clients must send (`x-api-key` or `Authorization: Bearer`). Default: none. */
+  apiKey: z.string().min(1).optional(),
+  logLevel: z.enum(logLevels).default('info'),
+  /**
+   * Requested model id → served model. Keys: exact ids, globs (`claude-*`) or the Claude family
+   * names `opus`, `sonnet`, `haiku`. Any other `claude-*` id goes to the first served model.
+   */
+  aliases: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /** Largest request body accepted, in bytes. Default 32 MiB, as Anthropic's API. */
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(32 * 1024 * 1024),
+  /** Seconds of upstream silence before a `ping` event keeps the client's stream alive. */
+  pingIntervalSeconds: z.number().positive().default(10),
+  /** Upstream timeouts in seconds: connecting, first byte (covers prompt processing), idle. */
+  connectTimeoutSeconds: z.number().positive().default(10),
+  firstByteTimeoutSeconds: z.number().positive().default(600),
+  idleTimeoutSeconds: z.number().positive().default(600),
+});
+
+export type FerryConfig = z.infer<typeof configSchema>;
+export type FerryConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,213 @@
+import type {
+  MessageDeltaUsage,
+  RawMessageStreamEvent,
+  StopReason,
+  Usage,
+} from '@anthropic-ai/sdk/resources/messages';
+import type { ModelFinishReason, ModelStreamPart, ModelUsage } from '../model/model-stream-part.js';
+import { ApiError } from './api-error.js';
+import { createId } from './create-ids.js';
+import { encodeThinkingSignature } from './thinking-signature.js';
+
+export interface MessageStreamBuilderOptions {
+  messageId?: string;
+  /** The model id reported to the client (the one it asked for). */
+  model: string;
+  /** Prompt tokens known before generation (usage in the first chunk); 0 when unknown. */
+  inputTokens?: number;
+  /** `thinking.display: "omitted"`: thinking text travels only inside the signature. */
+  omitThinking?: boolean;
+}
+
+type OpenBlock =
+  | { kind: 'text'; index: number }
+  | { kind: 'thinking'; index: number; text: string }
+  | { kind: 'tool'; index: number; partId: string };
+
+/**
+ * Neutral parts → Anthropic stream events. The only place block indices live: one block open
+ * at a time, indices contiguous from 0, `message_start` first, exactly one `message_delta`,
+ * `message_stop` last. `finish()` closes what is open; a stream without a finish part is an
+ * error, never a success.
+ */
+export class MessageStreamBuilder {
+  private readonly messageId: string;
+  private started = false;
+  private block: OpenBlock | undefined;
+  private nextIndex = 0;
+  private toolBlocks = 0;
+  private finishReason: ModelFinishReason | undefined;
+  private stopSequence: string | null = null;
+  private usage: ModelUsage | undefined;
+
+  constructor(private readonly options: MessageStreamBuilderOptions) {
+    this.messageId = options.messageId ?? createId('msg');
+  }
+
+  push(part: ModelStreamPart): RawMessageStreamEvent[] {
+    const events = this.start();
+    switch (part.type) {
+      case 'text-delta':
+        if (part.text !== '') this.textDelta(part.text, events);
+        break;
+      case 'reasoning-delta':
+        if (part.text !== '') this.reasoningDelta(part.text, events);
+        break;
+      case 'tool-call-start':
+        this.openToolBlock(part.id, part.name, events);
+        break;
+      case 'tool-call-delta':
+        this.toolDelta(part.id, part.argumentsDelta, events);
+        break;
+      case 'tool-call-end':
+        if (this.block?.kind === 'tool' && this.block.partId === part.id) this.closeBlock(events);
+        break;
+      case 'usage':
+        this.usage = part.usage;
+        break;
+      case 'finish':
+        this.finishReason = part.reason;
+        this.stopSequence = part.stopSequence ?? null;
+        break;
+    }
+    return events;
+  }
+
+  /** message_start, once; pushing a part starts the message too. */
+  start(): RawMessageStreamEvent[] {
+    if (this.started) return [];
+    this.started = true;
+    return [{ type: 'message_start', message: this.emptyMessage() } as RawMessageStreamEvent];
+  }
+
+  finish(): RawMessageStreamEvent[] {
+    if (this.finishReason === undefined) {
+      throw new ApiError('api_error', 'The model stream ended before the model finished');
+    }
+    const events = this.start();
+    this.closeBlock(events);
+    events.push({
+      type: 'message_delta',
+      delta: {
+        stop_reason: this.stopReason(this.finishReason),
+        stop_sequence: this.stopSequence,
+      },
+      usage: this.deltaUsage(),
+    } as RawMessageStreamEvent);
+    events.push({ type: 'message_stop' });
+    return events;
+  }
+
+  private textDelta(text: string, events: RawMessageStreamEvent[]): void {
+    if (this.block?.kind !== 'text') {
+      this.openBlock(events, { kind: 'text', index: this.nextIndex }, { type: 'text', text: '' });
+    }
+    const index = this.nextIndex - 1;
+    events.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
+  }
+
+  private reasoningDelta(text: string, events: RawMessageStreamEvent[]): void {
+    if (this.block?.kind !== 'thinking') {
+      const block = { type: 'thinking', thinking: '', signature: '' };
+      this.openBlock(events, { kind: 'thinking', index: this.nextIndex, text: '' }, block);
+    }
+    const block = this.block as OpenBlock & { kind: 'thinking' };
+    block.text += text;
+    if (this.options.omitThinking === true) return;
+    events.push({
+      type: 'content_block_delta',
+      index: block.index,
+      delta: { type: 'thinking_delta', thinking: text },
+    });
+  }
+
+  private openToolBlock(partId: string, name: string, events: RawMessageStreamEvent[]): void {
+    const block = { type: 'tool_use', id: createId('toolu'), name, input: {} };
+    this.openBlock(events, { kind: 'tool', index: this.nextIndex, partId }, block);
+    this.toolBlocks++;
+  }
+
+  private toolDelta(partId: string, json: string, events: RawMessageStreamEvent[]): void {
+    if (json === '' || this.block?.kind !== 'tool' || this.block.partId !== partId) return;
+    events.push({
+      type: 'content_block_delta',
+      index: this.block.index,
+      delta: { type: 'input_json_delta', partial_json: json },
+    });
+  }
+
+  private openBlock(events: RawMessageStreamEvent[], block: OpenBlock, contentBlock: object): void {
+    this.closeBlock(events);
+    this.block = block;
+    this.nextIndex++;
+    events.push({
+      type: 'content_block_start',
+      index: block.index,
+      content_block: contentBlock,
+    } as RawMessageStreamEvent);
+  }
+
+  private closeBlock(events: RawMessageStreamEvent[]): void {
+    const block = this.block;
+    if (block === undefined) return;
+    if (block.kind === 'thinking') {
+      const signature = encodeThinkingSignature(
+        this.options.omitThinking === true ? block.text : '',
+      );
+      events.push({
+        type: 'content_block_delta',
+        index: block.index,
+        delta: { type: 'signature_delta', signature },
+      });
+    }
+    events.push({ type: 'content_block_stop', index: block.index });
+    this.block = undefined;
+  }
+
+  private stopReason(reason: ModelFinishReason): StopReason {
+    switch (reason) {
+      case 'end-turn':
+      case 'tool-calls':
+        return this.toolBlocks > 0 ? 'tool_use' : 'end_turn';
+      case 'max-tokens':
+        return 'max_tokens';
+      case 'stop-sequence':
+        return 'stop_sequence';
+      case 'context-window-exceeded':
+        return 'model_context_window_exceeded';
+    }
+  }
+
+  private emptyMessage(): object {
+    return {
+      id: this.messageId,
+      type: 'message',
+      role: 'assistant',
+      model: this.options.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: {
+        input_tokens: this.options.inputTokens ?? 0,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        output_tokens: 0,
+      } satisfies Partial<Usage>,
+    };
+  }
+
+  /**
+   * Anthropic counts cache reads apart from input tokens (input + cache_read = whole prompt),
+   * so the engine's cached prefix is moved out of input_tokens.
+   */
+  private deltaUsage(): Partial<MessageDeltaUsage> {
+    const usage = this.usage ?? { inputTokens: this.options.inputTokens ?? 0, outputTokens: 0 };
+    const cached = usage.cachedInputTokens ?? 0;
+    return {
+      input_tokens: usage.inputTokens - cached,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: cached,
+      output_tokens: usage.outputTokens,
+    };
+  }
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+
+/**
+ * The edge schema of POST /v1/messages: strict about every field Ferry reads, silent about the
+ * rest. Unknown fields (cache_control, context_management, service_tier, container, ...) are
+ * stripped, not rejected, because Anthropic clients send fields that mean nothing here.
+ * Tool input schemas are kept as opaque records: they pass through without deep validation.
+ */
+const textBlock = z.object({ type: z.literal('text'), text: z.string() });
+
+const base64Source = z.object({
+  type: z.literal('base64'),
+  media_type: z.string(),
+  data: z.string(),
+});
+const urlSource = z.object({ type: z.literal('url'), url: z.string() });
+const fileSource = z.object({ type: z.literal('file'), file_id: z.string() });
+
+const imageBlock = z.object({
+  type: z.literal('image'),
+  source: z.discriminatedUnion('type', [base64Source, urlSource, fileSource]),
+});
+
+const plainTextSource = z.object({
+  type: z.literal('text'),
+  media_type: z.string().optional(),
+  data: z.string(),
+});
+const contentSource = z.object({
+  type: z.literal('content'),
+  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock]))]),
+});
+
+const documentBlock = z.object({
+  type: z.literal('document'),
+  source: z.discriminatedUnion('type', [
+    base64Source,
+    plainTextSource,
+    contentSource,
+    urlSource,
+    fileSource,
+  ]),
+  title: z.string().nullish(),
+  context: z.string().nullish(),
+});
+
+const toolUseBlock = z.object({
+  type: z.literal('tool_use'),
+  id: z.string(),
+  name: z.string(),
+  input: z.record(z.string(), z.unknown()),
+});
+
+const toolResultContentBlock = z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock]);
+
+const toolResultBlock = z.object({
+  type: z.literal('tool_result'),
+  tool_use_id: z.string(),
+  content: z.union([z.string(), z.array(toolResultContentBlock)]).optional(),
+  is_error: z.boolean().optional(),
+});
+
+const thinkingBlock = z.object({
+  type: z.literal('thinking'),
+  thinking: z.string(),
+  signature: z.string().optional(),
+});
+const redactedThinkingBlock = z.object({ type: z.literal('redacted_thinking'), data: z.string() });
+
+const contentBlock = z.discriminatedUnion('type', [
+  textBlock,
+  imageBlock,
+  documentBlock,
+  toolUseBlock,
+  toolResultBlock,
+  thinkingBlock,
+  redactedThinkingBlock,
+]);
+
+const message = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(contentBlock)]) }),
+  z.object({ role: z.literal('assistant'), content: z.union([z.string(), z.array(contentBlock)]) }),
+  // Claude Code sends system messages in the middle of the conversation.
+  z.object({ role: z.literal('system'), content: z.union([z.string(), z.array(textBlock)]) }),
+]);
+
+const customTool = z.object({
+  type: z.literal('custom').optional(),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  input_schema: z.record(z.string(), z.unknown()),
+  defer_loading: z.boolean().optional(),
+});
+/** Anthropic-hosted and versioned tools (web_search_20250305, bash_20250124, ...). */
+const typedTool = z.object({ type: z.string(), name: z.string() });
+
+const disableParallel = { disable_parallel_tool_use: z.boolean().optional() };
+const toolChoice = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('auto'), ...disableParallel }),
+  z.object({ type: z.literal('any'), ...disableParallel }),
+  z.object({ type: z.literal('tool'), name: z.string(), ...disableParallel }),
+  z.object({ type: z.literal('none') }),
+]);
+
+const thinkingDisplay = z.enum(['summarized', 'omitted']).nullish();
+const thinking = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('enabled'),
+    budget_tokens: z.number().int().min(1),
+    display: thinkingDisplay,
+  }),
+  z.object({ type: z.literal('disabled') }),
+  z.object({ type: z.literal('adaptive'), display: thinkingDisplay }),
+  z.object({ type: z.literal('between_tools') }),
+]);
+
+const outputConfig = z.object({
+  effort: z.enum(['low', 'medium', 'high', 'xhigh', 'max']).nullish(),
+  format: z
+    .object({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()) })
+    .nullish(),
+});
+
+export const messagesRequestSchema = z.object({
+  model: z.string().min(1),
+  max_tokens: z.number().int().min(1),
+  messages: z.array(message).min(1, 'at least one message is required'),
+  system: z.union([z.string(), z.array(textBlock)]).optional(),
+  stop_sequences: z.array(z.string()).optional(),
+  stream: z.boolean().optional(),
+  temperature: z.number().min(0).max(1).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  top_k: z.number().int().min(0).optional(),
+  metadata: z.object({ user_id: z.string().nullish() }).optional(),
+  tools: z.array(z.union([customTool, typedTool])).optional(),
+  tool_choice: toolChoice.optional(),
+  thinking: thinking.optional(),
+  output_config: outputConfig.optional(),
+});
+
+/** count_tokens takes the same request without generation settings. */
+export const countTokensRequestSchema = messagesRequestSchema
+  .omit({ max_tokens: true })
+  .extend({ max_tokens: z.number().int().min(1).optional() });
+
+export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
+export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;
+export type RequestMessage = MessagesRequest['messages'][number];
+export type RequestContentBlock = z.infer<typeof contentBlock>;
+export type RequestTextBlock = z.infer<typeof textBlock>;
+export type RequestImageBlock = z.infer<typeof imageBlock>;
+export type RequestDocumentBlock = z.infer<typeof documentBlock>;
+export type RequestToolResultBlock = z.infer<typeof toolResultBlock>;
+export type RequestToolUseBlock = z.infer<typeof toolUseBlock>;
+export type RequestTool = NonNullable<MessagesRequest['tools']>[number];
+export type RequestCustomTool = z.infer<typeof customTool>;
+export type RequestToolChoice = z.infer<typeof toolChoice>;
+export type RequestThinking = z.infer<typeof thinking>;

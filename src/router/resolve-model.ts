@@ -1,0 +1,45 @@
+/**
+ * Which served model a requested id means. Claude Code sends its own ids (`claude-opus-5-5`,
+ * `claude-sonnet-…[1m]`) unless told otherwise, and users set names with `/` in them; all of
+ * them must land on a served model.
+ *
+ * Order: an exact served name; an alias whose key equals the id; a family alias (`opus`,
+ * `sonnet`, `haiku`) matching a Claude id of that family; a glob alias (`claude-*`), in config
+ * order; finally any `claude-*` id goes to the first served model.
+ */
+export function resolveModel(
+  requested: string,
+  served: readonly string[],
+  aliases: Readonly<Record<string, string>> = {},
+): string | undefined {
+  const id = stripContextSuffix(requested);
+  if (served.includes(id)) return id;
+  const exact = aliases[id];
+  if (exact !== undefined) return exact;
+  const entries = Object.entries(aliases);
+  const family = entries.find(([key]) => isFamilyKey(key) && isClaudeFamily(id, key));
+  if (family !== undefined) return family[1];
+  const glob = entries.find(([key]) => key.includes('*') && globToRegExp(key).test(id));
+  if (glob !== undefined) return glob[1];
+  return id.startsWith('claude-') ? served[0] : undefined;
+}
+
+/** Claude Code marks long-context variants with a `[1m]` suffix. */
+function stripContextSuffix(id: string): string {
+  return id.replace(/\[[^\]]*\]$/, '');
+}
+
+const families = new Set(['opus', 'sonnet', 'haiku', 'fable', 'mythos']);
+
+function isFamilyKey(key: string): boolean {
+  return families.has(key);
+}
+
+function isClaudeFamily(id: string, family: string): boolean {
+  return id.startsWith('claude-') && id.split('-').includes(family);
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}

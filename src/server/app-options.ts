@@ -1,0 +1,25 @@
+import type { Backend } from '../backends/backend.js';
+import type { ModelRequest } from '../model/model-request.js';
+import type { ModelStreamPart } from '../model/model-stream-part.js';
+import type { Logger } from '../observability/logger.js';
+
+export interface FerryAppOptions {
+  backend: Backend;
+  logger: Logger;
+  /** Requested model id → served model (see resolveModel). */
+  aliases?: Readonly<Record<string, string>>;
+  /** When set, clients must send it as `x-api-key` or `Authorization: Bearer`. */
+  apiKey?: string;
+  /** Largest request body in bytes. Default 32 MiB. */
+  maxBodyBytes?: number;
+  /** Milliseconds of upstream silence before a `ping` event. Default 10 000. */
+  pingIntervalMs?: number;
+  /**
+   * Turns a backend's raw text into tool calls and reasoning for models that need a parser
+   * (`--tool-call-parser`, `--reasoning-parser`); identity when absent.
+   */
+  parseParts?: (
+    parts: AsyncIterable<ModelStreamPart>,
+    request: ModelRequest,
+  ) => AsyncIterable<ModelStreamPart>;
+}

@@ -1,0 +1,102 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ApiError } from '../protocol/api-error.js';
+import { createId } from '../protocol/create-ids.js';
+import type { FerryAppOptions } from './app-options.js';
+import { createApiKeyCheck } from './check-api-key.js';
+import { renderError } from './render-error.js';
+import { registerCountTokensRoute } from './routes/count-tokens-route.js';
+import { probePaths, registerHealthRoute } from './routes/health-route.js';
+import { registerMessagesRoute } from './routes/messages-route.js';
+import { registerModelsRoute } from './routes/models-route.js';
+
+const knownPaths = new Set<string>([
+  '/v1/messages',
+  '/v1/messages/count_tokens',
+  '/v1/models',
+  ...probePaths,
+]);
+
+/**
+ * The HTTP front door. Every error leaves through one renderer as Anthropic's error shape, with
+ * a `request-id` header on every response.
+ */
+export function createApp(options: FerryAppOptions): FastifyInstance {
+  const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // One line per request comes from the onResponse hook below, with the fields we want.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: maxBodyBytes,
+    genReqId: () => createId('req'),
+    requestIdHeader: false,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+  registerJsonParser(app);
+  registerHooks(app, options);
+  registerErrorHandlers(app, maxBodyBytes);
+  registerHealthRoute(app);
+  registerMessagesRoute(app, options);
+  registerCountTokensRoute(app, options);
+  registerModelsRoute(app, options);
+  return app;
+}
+
+/** Plain JSON.parse (the body is validated by zod right after); a syntax error is a 400. */
+function registerJsonParser(app: FastifyInstance): void {
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : 'syntax error';
+      done(
+        new ApiError('invalid_request_error', `Request body is not valid JSON: ${reason}`),
+        undefined,
+      );
+    }
+  });
+}
+
+function registerHooks(app: FastifyInstance, options: FerryAppOptions): void {
+  const checkKey = options.apiKey === undefined ? undefined : createApiKeyCheck(options.apiKey);
+  const probes = new Set<string>(probePaths);
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('request-id', request.id);
+    if (checkKey !== undefined && !probes.has(request.url.split('?')[0] ?? ''))
+      checkKey(request.headers);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+}
+
+function registerErrorHandlers(app: FastifyInstance, maxBodyBytes: number): void {
+  app.setErrorHandler(async (error, request, reply) => {
+    const apiError = renderError(error, maxBodyBytes);
+    if (apiError.status >= 500)
+      request.log.error({ err: error, reqId: request.id }, apiError.message);
+    else request.log.debug({ reqId: request.id }, apiError.message);
+    return reply.status(apiError.status).headers(apiError.headers).send(apiError.toJSON());
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const error =
+      knownPaths.has(path) || path.startsWith('/v1/models/')
+        ? new ApiError(
+            'invalid_request_error',
+            `Method ${request.method} is not allowed on ${path}`,
+            { status: 405 },
+          )
+        : new ApiError('not_found_error', `Not found: ${request.method} ${path}`);
+    return reply.status(error.status).send(error.toJSON());
+  });
+}

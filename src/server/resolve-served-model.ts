@@ -1,0 +1,19 @@
+import type { Backend } from '../backends/backend.js';
+import { ApiError } from '../protocol/api-error.js';
+import { resolveModel } from '../router/resolve-model.js';
+
+/** The served model for a requested id, or Anthropic's 404 naming what is served. */
+export async function resolveServedModel(
+  backend: Backend,
+  requested: string,
+  aliases: Readonly<Record<string, string>>,
+  signal?: AbortSignal,
+): Promise<string> {
+  const served = await backend.listModels(signal);
+  const model = resolveModel(requested, served, aliases);
+  if (model !== undefined) return model;
+  throw new ApiError(
+    'not_found_error',
+    `model: ${requested} is not served here; served models: ${served.join(', ') || '(none)'}`,
+  );
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { countTokensRequestSchema } from '../../protocol/messages-request-schema.js';
+import { parseRequestBody } from '../../protocol/parse-messages-request.js';
+import { buildModelRequest } from '../../translate/build-model-request.js';
+import type { FerryAppOptions } from '../app-options.js';
+import { resolveServedModel } from '../resolve-served-model.js';
+
+/**
+ * POST /v1/messages/count_tokens: the prompt Ferry would send, counted by the engine's own
+ * tokenizer where it has one. `x-ferry-token-count: estimate` marks the documented estimate.
+ */
+export function registerCountTokensRoute(app: FastifyInstance, options: FerryAppOptions): void {
+  app.post('/v1/messages/count_tokens', async (request, reply) => {
+    const body = parseRequestBody(countTokensRequestSchema, request.body);
+    const signal = AbortSignal.timeout(60_000);
+    const model = await resolveServedModel(
+      options.backend,
+      body.model,
+      options.aliases ?? {},
+      signal,
+    );
+    const modelRequest = buildModelRequest(
+      { ...body, max_tokens: body.max_tokens ?? 1 },
+      { model },
+    );
+    const count = await options.backend.countTokens(modelRequest, signal);
+    void reply.header('x-ferry-token-count', count.exact ? 'exact' : 'estimate');
+    return { input_tokens: count.inputTokens };
+  });
+}

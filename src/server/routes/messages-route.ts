@@ -1,0 +1,90 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { MessageAccumulator } from '../../protocol/accumulate-message.js';
+import {
+  messagesRequestSchema,
+  type MessagesRequest,
+} from '../../protocol/messages-request-schema.js';
+import { parseRequestBody } from '../../protocol/parse-messages-request.js';
+import { buildModelRequest } from '../../translate/build-model-request.js';
+import type { FerryAppOptions } from '../app-options.js';
+import { resolveServedModel } from '../resolve-served-model.js';
+import { sessionKey } from '../session-key.js';
+import { streamMessageEvents } from '../stream-message-events.js';
+import { writeSse } from '../write-sse.js';
+
+/** POST /v1/messages (also with `?beta=true`): streaming and not, from one event path. */
+export function registerMessagesRoute(app: FastifyInstance, options: FerryAppOptions): void {
+  app.post('/v1/messages', async (request, reply) => {
+    const body = parseRequestBody(messagesRequestSchema, request.body);
+    const abort = abortOnDisconnect(reply);
+    const model = await resolveServedModel(
+      options.backend,
+      body.model,
+      options.aliases ?? {},
+      abort.signal,
+    );
+    const modelRequest = buildModelRequest(body, {
+      model,
+      ...optional('sessionKey', sessionKey(request.headers, body.metadata?.user_id)),
+    });
+    const rawParts = options.backend.streamChat(modelRequest, abort.signal);
+    const parts = options.parseParts ? options.parseParts(rawParts, modelRequest) : rawParts;
+    const events = streamMessageEvents(parts, {
+      model: body.model,
+      omitThinking: omitsThinking(body),
+      stopSequences: modelRequest.stopSequences,
+    });
+    try {
+      if (body.stream === true) await sendStream(request, reply, events, options);
+      else await sendMessage(reply, events);
+    } finally {
+      await events.return(undefined);
+    }
+  });
+}
+
+async function sendStream(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  events: AsyncGenerator<RawMessageStreamEvent[]>,
+  options: FerryAppOptions,
+): Promise<void> {
+  const first = await events.next(); // errors before the first part answer as JSON
+  reply.hijack();
+  await writeSse(reply.raw, first.done === true ? [] : first.value, events, {
+    pingIntervalMs: options.pingIntervalMs ?? 10_000,
+    headers: { 'request-id': String(request.id) },
+    logger: request.log,
+  });
+}
+
+async function sendMessage(
+  reply: FastifyReply,
+  events: AsyncGenerator<RawMessageStreamEvent[]>,
+): Promise<void> {
+  const accumulator = new MessageAccumulator();
+  for await (const batch of events) for (const event of batch) accumulator.push(event);
+  await reply.send(accumulator.result());
+}
+
+/** One AbortSignal from the client socket to the upstream request or engine sequence. */
+function abortOnDisconnect(reply: FastifyReply): AbortController {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller;
+}
+
+function omitsThinking(body: MessagesRequest): boolean {
+  const thinking = body.thinking;
+  return (
+    (thinking?.type === 'enabled' || thinking?.type === 'adaptive') &&
+    thinking.display === 'omitted'
+  );
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}

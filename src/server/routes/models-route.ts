@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ApiError } from '../../protocol/api-error.js';
+import { parseRequestBody } from '../../protocol/parse-messages-request.js';
+import { resolveModel } from '../../router/resolve-model.js';
+import type { FerryAppOptions } from '../app-options.js';
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(20),
+  after_id: z.string().optional(),
+  before_id: z.string().optional(),
+});
+
+interface ModelInfo {
+  type: 'model';
+  id: string;
+  display_name: string;
+  created_at: string;
+}
+
+/** GET /v1/models and /v1/models/{id} in Anthropic's shape; ids may contain `/`. */
+export function registerModelsRoute(app: FastifyInstance, options: FerryAppOptions): void {
+  const createdAt = new Date().toISOString();
+  const info = (id: string, displayName = id): ModelInfo => ({
+    type: 'model',
+    id,
+    display_name: displayName,
+    created_at: createdAt,
+  });
+
+  app.get('/v1/models', async (request) => {
+    const query = parseRequestBody(listQuery, request.query);
+    const ids = await options.backend.listModels();
+    const page = paginate(ids, query);
+    return {
+      data: page.ids.map((id) => info(id)),
+      has_more: page.hasMore,
+      first_id: page.ids[0] ?? null,
+      last_id: page.ids.at(-1) ?? null,
+    };
+  });
+
+  app.get('/v1/models/*', async (request) => {
+    const id = decodeURIComponent((request.params as { '*': string })['*']);
+    const served = await options.backend.listModels();
+    const model = resolveModel(id, served, options.aliases ?? {});
+    if (model === undefined) throw new ApiError('not_found_error', `model: ${id} not found`);
+    return info(id, model === id ? id : `${id} (served by ${model})`);
+  });
+}
+
+function paginate(
+  ids: readonly string[],
+  query: z.infer<typeof listQuery>,
+): { ids: string[]; hasMore: boolean } {
+  let start = 0;
+  let end = ids.length;
+  if (query.after_id !== undefined) start = ids.indexOf(query.after_id) + 1;
+  if (query.before_id !== undefined) end = Math.max(0, ids.indexOf(query.before_id));
+  if (query.before_id !== undefined) start = Math.max(start, end - query.limit);
+  const page = ids.slice(start, Math.min(end, start + query.limit));
+  const hasMore = query.before_id !== undefined ? start > 0 : start + page.length < end;
+  return { ids: page, hasMore };
+}

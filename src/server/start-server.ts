@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { createApp } from './create-app.js';
+import type { FerryAppOptions } from './app-options.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** http://host:port of the bound socket. */
+  url: string;
+  /** Stops accepting, lets in-flight requests finish within `graceMs`, then closes the rest. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startServer(
+  options: FerryAppOptions & { host: string; port: number },
+): Promise<RunningServer> {
+  const app = createApp(options);
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    close: (graceMs = 10_000) => closeGracefully(app, graceMs),
+  };
+}
+
+async function closeGracefully(app: FastifyInstance, graceMs: number): Promise<void> {
+  const timer = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  timer.unref();
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(timer);
+  }
+}

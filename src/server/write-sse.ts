@@ -1,0 +1,118 @@
+import type { ServerResponse } from 'node:http';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { toApiError } from '../protocol/api-error.js';
+import { encodeSseError, encodeSseEvent } from '../protocol/encode-sse-event.js';
+
+export interface WriteSseOptions {
+  /** Milliseconds of silence before a `ping` event. */
+  pingIntervalMs: number;
+  headers: Record<string, string>;
+  logger: { warn(details: object, message: string): void };
+}
+
+/**
+ * Writes an event stream whose first batch is already in hand (headers are committed only once
+ * the model produced something). Pull-based: the next batch is requested only after the socket
+ * took the previous one, so a slow client slows the upstream instead of filling memory. Writes
+ * of one event-loop turn are corked into one packet. A failure after the first byte ends the
+ * stream with an `error` event, never a fake `message_stop`.
+ */
+export async function writeSse(
+  res: ServerResponse,
+  first: RawMessageStreamEvent[],
+  rest: AsyncIterator<RawMessageStreamEvent[]>,
+  options: WriteSseOptions,
+): Promise<void> {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+    ...options.headers,
+  });
+  const writer = new SseWriter(res, options.pingIntervalMs);
+  try {
+    writer.write(first);
+    for (;;) {
+      if (!(await writer.drained())) return; // the client went away
+      const next = await rest.next();
+      if (next.done === true) break;
+      writer.write(next.value);
+    }
+  } catch (error) {
+    if (!writer.closed) {
+      const apiError = toApiError(error);
+      options.logger.warn(
+        { err: error },
+        `stream failed after its first byte: ${apiError.message}`,
+      );
+      writer.writeRaw(encodeSseError(apiError));
+    }
+  } finally {
+    writer.stop();
+    if (!writer.closed) res.end();
+  }
+}
+
+class SseWriter {
+  private lastWrite = Date.now();
+  private readonly timer: NodeJS.Timeout;
+  private corked = false;
+  closed = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    pingIntervalMs: number,
+  ) {
+    res.once('close', () => (this.closed = true));
+    this.timer = setInterval(
+      () => this.pingIfSilent(pingIntervalMs),
+      Math.max(50, pingIntervalMs / 2),
+    );
+    this.timer.unref();
+  }
+
+  write(events: RawMessageStreamEvent[]): void {
+    let text = '';
+    for (const event of events) text += encodeSseEvent(event);
+    if (text !== '') this.writeRaw(text);
+  }
+
+  writeRaw(text: string): void {
+    if (this.closed) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+      setImmediate(() => {
+        this.corked = false;
+        this.res.uncork();
+      });
+    }
+    this.res.write(text);
+    this.lastWrite = Date.now();
+  }
+
+  /** Resolves true once the socket can take more, false if the client disconnected. */
+  drained(): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    if (!this.res.writableNeedDrain) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (drained: boolean) => () => {
+        this.res.off('drain', onDrain);
+        this.res.off('close', onClose);
+        resolve(drained);
+      };
+      const onDrain = done(true);
+      const onClose = done(false);
+      this.res.once('drain', onDrain);
+      this.res.once('close', onClose);
+    });
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private pingIfSilent(intervalMs: number): void {
+    if (Date.now() - this.lastWrite >= intervalMs) this.writeRaw(encodeSseEvent({ type: 'ping' }));
+  }
+}

@@ -1,0 +1,86 @@
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ChatRequest, ModelRequest, ToolSchemas } from '../model/model-request.js';
+import type { MessagesRequest } from '../protocol/messages-request-schema.js';
+import type { ChatMessage } from './chat-message.js';
+import { convertMessages } from './convert-messages.js';
+import { convertSystemPrompt } from './convert-system-prompt.js';
+import { convertToolChoice } from './convert-tool-choice.js';
+import { convertTools, isCustomTool } from './convert-tools.js';
+import { mapThinkingOptions } from './map-thinking-options.js';
+
+export interface BuildModelRequestOptions {
+  /** The served model the request's `model` resolved to. */
+  model: string;
+  sessionKey?: string;
+}
+
+/**
+ * The whole Anthropic → OpenAI request translation (pure). Field order is fixed so the upstream
+ * body is byte-stable for the same input. Stop sequences are not sent upstream: Ferry matches
+ * them itself so it can report the matched string on every engine (llama-server does not say
+ * which stop string ended generation).
+ */
+export function buildModelRequest(
+  request: MessagesRequest,
+  options: BuildModelRequestOptions,
+): ModelRequest {
+  const tools = convertTools(request.tools);
+  const toolNames = new Set(tools.map((tool) => tool.function.name));
+  const messages = convertMessages(request.messages, convertSystemPrompt(request.system));
+  const chat: ChatRequest = {
+    model: options.model,
+    messages: messages,
+    ...(tools.length === 0 ? {} : { tools }),
+    ...convertToolChoice(request.tool_choice, toolNames),
+    max_tokens: request.max_tokens,
+    ...samplingOptions(request),
+    ...mapThinkingOptions(request.thinking, request.output_config?.effort),
+    ...responseFormat(request),
+    ...prefillOptions(messages),
+    ...(request.metadata?.user_id == null ? {} : { user: request.metadata.user_id }),
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+  return {
+    model: options.model,
+    chat,
+    stopSequences: request.stop_sequences ?? [],
+    toolSchemas: collectToolSchemas(request),
+    ...(options.sessionKey === undefined ? {} : { sessionKey: options.sessionKey }),
+  };
+}
+
+function samplingOptions(request: MessagesRequest): Partial<ChatRequest> {
+  return {
+    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+    ...(request.top_p === undefined ? {} : { top_p: request.top_p }),
+    ...(request.top_k === undefined ? {} : { top_k: request.top_k }),
+  };
+}
+
+/** `output_config.format` (structured outputs) → `response_format: json_schema`. */
+function responseFormat(request: MessagesRequest): Partial<ChatRequest> {
+  const format = request.output_config?.format;
+  if (format == null) return {};
+  return {
+    response_format: {
+      type: 'json_schema',
+      json_schema: { name: 'output', schema: format.schema, strict: true },
+    },
+  };
+}
+
+/** A final assistant message is a prefill: the model continues it instead of starting anew. */
+function prefillOptions(messages: readonly ChatMessage[]): Partial<ChatRequest> {
+  return messages.at(-1)?.role === 'assistant'
+    ? { continue_final_message: true, add_generation_prompt: false }
+    : {};
+}
+
+function collectToolSchemas(request: MessagesRequest): ToolSchemas {
+  const schemas = new Map<string, Record<string, unknown>>();
+  for (const tool of request.tools ?? []) {
+    if (isCustomTool(tool)) schemas.set(tool.name, tool.input_schema);
+  }
+  return schemas;
+}

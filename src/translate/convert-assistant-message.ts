@@ -1,0 +1,63 @@
+import type { ChatCompletionMessageFunctionToolCall } from 'openai/resources/chat/completions';
+import type { RequestContentBlock } from '../protocol/messages-request-schema.js';
+import { ApiError } from '../protocol/api-error.js';
+import { joinTexts, type ChatMessage } from './chat-message.js';
+
+/**
+ * An assistant turn: text blocks → content, tool_use → tool_calls (arguments serialised once,
+ * deterministically), thinking → `reasoning_content`. redacted_thinking is Anthropic-encrypted
+ * text no other model can read, so it has nothing to contribute upstream.
+ */
+export function convertAssistantMessage(
+  content: string | readonly RequestContentBlock[],
+  path: string,
+): ChatMessage {
+  if (typeof content === 'string') return { role: 'assistant', content };
+  const texts: string[] = [];
+  const reasoning: string[] = [];
+  const toolCalls: ChatCompletionMessageFunctionToolCall[] = [];
+  content.forEach((block, i) => {
+    switch (block.type) {
+      case 'text':
+        texts.push(block.text);
+        return;
+      case 'thinking':
+        reasoning.push(block.thinking);
+        return;
+      case 'redacted_thinking':
+        return;
+      case 'tool_use':
+        toolCalls.push(toToolCall(block.id, block.name, block.input));
+        return;
+      case 'image':
+      case 'document':
+      case 'tool_result':
+        throw new ApiError(
+          'invalid_request_error',
+          `${path}.content.${i}.type: '${block.type}' blocks are only allowed in user messages`,
+        );
+    }
+  });
+  return assistantMessage(joinTexts(texts), reasoning, toolCalls);
+}
+
+function assistantMessage(
+  text: string,
+  reasoning: readonly string[],
+  toolCalls: ChatCompletionMessageFunctionToolCall[],
+): ChatMessage {
+  return {
+    role: 'assistant',
+    content: text,
+    ...(reasoning.length === 0 ? {} : { reasoning_content: joinTexts(reasoning) }),
+    ...(toolCalls.length === 0 ? {} : { tool_calls: toolCalls }),
+  };
+}
+
+function toToolCall(
+  id: string,
+  name: string,
+  input: unknown,
+): ChatCompletionMessageFunctionToolCall {
+  return { id, type: 'function', function: { name, arguments: JSON.stringify(input) } };
+}

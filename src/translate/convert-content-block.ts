@@ -1,0 +1,75 @@
+import type { ChatCompletionContentPartImage } from 'openai/resources/chat/completions';
+import type {
+  RequestDocumentBlock,
+  RequestImageBlock,
+} from '../protocol/messages-request-schema.js';
+import { ApiError } from '../protocol/api-error.js';
+import { textPart, type UserContentPart } from './chat-message.js';
+
+/** An Anthropic image block as an OpenAI image part (base64 becomes a data URL). */
+export function convertImageBlock(
+  block: RequestImageBlock,
+  path: string,
+): ChatCompletionContentPartImage {
+  const source = block.source;
+  switch (source.type) {
+    case 'base64':
+      return imagePart(`data:${source.media_type};base64,${source.data}`);
+    case 'url':
+      return imagePart(source.url);
+    case 'file':
+      throw filesApiError(path);
+  }
+}
+
+/**
+ * Text documents go inline (titled, so the model can tell them apart); content documents become
+ * their text and image parts. PDFs need a document-capable engine, which OpenAI-compatible
+ * chat endpoints are not: a clear 400 instead of a model answering about nothing.
+ */
+export function convertDocumentBlock(block: RequestDocumentBlock, path: string): UserContentPart[] {
+  const source = block.source;
+  switch (source.type) {
+    case 'text':
+      return [textPart(titled(block, source.data))];
+    case 'content':
+      return convertDocumentContent(block, source.content, path);
+    case 'base64':
+    case 'url':
+      throw new ApiError(
+        'invalid_request_error',
+        `${path}.source: PDF documents are not supported by this backend; send the text as a text document or text block`,
+      );
+    case 'file':
+      throw filesApiError(path);
+  }
+}
+
+function convertDocumentContent(
+  block: RequestDocumentBlock,
+  content: string | ReadonlyArray<{ type: 'text'; text: string } | RequestImageBlock>,
+  path: string,
+): UserContentPart[] {
+  if (typeof content === 'string') return [textPart(titled(block, content))];
+  return content.map((item, i) =>
+    item.type === 'text'
+      ? textPart(item.text)
+      : convertImageBlock(item, `${path}.source.content.${i}`),
+  );
+}
+
+function titled(block: RequestDocumentBlock, text: string): string {
+  const header = [block.title, block.context].filter((line) => line != null && line !== '');
+  return header.length === 0 ? text : `${header.join('\n')}\n\n${text}`;
+}
+
+function imagePart(url: string): ChatCompletionContentPartImage {
+  return { type: 'image_url', image_url: { url } };
+}
+
+function filesApiError(path: string): ApiError {
+  return new ApiError(
+    'invalid_request_error',
+    `${path}.source: file references (Files API) are not supported; send the content inline`,
+  );
+}

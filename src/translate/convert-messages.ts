@@ -1,0 +1,138 @@
+import type { RequestContentBlock, RequestMessage } from '../protocol/messages-request-schema.js';
+import { ApiError } from '../protocol/api-error.js';
+import {
+  joinTexts,
+  textPart,
+  toUserContent,
+  type ChatMessage,
+  type UserContentPart,
+} from './chat-message.js';
+import { convertAssistantMessage } from './convert-assistant-message.js';
+import { convertDocumentBlock, convertImageBlock } from './convert-content-block.js';
+import { convertToolResult } from './convert-tool-result.js';
+
+/**
+ * Anthropic messages (with the already-converted system prompt) as OpenAI chat messages.
+ *
+ * - tool_result blocks become `tool` messages placed right after the assistant's tool calls,
+ *   before the user's own content of the same message.
+ * - `role: "system"` messages mid-conversation (Claude Code sends them) are kept as user text:
+ *   many open-model chat templates reject a system message that is not first. Before any turn
+ *   they join the system prompt; after a user turn they join it; after an assistant turn they
+ *   open the next user turn (after its tool results).
+ * - consecutive user turns are merged, since strict templates require alternating roles.
+ */
+export function convertMessages(
+  messages: readonly RequestMessage[],
+  systemPrompt: string | undefined,
+): ChatMessage[] {
+  const builder = new ChatMessageList(systemPrompt);
+  messages.forEach((message, i) => {
+    const path = `messages.${i}`;
+    switch (message.role) {
+      case 'system':
+        builder.addSystemText(systemText(message.content));
+        return;
+      case 'user':
+        builder.addUser(message.content, path);
+        return;
+      case 'assistant':
+        builder.addAssistant(convertAssistantMessage(message.content, path));
+        return;
+    }
+  });
+  return builder.finish();
+}
+
+class ChatMessageList {
+  private readonly messages: ChatMessage[] = [];
+  private readonly systemTexts: string[] = [];
+  /** Mid-conversation system text waiting for the next user turn. */
+  private pending: UserContentPart[] = [];
+
+  constructor(systemPrompt: string | undefined) {
+    if (systemPrompt !== undefined) this.systemTexts.push(systemPrompt);
+  }
+
+  addSystemText(text: string): void {
+    const last = this.messages.at(-1);
+    if (last === undefined) this.systemTexts.push(text);
+    else if (last.role === 'user') appendToUser(last, [textPart(text)]);
+    else this.pending.push(textPart(text));
+  }
+
+  addUser(content: string | readonly RequestContentBlock[], path: string): void {
+    if (typeof content === 'string') return this.pushUser([textPart(content)]);
+    const images: UserContentPart[] = [];
+    const parts: UserContentPart[] = [];
+    content.forEach((block, i) => {
+      const blockPath = `${path}.content.${i}`;
+      if (block.type !== 'tool_result') {
+        parts.push(...convertUserBlock(block, blockPath));
+        return;
+      }
+      const result = convertToolResult(block, blockPath);
+      this.messages.push(result.message);
+      images.push(...result.images);
+    });
+    this.pushUser([...images, ...parts]);
+  }
+
+  addAssistant(message: ChatMessage): void {
+    this.flushPending();
+    this.messages.push(message);
+  }
+
+  finish(): ChatMessage[] {
+    this.flushPending();
+    const system = this.systemTexts.length === 0 ? [] : [systemMessage(this.systemTexts)];
+    return [...system, ...this.messages];
+  }
+
+  private pushUser(parts: UserContentPart[]): void {
+    const all = [...this.pending, ...parts];
+    this.pending = [];
+    if (all.length === 0) return;
+    const last = this.messages.at(-1);
+    if (last?.role === 'user') appendToUser(last, all);
+    else this.messages.push({ role: 'user', content: toUserContent(all) });
+  }
+
+  private flushPending(): void {
+    if (this.pending.length > 0) this.pushUser([]);
+  }
+}
+
+function convertUserBlock(block: RequestContentBlock, path: string): UserContentPart[] {
+  switch (block.type) {
+    case 'text':
+      return [textPart(block.text)];
+    case 'image':
+      return [convertImageBlock(block, path)];
+    case 'document':
+      return convertDocumentBlock(block, path);
+    case 'tool_result':
+      return []; // handled by the caller: tool results become `tool` messages
+    case 'tool_use':
+    case 'thinking':
+    case 'redacted_thinking':
+      throw new ApiError(
+        'invalid_request_error',
+        `${path}.type: '${block.type}' blocks are only allowed in assistant messages`,
+      );
+  }
+}
+
+function appendToUser(message: ChatMessage & { role: 'user' }, parts: UserContentPart[]): void {
+  const existing =
+    typeof message.content === 'string' ? [textPart(message.content)] : message.content;
+  message.content = toUserContent([...existing, ...parts]);
+}
+
+function systemText(content: string | ReadonlyArray<{ text: string }>): string {
+  return typeof content === 'string' ? content : joinTexts(content.map((block) => block.text));
+}
+
+function systemMessage(texts: readonly string[]): ChatMessage {
+  return { role: 'system', content: joinTexts(texts) };
+}

@@ -1,0 +1,46 @@
+import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/completions';
+import type { RequestToolResultBlock } from '../protocol/messages-request-schema.js';
+import { joinTexts, type UserContentPart } from './chat-message.js';
+import { convertDocumentBlock, convertImageBlock } from './convert-content-block.js';
+
+export interface ConvertedToolResult {
+  message: ChatCompletionToolMessageParam;
+  /** Images from the result: tool messages carry only text, so they follow as user content. */
+  images: UserContentPart[];
+}
+
+/** Prefix that tells the model a tool failed (`is_error: true`). */
+export const toolErrorPrefix = 'Error: ';
+
+export function convertToolResult(
+  block: RequestToolResultBlock,
+  path: string,
+): ConvertedToolResult {
+  const { text, images } = splitResultContent(block.content, path);
+  const content = block.is_error === true ? `${toolErrorPrefix}${text}` : text;
+  return { message: { role: 'tool', tool_call_id: block.tool_use_id, content }, images };
+}
+
+function splitResultContent(
+  content: RequestToolResultBlock['content'],
+  path: string,
+): { text: string; images: UserContentPart[] } {
+  if (content === undefined) return { text: '', images: [] };
+  if (typeof content === 'string') return { text: content, images: [] };
+  const texts: string[] = [];
+  const images: UserContentPart[] = [];
+  content.forEach((item, i) => {
+    const itemPath = `${path}.content.${i}`;
+    const parts =
+      item.type === 'text'
+        ? [{ type: 'text' as const, text: item.text }]
+        : item.type === 'image'
+          ? [convertImageBlock(item, itemPath)]
+          : convertDocumentBlock(item, itemPath);
+    for (const part of parts) {
+      if (part.type === 'text') texts.push(part.text);
+      else images.push(part);
+    }
+  });
+  return { text: joinTexts(texts), images };
+}

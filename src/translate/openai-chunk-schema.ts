@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * What Ferry reads from an OpenAI-compatible stream chunk, loosely: every field optional and
+ * nullable, unknown fields ignored, because vLLM, SGLang, llama-server, Ollama and LM Studio
+ * each add and omit different ones. Reasoning arrives as `reasoning_content` (llama-server,
+ * SGLang, vLLM < 0.10) or `reasoning` (newer vLLM, Ollama).
+ */
+const toolCallDelta = z.object({
+  index: z.number().int().nullish(),
+  id: z.string().nullish(),
+  function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+});
+
+const usage = z.object({
+  prompt_tokens: z.number().nullish(),
+  completion_tokens: z.number().nullish(),
+  prompt_tokens_details: z.object({ cached_tokens: z.number().nullish() }).nullish(),
+});
+
+export const openAIChunkSchema = z.object({
+  choices: z
+    .array(
+      z.object({
+        delta: z
+          .object({
+            content: z.string().nullish(),
+            reasoning_content: z.string().nullish(),
+            reasoning: z.string().nullish(),
+            tool_calls: z.array(toolCallDelta).nullish(),
+          })
+          .nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+  usage: usage.nullish(),
+  /** vLLM and llama-server report some failures inside a 200 stream. */
+  error: z
+    .object({ message: z.string().nullish(), type: z.string().nullish(), code: z.unknown() })
+    .nullish(),
+});
+
+export type OpenAIChunk = z.infer<typeof openAIChunkSchema>;
+export type OpenAIToolCallDelta = z.infer<typeof toolCallDelta>;
+export type OpenAIUsage = z.infer<typeof usage>;
