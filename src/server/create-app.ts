@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { ApiError } from '../protocol/api-error.js';
 import { createId } from '../protocol/create-ids.js';
 import type { FerryAppOptions } from './app-options.js';

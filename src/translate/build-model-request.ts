@@ -1,4 +1,3 @@
-import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ChatRequest, ModelRequest, ToolSchemas } from '../model/model-request.js';
 import type { MessagesRequest } from '../protocol/messages-request-schema.js';
 import type { ChatMessage } from './chat-message.js';
