@@ -1,11 +1,13 @@
 import type { ChatCompletionMessageFunctionToolCall } from 'openai/resources/chat/completions';
 import type { RequestContentBlock } from '../protocol/messages-request-schema.js';
 import { ApiError } from '../protocol/api-error.js';
+import { decodeThinkingSignature } from '../protocol/thinking-signature.js';
 import { joinTexts, type ChatMessage } from './chat-message.js';
 
 /**
  * An assistant turn: text blocks → content, tool_use → tool_calls (arguments serialised once,
- * deterministically), thinking → `reasoning_content`. redacted_thinking is Anthropic-encrypted
+ * deterministically), thinking → `reasoning_content` (read from Ferry's signature when the
+ * client had the text omitted). redacted_thinking is Anthropic-encrypted
  * text no other model can read, so it has nothing to contribute upstream.
  */
 export function convertAssistantMessage(
@@ -22,7 +24,7 @@ export function convertAssistantMessage(
         texts.push(block.text);
         return;
       case 'thinking':
-        reasoning.push(block.thinking);
+        reasoning.push(thinkingText(block.thinking, block.signature));
         return;
       case 'redacted_thinking':
         return;
@@ -39,6 +41,11 @@ export function convertAssistantMessage(
     }
   });
   return assistantMessage(joinTexts(texts), reasoning, toolCalls);
+}
+
+/** With `display: "omitted"` the text came back empty and Ferry's signature carries it. */
+function thinkingText(thinking: string, signature: string | undefined): string {
+  return thinking === '' ? (decodeThinkingSignature(signature) ?? '') : thinking;
 }
 
 function assistantMessage(

@@ -1,0 +1,170 @@
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { describe, expect, test } from 'vitest';
+import type { ModelStreamPart } from '../model/model-stream-part.js';
+import { MessageAccumulator } from './accumulate-message.js';
+import { MessageStreamBuilder } from './message-stream-builder.js';
+import { decodeThinkingSignature } from './thinking-signature.js';
+
+function build(parts: ModelStreamPart[], omitThinking = false): RawMessageStreamEvent[] {
+  const builder = new MessageStreamBuilder({ model: 'claude-x', messageId: 'msg_1', omitThinking });
+  return [...parts.flatMap((part) => builder.push(part)), ...builder.finish()];
+}
+
+/** Event types with block indices, the shape MessageStream checks. */
+const outline = (events: RawMessageStreamEvent[]) =>
+  events.map((event) => {
+    if (event.type === 'content_block_start')
+      return `start ${event.index} ${event.content_block.type}`;
+    if (event.type === 'content_block_delta') return `delta ${event.index} ${event.delta.type}`;
+    if (event.type === 'content_block_stop') return `stop ${event.index}`;
+    return event.type;
+  });
+
+const finish = (
+  reason: 'end-turn' | 'tool-calls' | 'max-tokens' = 'end-turn',
+): ModelStreamPart => ({
+  type: 'finish',
+  reason,
+});
+
+describe('MessageStreamBuilder', () => {
+  test('one block open at a time, contiguous indices, one message_delta, message_stop last', () => {
+    const events = build([
+      { type: 'reasoning-delta', text: 'hmm' },
+      { type: 'text-delta', text: 'Hi' },
+      { type: 'text-delta', text: '' },
+      { type: 'tool-call-start', id: 'a', name: 'Bash' },
+      { type: 'tool-call-delta', id: 'a', argumentsDelta: '{"command":' },
+      { type: 'tool-call-delta', id: 'a', argumentsDelta: '"ls"}' },
+      { type: 'tool-call-end', id: 'a' },
+      { type: 'tool-call-start', id: 'b', name: 'Read' },
+      { type: 'tool-call-end', id: 'b' },
+      finish('tool-calls'),
+      { type: 'usage', usage: { inputTokens: 100, outputTokens: 7, cachedInputTokens: 60 } },
+    ]);
+    expect(outline(events)).toEqual([
+      'message_start',
+      'start 0 thinking',
+      'delta 0 thinking_delta',
+      'delta 0 signature_delta',
+      'stop 0',
+      'start 1 text',
+      'delta 1 text_delta',
+      'stop 1',
+      'start 2 tool_use',
+      'delta 2 input_json_delta',
+      'delta 2 input_json_delta',
+      'stop 2',
+      'start 3 tool_use',
+      'stop 3',
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(events.at(-2)).toEqual({
+      type: 'message_delta',
+      delta: { stop_reason: 'tool_use', stop_sequence: null },
+      usage: {
+        input_tokens: 40,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 60,
+        output_tokens: 7,
+      },
+    });
+  });
+
+  test('tool_use ids are toolu_ ids and the message id is kept', () => {
+    const events = build([
+      { type: 'tool-call-start', id: 'chatcmpl-tool-1', name: 'Bash' },
+      finish('tool-calls'),
+    ]);
+    const start = events.find((event) => event.type === 'content_block_start');
+    expect(start?.type === 'content_block_start' && start.content_block).toMatchObject({
+      type: 'tool_use',
+      id: expect.stringMatching(/^toolu_[A-Za-z0-9]{24}$/),
+      name: 'Bash',
+      input: {},
+    });
+    expect(events[0]).toMatchObject({
+      type: 'message_start',
+      message: { id: 'msg_1', model: 'claude-x' },
+    });
+  });
+
+  test.each([
+    ['end-turn', [], 'end_turn'],
+    ['tool-calls', [], 'end_turn'],
+    ['end-turn', [{ type: 'tool-call-start', id: 'a', name: 'X' }], 'tool_use'],
+    ['max-tokens', [], 'max_tokens'],
+    ['context-window-exceeded', [], 'model_context_window_exceeded'],
+  ] as const)('finish %s (with %j) → stop_reason %s', (reason, extra, expected) => {
+    const events = build([...extra, { type: 'finish', reason }]);
+    expect(events.at(-2)).toMatchObject({ delta: { stop_reason: expected } });
+  });
+
+  test('stop_sequence carries the matched string', () => {
+    const events = build([
+      { type: 'text-delta', text: 'a' },
+      { type: 'finish', reason: 'stop-sequence', stopSequence: 'END' },
+    ]);
+    expect(events.at(-2)).toMatchObject({
+      delta: { stop_reason: 'stop_sequence', stop_sequence: 'END' },
+    });
+  });
+
+  test('display "omitted" sends no thinking text but a signature that carries it', () => {
+    const events = build(
+      [
+        { type: 'reasoning-delta', text: 'secret plan' },
+        { type: 'text-delta', text: 'ok' },
+        finish(),
+      ],
+      true,
+    );
+    expect(outline(events).slice(1, 4)).toEqual([
+      'start 0 thinking',
+      'delta 0 signature_delta',
+      'stop 0',
+    ]);
+    const signature =
+      events[2]?.type === 'content_block_delta' && events[2].delta.type === 'signature_delta'
+        ? events[2].delta.signature
+        : undefined;
+    expect(decodeThinkingSignature(signature)).toBe('secret plan');
+  });
+
+  test('a stream without a finish part is an error, not a success', () => {
+    const builder = new MessageStreamBuilder({ model: 'm' });
+    builder.push({ type: 'text-delta', text: 'half' });
+    expect(() => builder.finish()).toThrow('ended before the model finished');
+  });
+
+  test('the accumulator builds the same message a client would', () => {
+    const accumulator = new MessageAccumulator();
+    const events = build([
+      { type: 'reasoning-delta', text: 'r' },
+      { type: 'text-delta', text: 'Hel' },
+      { type: 'text-delta', text: 'lo' },
+      { type: 'tool-call-start', id: 'a', name: 'Bash' },
+      { type: 'tool-call-delta', id: 'a', argumentsDelta: '{"command":"ls"}' },
+      { type: 'tool-call-end', id: 'a' },
+      { type: 'tool-call-start', id: 'b', name: 'Bad' },
+      { type: 'tool-call-delta', id: 'b', argumentsDelta: '{"x": nope' },
+      finish('tool-calls'),
+      { type: 'usage', usage: { inputTokens: 5, outputTokens: 2 } },
+    ]);
+    for (const event of events) accumulator.push(event);
+    expect(accumulator.result()).toMatchObject({
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      content: [
+        { type: 'thinking', thinking: 'r', signature: expect.any(String) },
+        { type: 'text', text: 'Hello' },
+        { type: 'tool_use', name: 'Bash', input: { command: 'ls' } },
+        { type: 'tool_use', name: 'Bad', input: '{"x": nope' },
+      ],
+      stop_reason: 'tool_use',
+      usage: { input_tokens: 5, output_tokens: 2 },
+    });
+  });
+});

@@ -1,0 +1,45 @@
+import { expect, test } from 'vitest';
+import type { RequestToolChoice } from '../protocol/messages-request-schema.js';
+import { convertToolChoice } from './convert-tool-choice.js';
+
+const tools = new Set(['Bash', 'Write']);
+
+test.each<{ choice: RequestToolChoice | undefined; expected: unknown }>([
+  { choice: undefined, expected: {} },
+  { choice: { type: 'auto' }, expected: { tool_choice: 'auto' } },
+  {
+    choice: { type: 'auto', disable_parallel_tool_use: true },
+    expected: { tool_choice: 'auto', parallel_tool_calls: false },
+  },
+  { choice: { type: 'any' }, expected: { tool_choice: 'required' } },
+  {
+    choice: { type: 'any', disable_parallel_tool_use: true },
+    expected: { tool_choice: 'required', parallel_tool_calls: false },
+  },
+  {
+    choice: { type: 'tool', name: 'Bash' },
+    expected: { tool_choice: { type: 'function', function: { name: 'Bash' } } },
+  },
+  {
+    choice: { type: 'tool', name: 'Write', disable_parallel_tool_use: true },
+    expected: {
+      tool_choice: { type: 'function', function: { name: 'Write' } },
+      parallel_tool_calls: false,
+    },
+  },
+  { choice: { type: 'none' }, expected: { tool_choice: 'none' } },
+])('$choice → $expected', ({ choice, expected }) => {
+  expect(convertToolChoice(choice, tools)).toEqual(expected);
+});
+
+test('a named tool that is not defined is a 400', () => {
+  expect(() => convertToolChoice({ type: 'tool', name: 'Nope' }, tools)).toThrow(
+    "tool_choice.name: tool 'Nope' is not defined",
+  );
+});
+
+test('without tools, auto and none vanish and forcing a call is a 400', () => {
+  expect(convertToolChoice({ type: 'auto' }, new Set())).toEqual({});
+  expect(convertToolChoice({ type: 'none' }, new Set())).toEqual({});
+  expect(() => convertToolChoice({ type: 'any' }, new Set())).toThrow('requires at least one tool');
+});

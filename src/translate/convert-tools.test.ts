@@ -1,0 +1,42 @@
+import { expect, test } from 'vitest';
+import type { RequestTool } from '../protocol/messages-request-schema.js';
+import { convertTools } from './convert-tools.js';
+
+test('custom tools become functions in order; defer_loading placeholders are not shown', () => {
+  const tools: RequestTool[] = [
+    {
+      name: 'Bash',
+      description: 'run',
+      input_schema: { type: 'object', properties: { command: { type: 'string' } } },
+    },
+    {
+      name: 'DeferredToolPlaceholder',
+      description: 'x',
+      input_schema: { type: 'object', properties: {} },
+      defer_loading: true,
+    },
+    {
+      type: 'custom',
+      name: 'Write',
+      input_schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object' },
+    },
+  ];
+  expect(convertTools(tools)).toEqual([
+    {
+      type: 'function',
+      function: {
+        name: 'Bash',
+        description: 'run',
+        parameters: { type: 'object', properties: { command: { type: 'string' } } },
+      },
+    },
+    { type: 'function', function: { name: 'Write', parameters: { type: 'object' } } },
+  ]);
+});
+
+test('Anthropic-hosted tools are a clear 400, not a silent drop', () => {
+  const tools: RequestTool[] = [{ type: 'web_search_20250305', name: 'web_search' }];
+  expect(() => convertTools(tools)).toThrow(
+    "tools.0: tool type 'web_search_20250305' (web_search)",
+  );
+});

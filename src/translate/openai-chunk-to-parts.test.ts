@@ -1,0 +1,169 @@
+import { describe, expect, test } from 'vitest';
+import type { ModelStreamPart } from '../model/model-stream-part.js';
+import type { OpenAIChunk } from './openai-chunk-schema.js';
+import { OpenAIChunkToParts } from './openai-chunk-to-parts.js';
+
+type Delta = NonNullable<NonNullable<OpenAIChunk['choices']>[number]['delta']>;
+const delta = (d: Delta, finish: string | null = null): OpenAIChunk => ({
+  choices: [{ delta: d, finish_reason: finish }],
+});
+const call = (index: number, fields: { id?: string; name?: string; args?: string }) => ({
+  index,
+  id: fields.id ?? null,
+  function: { name: fields.name ?? null, arguments: fields.args ?? null },
+});
+
+function run(chunks: OpenAIChunk[]): ModelStreamPart[] {
+  const machine = new OpenAIChunkToParts();
+  return [...chunks.flatMap((chunk) => machine.push(chunk)), ...machine.finish()];
+}
+
+/** Tool calls as the client will see them: name and concatenated arguments, in block order. */
+function calls(parts: ModelStreamPart[]): Array<{ name: string; args: string }> {
+  const byId = new Map<string, { name: string; args: string }>();
+  for (const part of parts) {
+    if (part.type === 'tool-call-start') byId.set(part.id, { name: part.name, args: '' });
+    if (part.type === 'tool-call-delta') byId.get(part.id)!.args += part.argumentsDelta;
+  }
+  return [...byId.values()];
+}
+
+describe('OpenAIChunkToParts', () => {
+  test('text, reasoning (both field names), finish and usage', () => {
+    const parts = run([
+      delta({ content: '' }),
+      delta({ reasoning_content: 'think ' }),
+      delta({ reasoning: 'more' }),
+      delta({ content: 'Hi' }),
+      delta({}, 'stop'),
+      {
+        choices: [],
+        usage: {
+          prompt_tokens: 10,
+          completion_tokens: 3,
+          prompt_tokens_details: { cached_tokens: 8 },
+        },
+      },
+    ]);
+    expect(parts).toEqual([
+      { type: 'reasoning-delta', text: 'think ' },
+      { type: 'reasoning-delta', text: 'more' },
+      { type: 'text-delta', text: 'Hi' },
+      { type: 'finish', reason: 'end-turn' },
+      { type: 'usage', usage: { inputTokens: 10, outputTokens: 3, cachedInputTokens: 8 } },
+    ]);
+  });
+
+  test.each([
+    {
+      name: 'arguments split over many chunks, id only in the first',
+      chunks: [
+        delta({ tool_calls: [call(0, { id: 'c1', name: 'Bash', args: '' })] }),
+        delta({ tool_calls: [call(0, { args: '{"comm' })] }),
+        delta({ tool_calls: [call(0, { args: 'and": "ls"}' })] }),
+        delta({}, 'tool_calls'),
+      ],
+      expected: [{ name: 'Bash', args: '{"command": "ls"}' }],
+    },
+    {
+      name: 'the whole call in one chunk',
+      chunks: [
+        delta({ tool_calls: [call(0, { id: 'c1', name: 'Read', args: '{"file_path":"/x"}' })] }),
+        delta({}, 'tool_calls'),
+      ],
+      expected: [{ name: 'Read', args: '{"file_path":"/x"}' }],
+    },
+    {
+      name: 'arguments in the same chunk as finish_reason',
+      chunks: [
+        delta({ tool_calls: [call(0, { id: 'c1', name: 'Bash' })] }),
+        delta({ tool_calls: [call(0, { args: '{"command":"pwd"}' })] }, 'tool_calls'),
+      ],
+      expected: [{ name: 'Bash', args: '{"command":"pwd"}' }],
+    },
+    {
+      name: 'parallel calls, sequential',
+      chunks: [
+        delta({ tool_calls: [call(0, { id: 'a', name: 'Read', args: '{"file_path":"/a"}' })] }),
+        delta({ tool_calls: [call(1, { id: 'b', name: 'Read', args: '{"file_path":' })] }),
+        delta({ tool_calls: [call(1, { args: '"/b"}' })] }),
+        delta({}, 'tool_calls'),
+      ],
+      expected: [
+        { name: 'Read', args: '{"file_path":"/a"}' },
+        { name: 'Read', args: '{"file_path":"/b"}' },
+      ],
+    },
+    {
+      name: 'parallel calls interleaved by index, ids only first',
+      chunks: [
+        delta({ tool_calls: [call(0, { id: 'a', name: 'Read', args: '{"file_' })] }),
+        delta({ tool_calls: [call(1, { id: 'b', name: 'Bash', args: '{"comm' })] }),
+        delta({ tool_calls: [call(0, { args: 'path":"/a"}' })] }),
+        delta({ tool_calls: [call(1, { args: 'and":"ls"}' })] }),
+        delta({}, 'tool_calls'),
+      ],
+      expected: [
+        { name: 'Read', args: '{"file_path":"/a"}' },
+        { name: 'Bash', args: '{"command":"ls"}' },
+      ],
+    },
+    {
+      name: 'invalid JSON is passed as it came, not replaced by {}',
+      chunks: [
+        delta({ tool_calls: [call(0, { id: 'a', name: 'Bash', args: '{"command": ls' })] }),
+        delta({}, 'tool_calls'),
+      ],
+      expected: [{ name: 'Bash', args: '{"command": ls' }],
+    },
+  ])('tool calls: $name', ({ chunks, expected }) => {
+    const parts = run(chunks);
+    expect(calls(parts)).toEqual(expected);
+    expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'tool-calls' });
+    const opens = parts.filter((part) => part.type === 'tool-call-start').length;
+    const closes = parts.filter((part) => part.type === 'tool-call-end').length;
+    expect(opens).toBe(closes);
+  });
+
+  test('each call is started, streamed and ended before the next starts', () => {
+    const parts = run([
+      delta({ tool_calls: [call(0, { id: 'a', name: 'A', args: '{' })] }),
+      delta({ tool_calls: [call(1, { id: 'b', name: 'B', args: '{' })] }),
+      delta({ tool_calls: [call(0, { args: '}' })] }),
+      delta({ tool_calls: [call(1, { args: '}' })] }, 'tool_calls'),
+    ]);
+    expect(parts.map((part) => part.type)).toEqual([
+      'tool-call-start',
+      'tool-call-delta',
+      'tool-call-delta',
+      'tool-call-end',
+      'tool-call-start',
+      'tool-call-delta',
+      'tool-call-end',
+      'finish',
+    ]);
+  });
+
+  test('a stream that ends without finish_reason is an error', () => {
+    const machine = new OpenAIChunkToParts();
+    machine.push(delta({ content: 'half' }));
+    expect(() => machine.finish()).toThrow('ended before the model finished');
+  });
+
+  test('an error object inside the stream is an error', () => {
+    const machine = new OpenAIChunkToParts();
+    expect(() =>
+      machine.push({ error: { message: 'boom', type: 'InternalServerError', code: 500 } }),
+    ).toThrow('Upstream error: boom');
+  });
+
+  test.each([
+    ['stop', 'end-turn'],
+    ['length', 'max-tokens'],
+    ['tool_calls', 'tool-calls'],
+    ['function_call', 'tool-calls'],
+    ['content_filter', 'end-turn'],
+  ])('finish_reason %s → %s', (reason, expected) => {
+    expect(run([delta({}, reason)])).toEqual([{ type: 'finish', reason: expected }]);
+  });
+});
