@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+
+const run = promisify(execFile);
+const ferry = new URL('../../bin/ferry', import.meta.url).pathname;
+
+async function ferryExit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [ferry, ...args], { timeout: 10_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+function configFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'ferry-config-')), 'ferry.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('bin/ferry', () => {
+  test('serve --help lists the flags', async () => {
+    const { code, stdout } = await ferryExit(['serve', '--help']);
+    expect(code).toBe(0);
+    for (const flag of ['--upstream', '--port', '--host', '--api-key', '--served-model-name', '--config']) {
+      expect(stdout).toContain(flag);
+    }
+  });
+
+  test.each([
+    [['serve', '--bogus'], "Unknown option '--bogus'"],
+    [['serve', '--port', 'eighty'], '--port: expected a number'],
+    [['serve', '--port', '70000', '--upstream', 'http://127.0.0.1:1'], '--port:'],
+    [['serve', '--upstream', 'not a url'], '--upstream:'],
+    [['serve', '--log-level', 'loud', '--upstream', 'http://127.0.0.1:1'], '--log-level:'],
+    [['serve'], '--upstream: required'],
+    [['serve', '--config', '/nonexistent/ferry.yaml'], '--config: cannot read /nonexistent/ferry.yaml'],
+    [['launch'], "unknown command 'launch'"],
+  ])('%j fails naming the problem', async (args, message) => {
+    const { code, stderr } = await ferryExit(args);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(message);
+  });
+
+  test('a config file error names the file and the key', async () => {
+    const file = configFile('upstream: http://127.0.0.1:1/v1\naliases:\n  haiku: 7\nportt: 1\n');
+    const { code, stderr } = await ferryExit(['serve', '--config', file]);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/ferry\.yaml: .*portt|ferry\.yaml: aliases\.haiku/);
+  });
+});
