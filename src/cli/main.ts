@@ -1,14 +1,17 @@
 import { ConfigError } from '../config/load-config.js';
+import { claudeCommand } from './claude-command.js';
 import { serveCommand } from './serve-command.js';
 
 const usage = `Usage: ferry <command> [options]
 
 Commands:
   serve     serve the Anthropic Messages API in front of your model (ferry serve --help)
+  claude    start Claude Code wired to Ferry, starting Ferry if needed (ferry claude --help)
 `;
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   serve: serveCommand,
+  claude: claudeCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

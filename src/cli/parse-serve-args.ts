@@ -7,13 +7,19 @@ export interface ServeArgs {
   help: boolean;
   configFile?: string;
   flags: FerryConfigInput;
+  /** Arguments after `--` (only where the command takes them). */
+  rest: string[];
 }
 
 /** Flags → config input. Unknown flags and malformed values fail naming the flag. */
-export function parseServeArgs(argv: readonly string[]): ServeArgs {
+export function parseServeArgs(
+  argv: readonly string[],
+  options: { allowRest?: boolean } = {},
+): ServeArgs {
   let values: ReturnType<typeof parseWith>['values'];
+  let rest: string[];
   try {
-    values = parseWith(argv).values;
+    ({ values, positionals: rest } = parseWith(argv, options.allowRest === true));
   } catch (error) {
     throw new ConfigError((error as Error).message.replace(/\. To specify .*$/s, ''));
   }
@@ -26,11 +32,11 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     ...defined('apiKey', values['api-key']),
     ...defined('logLevel', values['log-level'] as FerryConfigInput['logLevel']),
   };
-  return { help: values.help === true, ...defined('configFile', values.config), flags };
+  return { help: values.help === true, ...defined('configFile', values.config), flags, rest };
 }
 
-function parseWith(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], options: serveFlags, strict: true, allowPositionals: false });
+function parseWith(argv: readonly string[], allowPositionals: boolean) {
+  return parseArgs({ args: [...argv], options: serveFlags, strict: true, allowPositionals });
 }
 
 function parsePort(value: string): number {

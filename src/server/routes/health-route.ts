@@ -4,5 +4,5 @@ import type { FastifyInstance } from 'fastify';
 export const probePaths = ['/', '/health', '/api/hello'] as const;
 
 export function registerHealthRoute(app: FastifyInstance): void {
-  for (const path of probePaths) app.get(path, () => ({ status: 'ok' }));
+  for (const path of probePaths) app.get(path, () => ({ status: 'ok', server: 'ferry' }));
 }

@@ -1,0 +1,42 @@
+import { accessSync, constants } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join } from 'node:path';
+
+export const claudeInstallHint =
+  'Claude Code is not installed. Install it with `npm install -g @anthropic-ai/claude-code` ' +
+  '(or set FERRY_CLAUDE_PATH to its executable), then run `ferry claude` again.';
+
+/**
+ * The Claude Code executable: $FERRY_CLAUDE_PATH, `claude` on PATH, or the npm package
+ * installed next to Ferry. Undefined when none is there.
+ */
+export function findClaudeCode(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const explicit = env.FERRY_CLAUDE_PATH;
+  if (explicit !== undefined && explicit !== '')
+    return isExecutable(explicit) ? explicit : undefined;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir !== '' && isExecutable(join(dir, 'claude'))) return join(dir, 'claude');
+  }
+  return fromInstalledPackage();
+}
+
+function fromInstalledPackage(): string | undefined {
+  try {
+    const manifest = createRequire(import.meta.url).resolve(
+      '@anthropic-ai/claude-code/package.json',
+    );
+    const executable = join(dirname(manifest), 'bin', 'claude.exe');
+    return isExecutable(executable) ? executable : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,27 @@
+import { request } from 'undici';
+
+/** True when a Ferry answers its health probe at `url` (within a second). */
+export async function isFerryRunning(url: string): Promise<boolean> {
+  try {
+    const response = await request(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+    const body = (await response.body.json()) as { server?: unknown };
+    return response.statusCode === 200 && body.server === 'ferry';
+  } catch {
+    return false;
+  }
+}
+
+/** The model ids a running Ferry serves, through its own /v1/models. */
+export async function listFerryModels(url: string, apiKey: string | undefined): Promise<string[]> {
+  const response = await request(`${url}/v1/models?limit=1000`, {
+    headers: apiKey === undefined ? {} : { 'x-api-key': apiKey },
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = (await response.body.json()) as {
+    data?: Array<{ id: string }>;
+    error?: { message?: string };
+  };
+  if (response.statusCode !== 200)
+    throw new Error(body.error?.message ?? `HTTP ${response.statusCode}`);
+  return (body.data ?? []).map((model) => model.id);
+}
