@@ -56,6 +56,7 @@ function createBackend(config: FerryConfig): Backend {
     connectTimeoutMs: config.connectTimeoutSeconds * 1000,
     headersTimeoutMs: config.firstByteTimeoutSeconds * 1000,
     bodyTimeoutMs: config.idleTimeoutSeconds * 1000,
+    retries: config.upstreamRetries,
   });
 }
 

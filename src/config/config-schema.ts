@@ -37,6 +37,8 @@ export const configSchema = z.strictObject({
   connectTimeoutSeconds: z.number().positive().default(10),
   firstByteTimeoutSeconds: z.number().positive().default(600),
   idleTimeoutSeconds: z.number().positive().default(600),
+  /** Extra attempts, before anything reached the client, when the upstream is down or 502/503. */
+  upstreamRetries: z.number().int().min(0).max(10).default(2),
 });
 
 export type FerryConfig = z.infer<typeof configSchema>;

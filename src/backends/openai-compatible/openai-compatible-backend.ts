@@ -20,6 +20,8 @@ export interface OpenAICompatibleBackendOptions extends UpstreamHttpOptions {
   url: string;
   /** Names to serve; when absent the upstream's `/v1/models` decides. */
   servedModelNames?: readonly string[];
+  /** Extra attempts when the upstream is unreachable or answers 502/503. Default 2. */
+  retries?: number;
 }
 
 interface UpstreamModel {
@@ -85,7 +87,8 @@ export class OpenAICompatibleBackend implements Backend {
   /**
    * Sends the chat request. Claude Code asks for 32000 output tokens, often more than the whole
    * context of a local model: max_tokens is capped to the context, and when vLLM says the prompt
-   * plus max_tokens do not fit, it is retried once with exactly the room left.
+   * plus max_tokens do not fit, it is retried once with exactly the room left. Nothing has reached
+   * the client yet, so an unreachable upstream or a 502/503 is retried too (bounded, backoff).
    */
   private async openStream(
     chat: ChatRequest,
@@ -94,13 +97,19 @@ export class OpenAICompatibleBackend implements Backend {
     const contextLength = await this.contextLength(chat.model, signal);
     let body = capMaxTokens(chat, contextLength);
     let capped = body !== chat;
+    let json = JSON.stringify(body);
     for (let attempt = 0; ; attempt++) {
-      const response = await this.http.send(
-        'POST',
-        `${this.apiBase}/chat/completions`,
-        JSON.stringify(body),
-        signal,
-      );
+      const canRetry = attempt < (this.options.retries ?? 2) && !signal.aborted;
+      let response: UpstreamResponse;
+      try {
+        response = await this.http.send('POST', `${this.apiBase}/chat/completions`, json, signal);
+      } catch (error) {
+        if (canRetry && isUnreachable(error)) {
+          await backoff(attempt, signal);
+          continue;
+        }
+        throw error;
+      }
       if (response.statusCode < 300) return { response, capped };
       const text = await response.body.text();
       const failure = mapUpstreamError(
@@ -109,9 +118,15 @@ export class OpenAICompatibleBackend implements Backend {
         response.headers,
         body.max_tokens ?? undefined,
       );
-      if (failure.retryWithMaxTokens === undefined || attempt > 0) throw failure.error;
-      body = { ...body, max_tokens: failure.retryWithMaxTokens };
-      capped = true;
+      if (failure.retryWithMaxTokens !== undefined && !capped) {
+        body = { ...body, max_tokens: failure.retryWithMaxTokens };
+        json = JSON.stringify(body);
+        capped = true;
+      } else if (canRetry && retryableStatuses.has(response.statusCode)) {
+        await backoff(attempt, signal);
+      } else {
+        throw failure.error;
+      }
     }
   }
 
@@ -155,6 +170,26 @@ function parseModelList(text: string): UpstreamModel[] {
     const { id, max_model_len } = (entry ?? {}) as { id?: unknown; max_model_len?: unknown };
     if (typeof id !== 'string') return [];
     return [{ id, ...(typeof max_model_len === 'number' ? { contextLength: max_model_len } : {}) }];
+  });
+}
+
+/** Statuses a load balancer or a restarting engine answers; worth another try. */
+const retryableStatuses = new Set([502, 503]);
+
+function isUnreachable(error: unknown): boolean {
+  return error instanceof ApiError && error.type === 'api_error';
+}
+
+/** 200 ms, 400 ms, 800 ms, ... and stops waiting when the client goes away. */
+function backoff(attempt: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, 200 * 2 ** attempt);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
   });
 }
 
