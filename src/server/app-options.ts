@@ -2,6 +2,7 @@ import type { Backend } from '../backends/backend.js';
 import type { ModelRequest } from '../model/model-request.js';
 import type { ModelStreamPart } from '../model/model-stream-part.js';
 import type { Logger } from '../observability/logger.js';
+import type { FerryMetrics } from '../observability/metrics.js';
 
 export interface FerryAppOptions {
   backend: Backend;
@@ -10,6 +11,8 @@ export interface FerryAppOptions {
   aliases?: Readonly<Record<string, string>>;
   /** When set, clients must send it as `x-api-key` or `Authorization: Bearer`. */
   apiKey?: string;
+  /** Prometheus metrics served at GET /metrics; a fresh registry when absent. */
+  metrics?: FerryMetrics;
   /** Largest request body in bytes. Default 32 MiB. */
   maxBodyBytes?: number;
   /** Milliseconds of upstream silence before a `ping` event. Default 10 000. */

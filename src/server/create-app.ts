@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { ApiError } from '../protocol/api-error.js';
+import { FerryMetrics } from '../observability/metrics.js';
 import { createId } from '../protocol/create-ids.js';
 import type { FerryAppOptions } from './app-options.js';
 import { createApiKeyCheck } from './check-api-key.js';
@@ -20,7 +21,8 @@ const knownPaths = new Set<string>([
  * The HTTP front door. Every error leaves through one renderer as Anthropic's error shape, with
  * a `request-id` header on every response.
  */
-export function createApp(options: FerryAppOptions): FastifyInstance {
+export function createApp(appOptions: FerryAppOptions): FastifyInstance {
+  const options = { ...appOptions, metrics: appOptions.metrics ?? new FerryMetrics() };
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const app = Fastify({
     loggerInstance: options.logger,
@@ -38,6 +40,10 @@ export function createApp(options: FerryAppOptions): FastifyInstance {
   registerMessagesRoute(app, options);
   registerCountTokensRoute(app, options);
   registerModelsRoute(app, options);
+  app.get('/metrics', async (_request, reply) => {
+    void reply.header('content-type', options.metrics.registry.contentType);
+    return options.metrics.registry.metrics();
+  });
   return app;
 }
 
@@ -57,7 +63,10 @@ function registerJsonParser(app: FastifyInstance): void {
   });
 }
 
-function registerHooks(app: FastifyInstance, options: FerryAppOptions): void {
+function registerHooks(
+  app: FastifyInstance,
+  options: FerryAppOptions & { metrics: FerryMetrics },
+): void {
   const checkKey = options.apiKey === undefined ? undefined : createApiKeyCheck(options.apiKey);
   const probes = new Set<string>(probePaths);
   app.addHook('onRequest', async (request, reply) => {
@@ -66,6 +75,9 @@ function registerHooks(app: FastifyInstance, options: FerryAppOptions): void {
       checkKey(request.headers);
   });
   app.addHook('onResponse', async (request, reply) => {
+    const route =
+      reply.statusCode === 404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
+    options.metrics.recordRequest(route, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       {
         reqId: request.id,

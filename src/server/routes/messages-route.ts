@@ -16,6 +16,7 @@ import { writeSse } from '../write-sse.js';
 /** POST /v1/messages (also with `?beta=true`): streaming and not, from one event path. */
 export function registerMessagesRoute(app: FastifyInstance, options: FerryAppOptions): void {
   app.post('/v1/messages', async (request, reply) => {
+    const started = performance.now();
     const body = parseRequestBody(messagesRequestSchema, request.body);
     const abort = abortOnDisconnect(reply);
     const model = await resolveServedModel(
@@ -34,6 +35,8 @@ export function registerMessagesRoute(app: FastifyInstance, options: FerryAppOpt
       model: body.model,
       omitThinking: omitsThinking(body),
       stopSequences: modelRequest.stopSequences,
+      onFirstPart: () => options.metrics?.recordFirstEvent((performance.now() - started) / 1000),
+      onUsage: (usage) => options.metrics?.recordUsage(usage),
     });
     try {
       if (body.stream === true) await sendStream(request, reply, events, options);
@@ -52,11 +55,16 @@ async function sendStream(
 ): Promise<void> {
   const first = await events.next(); // errors before the first part answer as JSON
   reply.hijack();
-  await writeSse(reply.raw, first.done === true ? [] : first.value, events, {
-    pingIntervalMs: options.pingIntervalMs ?? 10_000,
-    headers: { 'request-id': String(request.id) },
-    logger: request.log,
-  });
+  options.metrics?.activeStreams.inc();
+  try {
+    await writeSse(reply.raw, first.done === true ? [] : first.value, events, {
+      pingIntervalMs: options.pingIntervalMs ?? 10_000,
+      headers: { 'request-id': String(request.id) },
+      logger: request.log,
+    });
+  } finally {
+    options.metrics?.activeStreams.dec();
+  }
 }
 
 async function sendMessage(
