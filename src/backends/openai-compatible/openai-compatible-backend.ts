@@ -40,6 +40,7 @@ export class OpenAICompatibleBackend implements Backend {
   private readonly http: UpstreamHttp;
   private readonly tokenCounter: UpstreamTokenCounter;
   private models: Promise<UpstreamModel[]> | undefined;
+  private modelsFetchedAt = 0;
 
   constructor(private readonly options: OpenAICompatibleBackendOptions) {
     const { apiBase, root } = normalizeUpstreamUrl(options.url);
@@ -139,11 +140,15 @@ export class OpenAICompatibleBackend implements Backend {
     }
   }
 
+  /** The upstream's model list, refreshed every 30 s so a restarted engine is noticed. */
   private upstreamModels(signal?: AbortSignal): Promise<UpstreamModel[]> {
-    this.models ??= this.fetchModels(signal).catch((error: unknown) => {
-      this.models = undefined;
-      throw error;
-    });
+    if (this.models === undefined || Date.now() - this.modelsFetchedAt > 30_000) {
+      this.modelsFetchedAt = Date.now();
+      this.models = this.fetchModels(signal).catch((error: unknown) => {
+        this.models = undefined;
+        throw error;
+      });
+    }
     return this.models;
   }
 
