@@ -14,6 +14,18 @@ export interface TextParser {
 export interface TextParserOptions {
   /** Tool input schemas by name, for formats that send parameters as strings. */
   toolSchemas: ToolSchemas;
+  /**
+   * Told about text that looked like a tool call but could not be parsed (it is passed on as
+   * text, verbatim). The server logs it; parsers never throw for bad model output.
+   */
+  onWarning?: (message: string) => void;
+  /**
+   * Whether the rendered prompt already opened the reasoning block (the chat template ended the
+   * generation prompt with `<think>`), so the reply starts inside reasoning. Left out, each
+   * reasoning format uses its model family's default; pass `false` when the request switched
+   * thinking off (`enable_thinking: false`).
+   */
+  promptOpensReasoning?: boolean;
 }
 
 export type TextParserFactory = (options: TextParserOptions) => TextParser;
