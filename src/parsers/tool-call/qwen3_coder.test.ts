@@ -1,0 +1,98 @@
+import { checkVectors } from '../test-helpers/check-vectors.js';
+import { testToolSchemas } from '../test-helpers/tool-schemas.js';
+import { createQwen3CoderParser } from './qwen3_coder.js';
+
+const call = (params: string, name = 'get_weather') =>
+  `<tool_call>\n<function=${name}>\n${params}</function>\n</tool_call>`;
+const param = (key: string, value: string) => `<parameter=${key}>\n${value}\n</parameter>\n`;
+
+checkVectors('qwen3_coder', createQwen3CoderParser, [
+  {
+    name: 'plain text with near-delimiters',
+    input: 'Try <tool_cal or <function=x> in prose; <tool_callback> is no tag. Ünïcödé 🚀',
+    expected: [
+      { text: 'Try <tool_cal or <function=x> in prose; <tool_callback> is no tag. Ünïcödé 🚀' },
+    ],
+  },
+  {
+    name: 'one call, values typed by the schema',
+    input: call(
+      param('city', 'Paris') +
+        param('days', '3') +
+        param('detailed', 'True') +
+        param('threshold', '0.5') +
+        param('hours', '[9, 12]') +
+        param('units', '{"temp": "C"}') +
+        param('note', 'null') +
+        param('limit', 'none'),
+    ),
+    expected: [
+      {
+        call: 'get_weather',
+        input: {
+          city: 'Paris',
+          days: 3,
+          detailed: true,
+          threshold: 0.5,
+          hours: [9, 12],
+          units: { temp: 'C' },
+          note: null,
+          limit: null,
+        },
+      },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'values that do not fit their type, unknown parameters and unknown tools stay strings',
+    input:
+      call(param('days', 'three') + param('extra', '42')) + call(param('n', '1'), 'other_tool'),
+    expected: [
+      { call: 'get_weather', input: { days: 'three', extra: '42' } },
+      { call: 'other_tool', input: { n: '1' } },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'text, a multi-line code string, text',
+    input: `I will write it.\n${call(param('path', 'src/a.ts') + param('content', 'if (a < b) {\n  return "</x>";\n}\n'), 'write_file')}\nDone ✅`,
+    expected: [
+      { text: 'I will write it.\n' },
+      {
+        call: 'write_file',
+        input: { path: 'src/a.ts', content: 'if (a < b) {\n  return "</x>";\n}\n' },
+      },
+      { text: '\nDone ✅' },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'parallel calls, CJK values, a call without parameters',
+    input: `${call(param('city', '北京'))}\n${call(param('city', '🌧️ Seattle'))}\n${call('', 'list_files')}`,
+    expected: [
+      { call: 'get_weather', input: { city: '北京' } },
+      { call: 'get_weather', input: { city: '🌧️ Seattle' } },
+      { call: 'list_files', input: {} },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'malformed: parameter never closed',
+    input:
+      'x <tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</function>\n</tool_call> y',
+    expected: [
+      {
+        text: 'x <tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</function>\n</tool_call> y',
+      },
+    ],
+    warns: true,
+  },
+  {
+    name: 'truncated inside a value',
+    input: 'Writing.\n<tool_call>\n<function=write_file>\n<parameter=content>\nhello wor',
+    expected: [
+      { text: 'Writing.\n<tool_call>\n<function=write_file>\n<parameter=content>\nhello wor' },
+    ],
+    warns: true,
+  },
+]);
