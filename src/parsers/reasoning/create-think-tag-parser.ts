@@ -58,7 +58,10 @@ class ThinkTagParser implements TextParser {
       const { text: released, delimiter } = this.buffer.next(this.currentSet());
       this.emit(released);
       if (delimiter === undefined) break;
-      this.onDelimiter(delimiter);
+      // The set was picked before `released` went out; if that was content, an open tag
+      // after it is no longer at the start of the reply.
+      if (delimiter === this.format.open && !this.atStart) this.emit(delimiter);
+      else this.onDelimiter(delimiter);
     }
     return this.parts.take();
   }

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelStreamPart } from '../model/model-stream-part.js';
+import { TextPartsParser, type TextParserSelection } from './apply-text-parsers.js';
+import { parseTextParts } from './parse-text-parts.js';
+import { createQwen3ReasoningParser } from './reasoning/qwen3.js';
+import { createHermesParser } from './tool-call/hermes.js';
+
+const both: TextParserSelection = {
+  reasoning: createQwen3ReasoningParser,
+  toolCalls: createHermesParser,
+};
+const call = '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call>';
+
+function run(selection: TextParserSelection, parts: ModelStreamPart[]): ModelStreamPart[] {
+  const parser = new TextPartsParser(selection, { toolSchemas: new Map() });
+  return [...parts.flatMap((p) => parser.push(p)), ...parser.finish()];
+}
+
+const text = (t: string): ModelStreamPart => ({ type: 'text-delta', text: t });
+const finish = (reason: 'end-turn' | 'tool-calls' | 'max-tokens'): ModelStreamPart => ({
+  type: 'finish',
+  reason,
+});
+const usage: ModelStreamPart = { type: 'usage', usage: { inputTokens: 10, outputTokens: 5 } };
+
+describe('TextPartsParser', () => {
+  it('runs text through the reasoning parser, then the tool-call parser', () => {
+    const out = run(both, [
+      text('Need weather.</thi'),
+      text('nk>\n\nChecking.\n<tool_'),
+      text(`${call.slice(6)}`),
+      usage,
+      finish('end-turn'),
+    ]);
+    expect(out.map((p) => p.type)).toEqual([
+      'reasoning-delta',
+      'text-delta',
+      'tool-call-start',
+      'tool-call-delta',
+      'tool-call-end',
+      'usage',
+      'finish',
+    ]);
+    expect(out[0]).toEqual({ type: 'reasoning-delta', text: 'Need weather.' });
+    expect(out[1]).toEqual({ type: 'text-delta', text: 'Checking.\n' });
+    expect(out.at(-1)).toEqual({ type: 'finish', reason: 'tool-calls' });
+  });
+
+  it('turns tool-calls into end-turn when no call was emitted', () => {
+    const out = run({ toolCalls: createHermesParser }, [text('Just text.'), finish('tool-calls')]);
+    expect(out).toEqual([text('Just text.'), finish('end-turn')]);
+  });
+
+  it('leaves other finish reasons alone', () => {
+    const out = run({ toolCalls: createHermesParser }, [text(call), finish('max-tokens')]);
+    expect(out.at(-1)).toEqual(finish('max-tokens'));
+  });
+
+  it('flushes held text before the finish part', () => {
+    const out = run({ toolCalls: createHermesParser }, [text('a <tool_ca'), finish('end-turn')]);
+    expect(out).toEqual([text('a '), text('<tool_ca'), finish('end-turn')]);
+  });
+
+  it('stops parsing text for calls once the upstream sends structured calls', () => {
+    const start: ModelStreamPart = { type: 'tool-call-start', id: 'up1', name: 'get_weather' };
+    const delta: ModelStreamPart = { type: 'tool-call-delta', id: 'up1', argumentsDelta: '{}' };
+    const end: ModelStreamPart = { type: 'tool-call-end', id: 'up1' };
+    const out = run({ toolCalls: createHermesParser }, [
+      text('Hi <tool'),
+      start,
+      delta,
+      end,
+      text(call),
+      finish('end-turn'),
+    ]);
+    expect(out).toEqual([
+      text('Hi '),
+      text('<tool'),
+      start,
+      delta,
+      end,
+      text(call),
+      finish('tool-calls'),
+    ]);
+  });
+
+  it('passes upstream reasoning through and needs no parsers at all', () => {
+    const parts = [
+      { type: 'reasoning-delta', text: 'r' } as const,
+      text('t'),
+      usage,
+      finish('end-turn'),
+    ];
+    expect(run({}, parts)).toEqual(parts);
+  });
+
+  it('flushes at the end of a stream without a finish part', () => {
+    expect(run(both, [text('thinking <')])).toEqual([
+      { type: 'reasoning-delta', text: 'thinking ' },
+      { type: 'reasoning-delta', text: '<' },
+    ]);
+  });
+
+  it('passes parts after the finish part unchanged', () => {
+    expect(run(both, [finish('end-turn'), usage])).toEqual([finish('end-turn'), usage]);
+  });
+});
+
+describe('parseTextParts', () => {
+  it('adapts an async part stream', async () => {
+    const upstream = ReadableStream.from<ModelStreamPart>([
+      text(`Done thinking</think>${call.slice(0, 20)}`),
+      text(call.slice(20)),
+      finish('end-turn'),
+    ]);
+    const out: ModelStreamPart[] = [];
+    for await (const part of parseTextParts(upstream, { toolSchemas: new Map(), parsers: both }))
+      out.push(part);
+    expect(out.map((p) => p.type)).toEqual([
+      'reasoning-delta',
+      'tool-call-start',
+      'tool-call-delta',
+      'tool-call-end',
+      'finish',
+    ]);
+    expect(out.at(-1)).toEqual(finish('tool-calls'));
+  });
+});
