@@ -58,14 +58,20 @@ checkVectors('deepseek_r1 reasoning', createDeepseekR1ReasoningParser, [
 
 checkVectors('glm45 reasoning', createGlm45ReasoningParser, [
   {
-    name: 'the model opens and closes the block',
+    name: 'GLM-4.5: the model opens and closes the block',
     input: '<think>The user wants a poem. 诗</think>\nRoses are red.',
     expected: [{ reasoning: 'The user wants a poem. 诗' }, { text: 'Roses are red.' }],
+  },
+  {
+    name: 'GLM-4.7: the template opened the block',
+    input: 'Plan the answer.</think>Here it is.',
+    expected: [{ reasoning: 'Plan the answer.' }, { text: 'Here it is.' }],
   },
   {
     name: 'thinking off: plain text, a later <think> is text',
     input: 'Hello! A <think> tag mid-reply is text.',
     expected: [{ text: 'Hello! A <think> tag mid-reply is text.' }],
+    promptOpensReasoning: false,
   },
   {
     name: 'reasoning then a tool call (text for the tool-call parser)',
