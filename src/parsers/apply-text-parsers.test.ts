@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ModelStreamPart } from '../model/model-stream-part.js';
 import { TextPartsParser, type TextParserSelection } from './apply-text-parsers.js';
 import { parseTextParts } from './parse-text-parts.js';
+import { createOpenaiGptossReasoningParser } from './reasoning/openai_gptoss.js';
 import { createQwen3ReasoningParser } from './reasoning/qwen3.js';
 import { createHermesParser } from './tool-call/hermes.js';
+import { createOpenaiParser } from './tool-call/openai.js';
 
 const both: TextParserSelection = {
   reasoning: createQwen3ReasoningParser,
@@ -99,6 +101,41 @@ describe('TextPartsParser', () => {
       { type: 'reasoning-delta', text: 'thinking ' },
       { type: 'reasoning-delta', text: '<' },
     ]);
+  });
+
+  it('releases text at once when it cannot start a delimiter', () => {
+    const parser = new TextPartsParser(both, { toolSchemas: new Map() });
+    expect(parser.push(text('Thinking hard'))).toEqual([
+      { type: 'reasoning-delta', text: 'Thinking hard' },
+    ]);
+    expect(parser.push(text('</think>Hello wor'))).toEqual([text('Hello wor')]);
+    expect(parser.push(text('ld <'))).toEqual([text('ld ')]);
+  });
+
+  it('lets the harmony reasoning and tool-call parsers cooperate', () => {
+    const harmony: TextParserSelection = {
+      reasoning: createOpenaiGptossReasoningParser,
+      toolCalls: createOpenaiParser,
+    };
+    const raw =
+      '<|channel|>analysis<|message|>Need weather.<|end|>' +
+      '<|start|>assistant<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{"city": "Oslo"}<|call|>';
+    const pieces = raw.match(/.{1,3}/gs) ?? [];
+    const out = run(harmony, [...pieces.map(text), finish('end-turn')]);
+    const firstOther = out.findIndex((p) => p.type !== 'reasoning-delta');
+    expect(out.slice(firstOther).map((p) => p.type)).toEqual([
+      'tool-call-start',
+      'tool-call-delta',
+      'tool-call-end',
+      'finish',
+    ]);
+    const reasoning = out.flatMap((p) => (p.type === 'reasoning-delta' ? [p.text] : [])).join('');
+    expect(reasoning).toBe('Need weather.');
+    expect(out.find((p) => p.type === 'tool-call-start')).toMatchObject({ name: 'get_weather' });
+    expect(out.find((p) => p.type === 'tool-call-delta')).toMatchObject({
+      argumentsDelta: '{"city":"Oslo"}',
+    });
+    expect(out.at(-1)).toEqual(finish('tool-calls'));
   });
 
   it('passes parts after the finish part unchanged', () => {
