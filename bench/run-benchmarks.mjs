@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+// Ferry's overhead against a direct upstream, measured in one run (`npm run bench`).
+//
+// Three processes share the machine's cores: the fast fake upstream (bench/fake-upstream.mjs),
+// Ferry (bin/ferry serve), and this load generator. For each body (small, Claude-Code-sized),
+// mode (streaming or not) and concurrency (1, 16, 64), rounds alternate: direct OpenAI requests
+// to the upstream (A), then the equivalent Anthropic requests through Ferry (B). Every reply is
+// checked; the results table and a chart go to docs/benchmarks.md and docs/benchmark-overhead.svg.
+//
+//   npm run bench -- [--seconds 3] [--rounds 2] [--tokens 64] [--concurrency 1,16,64] [--no-write]
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { percentile, runLoad } from './load-generator.mjs';
+import { writeChart } from './write-overhead-chart.mjs';
+import { replaceSection } from './replace-doc-section.mjs';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '2' },
+    tokens: { type: 'string', default: '64' },
+    concurrency: { type: 'string', default: '1,16,64' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
+const tokens = Number(values.tokens);
+const levels = values.concurrency.split(',').map(Number);
+const root = new URL('..', import.meta.url);
+const model = 'bench-model';
+
+function startProcess(args, readyPattern) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (data) => {
+      seen += data.toString();
+      const match = readyPattern.exec(seen);
+      if (match) resolve({ child, port: Number(match[1]) });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}): ${seen}`)));
+    setTimeout(() => reject(new Error(`${args[0]} did not start: ${seen}`)), 15_000).unref();
+  });
+}
+
+function processStats(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second).
+  return { cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+}
+
+const expectedText = Array.from({ length: tokens }, (_, i) => `tok${i} `).join('');
+
+function bodies() {
+  const claudeCode = JSON.parse(readFileSync(new URL('test/fixtures/claude-code/request-3.json', root), 'utf8')).body;
+  const claudeCodeDirect = JSON.parse(readFileSync(new URL('test/fixtures/claude-code/upstream-request-3.json', root), 'utf8'));
+  const small = { model, max_tokens: 256, messages: [{ role: 'user', content: 'Say hello.' }] };
+  const smallDirect = { model, messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 256 };
+  return {
+    small: { anthropic: small, openai: smallDirect, tools: false },
+    'claude-code': { anthropic: { ...claudeCode, model }, openai: { ...claudeCodeDirect, model }, tools: true },
+  };
+}
+
+function requestFor(kind, body, stream) {
+  if (kind === 'ferry') return JSON.stringify({ ...body.anthropic, stream });
+  const direct = { ...body.openai, stream };
+  if (stream) direct.stream_options = { include_usage: true };
+  else delete direct.stream_options;
+  return JSON.stringify(direct);
+}
+
+/** Whether a reply is complete and carries exactly the tokens the upstream generated. */
+function checker(kind, tools, stream) {
+  if (kind === 'ferry' && stream) {
+    return (text) =>
+      text.endsWith('event: message_stop\ndata: {"type":"message_stop"}\n\n') &&
+      count(text, tools ? '"partial_json":"tok' : '"text":"tok') === tokens &&
+      text.includes(tools ? '"stop_reason":"tool_use"' : '"stop_reason":"end_turn"');
+  }
+  if (kind === 'direct' && stream) {
+    return (text) => text.endsWith('data: [DONE]\n\n') && count(text, tools ? '"arguments":"tok' : '"content":"tok') === tokens;
+  }
+  return (text) => {
+    const json = JSON.parse(text);
+    if (kind === 'direct') {
+      const message = json.choices[0].message;
+      return tools ? JSON.parse(message.tool_calls[0].function.arguments).content === expectedText : message.content === expectedText;
+    }
+    const block = json.content[0];
+    return tools ? block.input.content === expectedText : block.text === expectedText;
+  };
+}
+
+function count(text, needle) {
+  let n = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + 1)) n++;
+  return n;
+}
+
+const firstToken = {
+  ferry: (text) => text.includes('content_block_delta'),
+  direct: (text) => text.includes('"content":"tok') || text.includes('"arguments":"') || text.includes('"choices"'),
+};
+
+async function measure(target, kind, body, stream, concurrency, ferryPid) {
+  const before = kind === 'ferry' ? processStats(ferryPid) : undefined;
+  const result = await runLoad({
+    origin: target.origin,
+    path: kind === 'ferry' ? '/v1/messages' : '/v1/chat/completions',
+    headers: kind === 'ferry' ? { 'x-api-key': 'bench', 'anthropic-version': '2023-06-01' } : {},
+    body: requestFor(kind, body, stream),
+    concurrency,
+    durationMs: seconds * 1000,
+    check: checker(kind, body.tools, stream),
+    isFirstToken: firstToken[kind],
+  });
+  if (before !== undefined) result.cpuMs = processStats(ferryPid).cpuMs - before.cpuMs;
+  return result;
+}
+
+function merge(results) {
+  return {
+    ok: results.reduce((sum, r) => sum + r.ok, 0),
+    lost: results.reduce((sum, r) => sum + r.lost, 0),
+    seconds: results.reduce((sum, r) => sum + r.seconds, 0),
+    ttfts: results.flatMap((r) => r.ttfts),
+    cpuMs: results.reduce((sum, r) => sum + (r.cpuMs ?? 0), 0),
+  };
+}
+
+async function main() {
+  const upstream = await startProcess(['bench/fake-upstream.mjs', '--port', '0', '--tokens', String(tokens), '--model', model], /"port":(\d+)/);
+  const ferry = await startProcess(
+    ['bin/ferry', 'serve', '--upstream', `http://127.0.0.1:${upstream.port}/v1`, '--port', '0', '--log-level', 'info', '--api-key', 'bench'],
+    /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+  );
+  const targets = { direct: { origin: `http://127.0.0.1:${upstream.port}` }, ferry: { origin: `http://127.0.0.1:${ferry.port}` } };
+  const rows = [];
+  try {
+    for (const [bodyName, body] of Object.entries(bodies())) {
+      for (const stream of [true, false]) {
+        for (const concurrency of levels) {
+          const runs = { direct: [], ferry: [] };
+          await measure(targets.ferry, 'ferry', body, stream, concurrency, ferry.child.pid); // warm-up
+          for (let round = 0; round < rounds; round++) {
+            for (const kind of ['direct', 'ferry']) runs[kind].push(await measure(targets[kind], kind, body, stream, concurrency, ferry.child.pid));
+          }
+          const direct = merge(runs.direct);
+          const through = merge(runs.ferry);
+          const row = {
+            body: bodyName,
+            stream,
+            concurrency,
+            directTtftP50: percentile(direct.ttfts, 50),
+            directTtftP99: percentile(direct.ttfts, 99),
+            ferryTtftP50: percentile(through.ttfts, 50),
+            ferryTtftP99: percentile(through.ttfts, 99),
+            directRps: direct.ok / direct.seconds,
+            ferryRps: through.ok / through.seconds,
+            cpuMsPerRequest: through.cpuMs / Math.max(1, through.ok),
+            lost: direct.lost + through.lost,
+            requests: direct.ok + through.ok,
+          };
+          row.addedP50 = row.ferryTtftP50 - row.directTtftP50;
+          row.ratio = row.ferryRps / row.directRps;
+          rows.push(row);
+          console.log(formatRow(row));
+        }
+      }
+    }
+  } finally {
+    var stats = processStats(ferry.child.pid);
+    ferry.child.kill('SIGTERM');
+    upstream.child.kill('SIGTERM');
+  }
+  console.log(`Ferry peak RSS: ${stats.peakRssMb.toFixed(1)} MB`);
+  if (!values['no-write']) writeResults(rows, stats.peakRssMb);
+}
+
+const header =
+  '| body | mode | clients | TTFT p50 direct / Ferry (ms) | added p50 (ms) | TTFT p99 direct / Ferry (ms) | req/s direct / Ferry | ratio | Ferry CPU ms/req | lost |\n' +
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|';
+
+function formatRow(row) {
+  const f = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+  return `| ${row.body} | ${row.stream ? 'stream' : 'non-stream'} | ${row.concurrency} | ${f(row.directTtftP50)} / ${f(row.ferryTtftP50)} | ${f(row.addedP50)} | ${f(row.directTtftP99)} / ${f(row.ferryTtftP99)} | ${f(row.directRps, 0)} / ${f(row.ferryRps, 0)} | ${f(row.ratio)} | ${f(row.cpuMsPerRequest)} | ${row.lost} |`;
+}
+
+function writeResults(rows, peakRssMb) {
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}-${process.arch}`;
+  const lost = rows.reduce((sum, row) => sum + row.lost, 0);
+  const total = rows.reduce((sum, row) => sum + row.requests, 0);
+  const section = `## Gateway overhead
+
+Measured by [\`bench/run-benchmarks.mjs\`](../bench/run-benchmarks.mjs) (\`npm run bench\`) on ${machine}, on
+${new Date().toISOString().slice(0, 10)}. The fake upstream (vLLM-shaped chunks, ${tokens} tokens a reply, no delay), Ferry and
+the load generator share the cores. Each cell alternates ${rounds} rounds of ${seconds} s direct (OpenAI requests straight to the
+upstream) and through Ferry (the equivalent Anthropic requests), after a warm-up. TTFT is the time to the first content
+event; "ratio" is Ferry's requests/s over direct. The Claude-Code body is the captured 47 KB turn (12 tools, system blocks,
+tool-use history); its replies are tool calls whose arguments stream in ${tokens} pieces.
+
+${header}
+${rows.map(formatRow).join('\n')}
+
+Ferry's peak RSS over the whole run: ${peakRssMb.toFixed(1)} MB. Requests checked: ${total}, lost or corrupted: ${lost}.
+
+![Added latency and throughput ratio against concurrency](benchmark-overhead.svg)
+`;
+  const file = new URL('docs/benchmarks.md', root);
+  let doc = '# Benchmarks\n';
+  try {
+    doc = readFileSync(file, 'utf8');
+  } catch {}
+  writeFileSync(file, replaceSection(doc, '## Gateway overhead', section));
+  writeChart(new URL('docs/benchmark-overhead.svg', root), rows);
+}
+
+await main();
