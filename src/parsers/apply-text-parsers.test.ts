@@ -163,3 +163,21 @@ describe('parseTextParts', () => {
     expect(out.at(-1)).toEqual(finish('tool-calls'));
   });
 });
+
+describe('warnings', () => {
+  it('quote the raw text, shortened when long', () => {
+    const warnings: string[] = [];
+    const parser = createHermesParser({
+      toolSchemas: new Map(),
+      onWarning: (m) => warnings.push(m),
+    });
+    const raw = `<tool_call>{"name": "write_file", "arguments": {"content": "${'x'.repeat(5000)}"`;
+    expect(parser.push(raw)).toEqual([]);
+    expect(parser.finish()).toEqual([text(raw)]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(
+      `hermes: unterminated tool call (not a JSON {"name", "arguments"} object); passed on as text (${raw.length} characters): "<tool_call>`,
+    );
+    expect(warnings[0]!.length).toBeLessThan(1000);
+  });
+});

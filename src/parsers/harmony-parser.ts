@@ -8,6 +8,7 @@ import { HoldBackBuffer } from './hold-back-buffer.js';
 import type { TextParser, TextParserOptions } from './text-parser.js';
 import { parseJsonObject } from './tool-call/parse-json-object.js';
 import { ToolCallOutput } from './tool-call/tool-call-output.js';
+import { describePassedOnText } from './describe-passed-on-text.js';
 
 /** Whether this parser turns function messages into calls or passes them on for one that does. */
 export type HarmonyRole = 'tool-calls' | 'reasoning';
@@ -127,7 +128,7 @@ class HarmonyParser implements TextParser {
       const name = recipient.startsWith('functions.') ? recipient.slice('functions.'.length) : '';
       if (name === '' && this.role === 'tool-calls') {
         this.options.onWarning?.(
-          `openai: message to unknown recipient passed on as text: ${header}`,
+          describePassedOnText('openai', 'message to a built-in tool', header),
         );
       }
       return name !== '' && this.role === 'tool-calls'
@@ -139,7 +140,7 @@ class HarmonyParser implements TextParser {
   }
 
   private passOn(raw: string, why: string): void {
-    this.options.onWarning?.(`openai (harmony): ${why} passed on as text: ${raw}`);
+    this.options.onWarning?.(describePassedOnText('openai (harmony)', why, raw));
     this.output.text(raw);
     this.state = { kind: 'outside' };
   }

@@ -1,5 +1,6 @@
 import type { ToolSchemas } from '../../model/model-request.js';
 import { DelimiterSet } from '../delimiter-set.js';
+import { describePassedOnText } from '../describe-passed-on-text.js';
 import { HoldBackBuffer } from '../hold-back-buffer.js';
 import type { TextParser, TextParserFactory, TextParserOptions } from '../text-parser.js';
 import type { SectionParse } from './section-parse.js';
@@ -78,9 +79,8 @@ class SectionParser implements TextParser {
     else {
       const raw = open + this.body + close;
       const state = close === '' ? 'unterminated' : 'malformed';
-      this.options.onWarning?.(
-        `${this.format.name}: ${state} tool call passed on as text (${result.reason}): ${raw}`,
-      );
+      const why = `${state} tool call (${result.reason})`;
+      this.options.onWarning?.(describePassedOnText(this.format.name, why, raw));
       this.output.text(raw);
     }
     this.open = undefined;

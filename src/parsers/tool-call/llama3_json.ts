@@ -8,6 +8,7 @@ import { BracketExtentScanner } from './bracket-extent-scanner.js';
 import { parseJson } from './parse-json-object.js';
 import { toJsonCall } from './read-json-call.js';
 import { ToolCallOutput } from './tool-call-output.js';
+import { describePassedOnText } from '../describe-passed-on-text.js';
 
 const pythonTag = '<|python_tag|>';
 const pythonTags = new DelimiterSet([pythonTag]);
@@ -111,7 +112,7 @@ class Llama3JsonParser implements TextParser {
   }
 
   private passOn(raw: string, why: string): void {
-    this.options.onWarning?.(`llama3_json: ${why} tool call passed on as text: ${raw}`);
+    this.options.onWarning?.(describePassedOnText('llama3_json', `${why} tool call`, raw));
     this.output.text(raw);
   }
 }

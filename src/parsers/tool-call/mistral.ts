@@ -8,6 +8,7 @@ import { BracketExtentScanner } from './bracket-extent-scanner.js';
 import { isPlainObject, parseJson } from './parse-json-object.js';
 import { toJsonCall } from './read-json-call.js';
 import { ToolCallOutput, type ParsedToolCall } from './tool-call-output.js';
+import { describePassedOnText } from '../describe-passed-on-text.js';
 
 const callToken = '[TOOL_CALLS]';
 const callTokens = new DelimiterSet([callToken]);
@@ -102,7 +103,7 @@ class MistralParser implements TextParser {
   }
 
   private giveUp(raw: string, why: string): void {
-    this.options.onWarning?.(`mistral: ${why} tool call passed on as text: ${raw}`);
+    this.options.onWarning?.(describePassedOnText('mistral', `${why} tool call`, raw));
     this.output.text(raw);
     this.state = { kind: 'text' };
   }

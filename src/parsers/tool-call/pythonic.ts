@@ -8,6 +8,7 @@ import type { TextParser, TextParserOptions } from '../text-parser.js';
 import { BracketExtentScanner } from './bracket-extent-scanner.js';
 import { parsePythonCalls } from './parse-python-calls.js';
 import { ToolCallOutput } from './tool-call-output.js';
+import { describePassedOnText } from '../describe-passed-on-text.js';
 
 const startTag = '<|python_start|>';
 const endTag = '<|python_end|>';
@@ -125,7 +126,7 @@ class PythonicParser implements TextParser {
   }
 
   private passOn(raw: string, why: string): void {
-    this.options.onWarning?.(`pythonic: ${why} tool call passed on as text: ${raw}`);
+    this.options.onWarning?.(describePassedOnText('pythonic', `${why} tool call`, raw));
     this.output.text(raw);
   }
 }
