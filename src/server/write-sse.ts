@@ -14,7 +14,7 @@ export interface WriteSseOptions {
  * Writes an event stream whose first batch is already in hand (headers are committed only once
  * the model produced something). Pull-based: the next batch is requested only after the socket
  * took the previous one, so a slow client slows the upstream instead of filling memory. Writes
- * of one event-loop turn are corked into one packet. A failure after the first byte ends the
+ * of one event-loop turn go out as one. A failure after the first byte ends the
  * stream with an `error` event, never a fake `message_stop`.
  */
 export async function writeSse(
@@ -49,6 +49,7 @@ export async function writeSse(
     }
   } finally {
     writer.stop();
+    writer.flush();
     if (!writer.closed) res.end();
   }
 }
@@ -56,7 +57,7 @@ export async function writeSse(
 class SseWriter {
   private lastWrite = Date.now();
   private readonly timer: NodeJS.Timeout;
-  private corked = false;
+  private pending = '';
   closed = false;
 
   constructor(
@@ -77,19 +78,23 @@ class SseWriter {
     if (text !== '') this.writeRaw(text);
   }
 
+  /**
+   * Buffers text and writes it once per event-loop turn: the parts of one upstream read become
+   * one socket write instead of one per event.
+   */
   writeRaw(text: string): void {
     if (this.closed) return;
-    if (!this.corked) {
-      this.corked = true;
-      this.res.cork();
-      setImmediate(() => {
-        this.corked = false;
-        this.res.uncork();
-      });
-    }
-    this.res.write(text);
+    if (this.pending === '') setImmediate(this.flush);
+    this.pending += text;
     this.lastWrite = Date.now();
   }
+
+  readonly flush = (): void => {
+    if (this.pending === '' || this.closed) return;
+    const text = this.pending;
+    this.pending = '';
+    this.res.write(text);
+  };
 
   /** Resolves true once the socket can take more, false if the client disconnected. */
   drained(): Promise<boolean> {
