@@ -10,6 +10,13 @@ import { ToolCallOutput } from './tool-call-output.js';
 export interface SectionDelimiters {
   open: string;
   close: string;
+  /** The delimiters are part of what `parseSection` reads (a section recognised by its content). */
+  keepDelimiters?: boolean;
+  /**
+   * Whether the start of the body can still be a call; when it cannot, the section is given
+   * up at once and released as text instead of being held to the end of the reply.
+   */
+  plausible?: (head: string, toolSchemas: ToolSchemas) => boolean;
 }
 
 /**
@@ -21,7 +28,12 @@ export interface SectionFormat {
   name: string;
   sections: readonly SectionDelimiters[];
   parseSection(body: string, toolSchemas: ToolSchemas): SectionParse;
+  /** Tokens dropped when they directly follow a call (an orphan close tag). */
+  strayAfterCall?: readonly string[];
 }
+
+/** Only this much of a body is shown to `plausible`: it judges the head, not the whole. */
+const headLength = 256;
 
 /**
  * A parser for a section format. A section is held whole until it closes, then emitted as calls
@@ -29,33 +41,41 @@ export interface SectionFormat {
  * stream is still accepted if its body parses (models often stop right after the last call).
  */
 export function createSectionParser(format: SectionFormat): TextParserFactory {
-  const opens = new DelimiterSet(format.sections.map((s) => s.open));
-  const closes = new Map(format.sections.map((s) => [s.open, new DelimiterSet([s.close])]));
-  return (options) => new SectionParser(format, options, opens, closes);
+  const opens = new DelimiterSet([
+    ...format.sections.map((s) => s.open),
+    ...(format.strayAfterCall ?? []),
+  ]);
+  const sections = new Map(
+    format.sections.map((s) => [s.open, { ...s, closes: new DelimiterSet([s.close]) }]),
+  );
+  return (options) => new SectionParser(format, options, opens, sections);
 }
+
+type Section = SectionDelimiters & { closes: DelimiterSet };
 
 class SectionParser implements TextParser {
   private readonly buffer = new HoldBackBuffer();
   private readonly output = new ToolCallOutput();
-  private open: string | undefined;
+  private section: Section | undefined;
   private body = '';
 
   constructor(
     private readonly format: SectionFormat,
     private readonly options: TextParserOptions,
     private readonly opens: DelimiterSet,
-    private readonly closes: ReadonlyMap<string, DelimiterSet>,
+    private readonly sections: ReadonlyMap<string, Section>,
   ) {}
 
   push(text: string) {
     this.buffer.push(text);
     for (;;) {
-      const closeSet = this.open === undefined ? undefined : this.closes.get(this.open);
-      const { text: released, delimiter } = this.buffer.next(closeSet ?? this.opens);
-      if (closeSet === undefined) this.output.text(released);
+      const section = this.section;
+      const { text: released, delimiter } = this.buffer.next(section?.closes ?? this.opens);
+      if (section === undefined) this.output.text(released);
       else this.body += released;
+      if (section !== undefined && !this.stillPlausible(section, delimiter ?? '')) continue;
       if (delimiter === undefined) break;
-      if (closeSet === undefined) this.open = delimiter;
+      if (section === undefined) this.openSection(delimiter);
       else this.closeSection(delimiter);
     }
     return this.output.take();
@@ -63,7 +83,7 @@ class SectionParser implements TextParser {
 
   finish() {
     const rest = this.buffer.takeAll();
-    if (this.open === undefined) this.output.text(rest);
+    if (this.section === undefined) this.output.text(rest);
     else {
       this.body += rest;
       this.closeSection('');
@@ -72,18 +92,38 @@ class SectionParser implements TextParser {
     return this.output.take();
   }
 
+  private openSection(delimiter: string): void {
+    this.section = this.sections.get(delimiter);
+    if (this.section !== undefined) return;
+    // A stray token: dropped right after a call, text anywhere else.
+    if (!this.output.rightAfterCall) this.output.text(delimiter);
+  }
+
+  /** Gives a section up (as text, re-read from its body) once its head cannot be a call. */
+  private stillPlausible(section: Section, delimiter: string): boolean {
+    if (section.plausible === undefined || this.body.length > headLength) return true;
+    if (section.plausible(this.body, this.options.toolSchemas)) return true;
+    this.output.text(section.open);
+    this.buffer.unshift(this.body + delimiter);
+    this.section = undefined;
+    this.body = '';
+    return false;
+  }
+
   private closeSection(close: string): void {
-    const open = this.open ?? '';
-    const result = this.format.parseSection(this.body, this.options.toolSchemas);
+    const section = this.section;
+    if (section === undefined) return;
+    const raw = section.open + this.body + close;
+    const body = section.keepDelimiters === true ? raw : this.body;
+    const result = this.format.parseSection(body, this.options.toolSchemas);
     if (result.kind === 'calls') this.output.toolCalls(result.calls);
     else {
-      const raw = open + this.body + close;
       const state = close === '' ? 'unterminated' : 'malformed';
       const why = `${state} tool call (${result.reason})`;
       this.options.onWarning?.(describePassedOnText(this.format.name, why, raw));
       this.output.text(raw);
     }
-    this.open = undefined;
+    this.section = undefined;
     this.body = '';
   }
 }

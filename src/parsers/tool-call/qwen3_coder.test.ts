@@ -96,3 +96,30 @@ checkVectors('qwen3_coder', createQwen3CoderParser, [
     warns: true,
   },
 ]);
+
+checkVectors('qwen3_coder without the opening <tool_call>', createQwen3CoderParser, [
+  {
+    name: 'a bare function after a preamble, with the orphan close tag',
+    input: `I'll fetch the page.\n\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>\n</tool_call>`,
+    expected: [
+      { text: "I'll fetch the page.\n\n" },
+      { call: 'get_weather', input: { city: 'Paris' } },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'a bare function naming no declared tool stays text at once',
+    input: 'Write <function=helper> or <function=x y> in prose; </tool_call> alone is text.',
+    expected: [
+      { text: 'Write <function=helper> or <function=x y> in prose; </tool_call> alone is text.' },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'a malformed bare function is passed on verbatim',
+    input: '<function=write_file>\n<parameter=path>\na.txt\n</function> more',
+    expected: [{ text: '<function=write_file>\n<parameter=path>\na.txt\n</function> more' }],
+    toolSchemas: testToolSchemas,
+    warns: true,
+  },
+]);

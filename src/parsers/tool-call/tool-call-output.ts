@@ -16,6 +16,12 @@ export class ToolCallOutput {
   private readonly parts = new PartBuilder();
   private heldSpace = '';
   private holdingSpace = true;
+  private afterCall = false;
+
+  /** Only whitespace (or nothing) since the last call. */
+  get rightAfterCall(): boolean {
+    return this.afterCall && this.holdingSpace;
+  }
 
   text(text: string): void {
     if (text === '') return;
@@ -38,6 +44,7 @@ export class ToolCallOutput {
   toolCalls(calls: readonly ParsedToolCall[]): void {
     this.heldSpace = '';
     this.holdingSpace = true;
+    this.afterCall = true;
     for (const call of calls) this.parts.toolCall(call.name, call.input);
   }
 
