@@ -8,11 +8,32 @@ import { ApiError } from './api-error.js';
 export function parseRequestBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  throw new ApiError('invalid_request_error', describeIssue(result.error.issues[0]));
+  throw new ApiError('invalid_request_error', describeIssue(result.error.issues[0], []));
 }
 
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+type Issue = z.core.$ZodIssue;
+
+function describeIssue(issue: Issue | undefined, prefix: PropertyKey[]): string {
   if (issue === undefined) return 'Invalid request body';
-  const path = issue.path.map(String).join('.');
-  return path === '' ? issue.message : `${path}: ${issue.message}`;
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    const deepest = deepestBranchIssue(issue.errors);
+    if (deepest !== undefined) return describeIssue(deepest, path);
+  }
+  const where = path.map(String).join('.');
+  return where === '' ? issue.message : `${where}: ${issue.message}`;
+}
+
+/**
+ * Of a union's failed branches, the issue that got furthest into the input: for `content`
+ * (string or blocks) the problem inside a block says more than "expected string".
+ */
+function deepestBranchIssue(branches: readonly (readonly Issue[])[]): Issue | undefined {
+  let best: Issue | undefined;
+  for (const issues of branches) {
+    const first = issues[0];
+    if (first !== undefined && (best === undefined || first.path.length > best.path.length))
+      best = first;
+  }
+  return best;
 }

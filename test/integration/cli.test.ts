@@ -8,7 +8,9 @@ import { describe, expect, test } from 'vitest';
 const run = promisify(execFile);
 const ferry = new URL('../../bin/ferry', import.meta.url).pathname;
 
-async function ferryExit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function ferryExit(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [ferry, ...args], { timeout: 10_000 });
     return { code: 0, stdout, stderr };
@@ -28,7 +30,14 @@ describe('bin/ferry', () => {
   test('serve --help lists the flags', async () => {
     const { code, stdout } = await ferryExit(['serve', '--help']);
     expect(code).toBe(0);
-    for (const flag of ['--upstream', '--port', '--host', '--api-key', '--served-model-name', '--config']) {
+    for (const flag of [
+      '--upstream',
+      '--port',
+      '--host',
+      '--api-key',
+      '--served-model-name',
+      '--config',
+    ]) {
       expect(stdout).toContain(flag);
     }
   });
@@ -40,7 +49,10 @@ describe('bin/ferry', () => {
     [['serve', '--upstream', 'not a url'], '--upstream:'],
     [['serve', '--log-level', 'loud', '--upstream', 'http://127.0.0.1:1'], '--log-level:'],
     [['serve'], '--upstream: required'],
-    [['serve', '--config', '/nonexistent/ferry.yaml'], '--config: cannot read /nonexistent/ferry.yaml'],
+    [
+      ['serve', '--config', '/nonexistent/ferry.yaml'],
+      '--config: cannot read /nonexistent/ferry.yaml',
+    ],
     [['launch'], "unknown command 'launch'"],
   ])('%j fails naming the problem', async (args, message) => {
     const { code, stderr } = await ferryExit(args);

@@ -1,0 +1,200 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import {
+  startScriptedUpstream,
+  type ScriptedUpstream,
+} from '../helpers/start-scripted-upstream.js';
+import { startFerry, type TestFerry } from '../helpers/start-ferry.js';
+import { chunk, finishChunk, sse, toolCallChunk, usageChunk } from '../helpers/vllm-chunks.js';
+
+let upstream: ScriptedUpstream;
+let ferry: TestFerry;
+let client: Anthropic;
+
+beforeAll(async () => {
+  upstream = await startScriptedUpstream({ flavor: 'vllm', models: ['qwen3-coder'] });
+  ferry = await startFerry({ upstream: upstream.url, pingIntervalMs: 200 });
+  client = ferry.client();
+});
+afterAll(async () => {
+  await ferry?.close();
+  await upstream?.close();
+});
+beforeEach(async () => {
+  await upstream.reset();
+});
+
+const ask = {
+  model: 'claude-opus-5-5',
+  max_tokens: 1024,
+  messages: [{ role: 'user' as const, content: 'hi' }],
+};
+
+describe('POST /v1/messages through the official SDK', () => {
+  test('a streamed text reply is accepted by MessageStream and reports real usage', async () => {
+    await upstream.script([
+      {
+        sse: sse([
+          chunk({ role: 'assistant', content: '' }),
+          chunk({ content: 'Hello' }),
+          chunk({ content: ' there' }),
+          finishChunk('stop'),
+          usageChunk(21, 2, 16),
+        ]),
+      },
+    ]);
+    const stream = client.messages.stream(ask);
+    const message = await stream.finalMessage();
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello there' }]);
+    expect(message.stop_reason).toBe('end_turn');
+    expect(message.model).toBe('claude-opus-5-5');
+    expect(message.id).toMatch(/^msg_/);
+    expect(message.usage).toMatchObject({
+      input_tokens: 5,
+      cache_read_input_tokens: 16,
+      output_tokens: 2,
+    });
+  });
+
+  test('the same reply without streaming', async () => {
+    await upstream.script([
+      { sse: sse([chunk({ content: 'Hi' }), finishChunk('length'), usageChunk(3, 1)]) },
+    ]);
+    const message = await client.messages.create(ask);
+    expect(message).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'text', text: 'Hi' }],
+      stop_reason: 'max_tokens',
+    });
+  });
+
+  test('tool calls stream as input_json_delta that concatenates to the input', async () => {
+    await upstream.script([
+      {
+        sse: sse([
+          chunk({ content: 'Let me look.' }),
+          toolCallChunk(0, { id: 'chatcmpl-tool-a', name: 'Read', args: '' }),
+          toolCallChunk(0, { args: '{"file_path": ' }),
+          toolCallChunk(0, { args: '"/etc/hosts"}' }),
+          toolCallChunk(1, { id: 'chatcmpl-tool-b', name: 'Bash', args: '{"command": "ls"}' }),
+          finishChunk('tool_calls'),
+          usageChunk(100, 30),
+        ]),
+      },
+    ]);
+    const jsonPieces: string[] = [];
+    const stream = client.messages.stream({
+      ...ask,
+      tools: [
+        {
+          name: 'Read',
+          input_schema: { type: 'object', properties: { file_path: { type: 'string' } } },
+        },
+        {
+          name: 'Bash',
+          input_schema: { type: 'object', properties: { command: { type: 'string' } } },
+        },
+      ],
+    });
+    stream.on('inputJson', (delta) => jsonPieces.push(delta));
+    const message = await stream.finalMessage();
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content).toMatchObject([
+      { type: 'text', text: 'Let me look.' },
+      {
+        type: 'tool_use',
+        name: 'Read',
+        input: { file_path: '/etc/hosts' },
+        id: expect.stringMatching(/^toolu_/),
+      },
+      { type: 'tool_use', name: 'Bash', input: { command: 'ls' } },
+    ]);
+    expect(jsonPieces.length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('reasoning becomes a thinking block with a signature', async () => {
+    await upstream.script([
+      {
+        sse: sse([
+          chunk({ reasoning_content: 'Think' }),
+          chunk({ reasoning_content: 'ing.' }),
+          chunk({ content: 'Done' }),
+          finishChunk('stop'),
+          usageChunk(4, 3),
+        ]),
+      },
+    ]);
+    const message = await client.messages
+      .stream({ ...ask, thinking: { type: 'enabled', budget_tokens: 2048 } })
+      .finalMessage();
+    expect(message.content).toMatchObject([
+      { type: 'thinking', thinking: 'Thinking.', signature: expect.any(String) },
+      { type: 'text', text: 'Done' },
+    ]);
+  });
+
+  test('stop_sequences end the reply and name the matched string', async () => {
+    await upstream.script([
+      {
+        sse: sse([
+          chunk({ content: 'one two ' }),
+          chunk({ content: 'ST' }),
+          chunk({ content: 'OP three' }),
+          chunk({ content: ' four' }),
+          finishChunk('stop'),
+          usageChunk(4, 5),
+        ]),
+      },
+    ]);
+    const message = await client.messages.create({ ...ask, stop_sequences: ['STOP'] });
+    expect(message).toMatchObject({
+      content: [{ type: 'text', text: 'one two ' }],
+      stop_reason: 'stop_sequence',
+      stop_sequence: 'STOP',
+    });
+  });
+
+  test('the upstream receives the translated request, asked to stream with usage', async () => {
+    await upstream.script([
+      { sse: sse([chunk({ content: 'ok' }), finishChunk('stop'), usageChunk(1, 1)]) },
+    ]);
+    // Sampling fields older clients send; the current SDK types no longer list them.
+    const sampling = { temperature: 0.2, top_k: 20 };
+    await client.messages.create({
+      ...ask,
+      ...sampling,
+      system: [
+        { type: 'text', text: 'x-anthropic-billing-header: cc_version=1;' },
+        { type: 'text', text: 'Be brief.' },
+      ],
+      metadata: { user_id: 'u1' },
+    });
+    const [request] = await upstream.requests();
+    expect(request?.path).toBe('/v1/chat/completions');
+    expect(request?.body).toEqual({
+      model: 'qwen3-coder',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'hi' },
+      ],
+      max_tokens: 1024,
+      temperature: 0.2,
+      top_k: 20,
+      user: 'u1',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+  });
+
+  test('?beta=true and unknown betas are accepted', async () => {
+    await upstream.script([
+      { sse: sse([chunk({ content: 'ok' }), finishChunk('stop'), usageChunk(1, 1)]) },
+    ]);
+    const message = await client.beta.messages.create({
+      ...ask,
+      betas: ['claude-code-20250219', 'made-up-2099-01-01'],
+    });
+    expect(message.content).toMatchObject([{ type: 'text', text: 'ok' }]);
+  });
+});

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  startScriptedUpstream,
+  type ScriptedUpstream,
+} from '../helpers/start-scripted-upstream.js';
+import { startFerry, type TestFerry } from '../helpers/start-ferry.js';
+
+describe.each(['vllm', 'llama-server'] as const)('with a %s upstream', (flavor) => {
+  let upstream: ScriptedUpstream;
+  let ferry: TestFerry;
+  beforeAll(async () => {
+    upstream = await startScriptedUpstream({
+      flavor,
+      models: ['Qwen/Qwen3-Coder-30B-A3B-Instruct', 'small'],
+    });
+    ferry = await startFerry({ upstream: upstream.url, aliases: { haiku: 'small' } });
+  });
+  afterAll(async () => {
+    await ferry?.close();
+    await upstream?.close();
+  });
+
+  test('GET /v1/models lists served models in Anthropic’s shape', async () => {
+    const page = await ferry.client().models.list();
+    expect(page.data.map((model) => model.id)).toEqual([
+      'Qwen/Qwen3-Coder-30B-A3B-Instruct',
+      'small',
+    ]);
+    expect(page.data[0]).toMatchObject({
+      type: 'model',
+      display_name: expect.any(String),
+      created_at: expect.any(String),
+    });
+    const raw = (await (await fetch(`${ferry.url}/v1/models?limit=1`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(raw).toMatchObject({
+      has_more: true,
+      first_id: 'Qwen/Qwen3-Coder-30B-A3B-Instruct',
+      last_id: 'Qwen/Qwen3-Coder-30B-A3B-Instruct',
+    });
+  });
+
+  test('GET /v1/models/{id} takes ids with / and resolves Claude ids', async () => {
+    const direct = await ferry.client().models.retrieve('Qwen/Qwen3-Coder-30B-A3B-Instruct');
+    expect(direct.id).toBe('Qwen/Qwen3-Coder-30B-A3B-Instruct');
+    const alias = await ferry.client().models.retrieve('claude-haiku-4-5');
+    expect(alias.display_name).toContain('small');
+    expect((await fetch(`${ferry.url}/v1/models/gpt-4o`)).status).toBe(404);
+  });
+
+  test('count_tokens asks the upstream tokenizer for the exact prompt, tools included', async () => {
+    const result = await ferry.client().messages.countTokens({
+      model: 'claude-opus-5-5',
+      messages: [{ role: 'user', content: 'count me' }],
+      tools: [
+        {
+          name: 'Bash',
+          input_schema: { type: 'object', properties: { command: { type: 'string' } } },
+        },
+      ],
+    });
+    expect(result.input_tokens).toBeGreaterThan(0);
+    const requests = await upstream.requests();
+    const tokenize = requests.filter((request) => request.path === '/tokenize');
+    expect(tokenize.length).toBeGreaterThan(0);
+    const sent =
+      flavor === 'vllm'
+        ? tokenize[0]?.body
+        : requests.find((request) => request.path === '/apply-template')?.body;
+    expect(sent).toMatchObject({
+      messages: [{ role: 'user', content: 'count me' }],
+      tools: [{ type: 'function' }],
+    });
+  });
+});
