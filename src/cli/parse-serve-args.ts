@@ -31,6 +31,8 @@ export function parseServeArgs(
     ...defined('servedModelNames', values['served-model-name']),
     ...defined('apiKey', values['api-key']),
     ...defined('logLevel', values['log-level'] as FerryConfigInput['logLevel']),
+    ...defined('toolCallParser', values['tool-call-parser']),
+    ...defined('reasoningParser', values['reasoning-parser']),
   };
   return { help: values.help === true, ...defined('configFile', values.config), flags, rest };
 }

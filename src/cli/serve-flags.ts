@@ -10,6 +10,8 @@ export const serveFlags = {
   'api-key': { type: 'string' },
   config: { type: 'string' },
   'log-level': { type: 'string' },
+  'tool-call-parser': { type: 'string' },
+  'reasoning-parser': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
@@ -22,6 +24,8 @@ export const flagForConfigKey: Record<string, string> = {
   servedModelNames: '--served-model-name',
   apiKey: '--api-key',
   logLevel: '--log-level',
+  toolCallParser: '--tool-call-parser',
+  reasoningParser: '--reasoning-parser',
 };
 
 export const serveUsage = `Usage: ferry serve [options]
@@ -39,5 +43,10 @@ Options:
   --api-key KEY             require clients to send this key (x-api-key or Authorization: Bearer)
   --config FILE             YAML file with the same settings (flags win); see docs/configuration.md
   --log-level LEVEL         fatal, error, warn, info (default), debug, trace or silent
+  --tool-call-parser NAME   parse tool calls from raw model text (vLLM names: hermes,
+                            qwen3_coder, llama3_json, mistral, pythonic, deepseek_v3,
+                            deepseek_v31, kimi_k2, glm45, minimax_m2, openai; or auto)
+  --reasoning-parser NAME   parse reasoning from raw model text (deepseek_r1, qwen3, glm45,
+                            minimax_m2, openai_gptoss; or auto); see docs/parsers.md
   -h, --help                show this help
 `;

@@ -3,6 +3,7 @@ import { OpenAICompatibleBackend } from '../backends/openai-compatible/openai-co
 import type { FerryConfig } from '../config/config-schema.js';
 import { ConfigError } from '../config/load-config.js';
 import type { Logger } from '../observability/logger.js';
+import { createParseParts } from '../server/create-parse-parts.js';
 import { startServer, type RunningServer } from '../server/start-server.js';
 
 export interface StartedFerry {
@@ -16,11 +17,18 @@ export async function startFerryFromConfig(
   config: FerryConfig,
   logger: Logger,
 ): Promise<StartedFerry> {
+  const parseParts = createParseParts({
+    ...optional('toolCallParser', config.toolCallParser),
+    ...optional('reasoningParser', config.reasoningParser),
+    models: config.modelParsers,
+    onWarning: (message) => logger.warn(message),
+  });
   const backend = createBackend(config);
   warnAboutExposure(config, logger);
   const server = await startServer({
     backend,
     logger,
+    ...optional('parseParts', parseParts),
     aliases: config.aliases,
     ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
     maxBodyBytes: config.maxBodyBytes,
@@ -67,4 +75,8 @@ function warnAboutExposure(config: FerryConfig, logger: Logger): void {
       `binding ${config.host} without --api-key: anyone who can reach this port can use the model`,
     );
   }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

@@ -37,6 +37,22 @@ export const configSchema = z.strictObject({
   connectTimeoutSeconds: z.number().positive().default(10),
   firstByteTimeoutSeconds: z.number().positive().default(600),
   idleTimeoutSeconds: z.number().positive().default(600),
+  /**
+   * Raw-text parsers (vLLM names, or `auto`) for upstreams that return tool calls and reasoning
+   * as plain text. Default: none — structured upstream output passes through untouched.
+   */
+  toolCallParser: z.string().min(1).optional(),
+  reasoningParser: z.string().min(1).optional(),
+  /** Per served model, overriding `toolCallParser` / `reasoningParser`. */
+  modelParsers: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        toolCallParser: z.string().min(1).optional(),
+        reasoningParser: z.string().min(1).optional(),
+      }),
+    )
+    .default({}),
   /** Extra attempts, before anything reached the client, when the upstream is down or 502/503. */
   upstreamRetries: z.number().int().min(0).max(10).default(2),
 });

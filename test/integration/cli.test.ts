@@ -54,6 +54,14 @@ describe('bin/ferry', () => {
       '--config: cannot read /nonexistent/ferry.yaml',
     ],
     [['launch'], "unknown command 'launch'"],
+    [
+      ['serve', '--upstream', 'http://127.0.0.1:1', '--tool-call-parser', 'nope'],
+      '--tool-call-parser: Unknown tool-call parser "nope". Valid names: hermes',
+    ],
+    [
+      ['serve', '--upstream', 'http://127.0.0.1:1', '--reasoning-parser', 'nope'],
+      '--reasoning-parser: Unknown reasoning parser "nope". Valid names: deepseek_r1',
+    ],
   ])('%j fails naming the problem', async (args, message) => {
     const { code, stderr } = await ferryExit(args);
     expect(code).not.toBe(0);

@@ -1,0 +1,113 @@
+import type { ModelRequest } from '../model/model-request.js';
+import type { ModelStreamPart } from '../model/model-stream-part.js';
+import { ConfigError } from '../config/load-config.js';
+import type { TextParserSelection } from '../parsers/apply-text-parsers.js';
+import { chooseReasoningParser } from '../parsers/choose-reasoning-parser.js';
+import { chooseToolCallParser } from '../parsers/choose-tool-call-parser.js';
+import { parseTextParts } from '../parsers/parse-text-parts.js';
+import { getReasoningParser } from '../parsers/reasoning-parsers.js';
+import { getToolCallParser } from '../parsers/tool-call-parsers.js';
+
+export interface ParserSettings {
+  /** `--tool-call-parser`: a vLLM name, or `auto`. */
+  toolCallParser?: string;
+  /** `--reasoning-parser`: a vLLM name, or `auto`. */
+  reasoningParser?: string;
+  /** Per served model, overriding the two above. */
+  models?: Readonly<
+    Record<string, { toolCallParser?: string | undefined; reasoningParser?: string | undefined }>
+  >;
+  /** The served model's chat template, where the backend knows it (for `auto`). */
+  chatTemplate?: (model: string) => string | undefined;
+  onWarning?: (message: string) => void;
+}
+
+type ParseParts = (
+  parts: AsyncIterable<ModelStreamPart>,
+  request: ModelRequest,
+) => AsyncIterable<ModelStreamPart>;
+
+/**
+ * The raw-text parsing stage for the configured parsers, or undefined when none is configured
+ * (structured upstream output then passes untouched). Names are checked now, so an unknown one
+ * stops start-up with the list of valid names.
+ */
+export function createParseParts(settings: ParserSettings): ParseParts | undefined {
+  checkNames(
+    settings.toolCallParser,
+    settings.reasoningParser,
+    '--tool-call-parser',
+    '--reasoning-parser',
+  );
+  for (const [model, perModel] of Object.entries(settings.models ?? {})) {
+    checkNames(
+      perModel.toolCallParser,
+      perModel.reasoningParser,
+      `modelParsers.${model}.toolCallParser`,
+      `modelParsers.${model}.reasoningParser`,
+    );
+  }
+  const anyConfigured =
+    settings.toolCallParser !== undefined ||
+    settings.reasoningParser !== undefined ||
+    Object.keys(settings.models ?? {}).length > 0;
+  if (!anyConfigured) return undefined;
+  const selections = new Map<string, TextParserSelection>();
+  const selectionFor = (model: string): TextParserSelection => {
+    let selection = selections.get(model);
+    if (selection === undefined) {
+      selection = selectParsers(settings, model);
+      selections.set(model, selection);
+    }
+    return selection;
+  };
+  return (parts, request) => {
+    const parsers = selectionFor(request.model);
+    if (parsers.reasoning === undefined && parsers.toolCalls === undefined) return parts;
+    const thinkingOff = request.chat.chat_template_kwargs?.enable_thinking === false;
+    return parseTextParts(parts, {
+      parsers,
+      toolSchemas: request.toolSchemas,
+      ...(thinkingOff ? { promptOpensReasoning: false } : {}),
+      ...(settings.onWarning === undefined ? {} : { onWarning: settings.onWarning }),
+    });
+  };
+}
+
+function selectParsers(settings: ParserSettings, model: string): TextParserSelection {
+  const perModel = settings.models?.[model];
+  const template = settings.chatTemplate?.(model);
+  const toolName = resolveName(perModel?.toolCallParser ?? settings.toolCallParser, () =>
+    chooseToolCallParser(model, template),
+  );
+  const reasoningName = resolveName(perModel?.reasoningParser ?? settings.reasoningParser, () =>
+    chooseReasoningParser(model, template),
+  );
+  return {
+    ...(toolName === undefined ? {} : { toolCalls: getToolCallParser(toolName) }),
+    ...(reasoningName === undefined ? {} : { reasoning: getReasoningParser(reasoningName) }),
+  };
+}
+
+function resolveName(name: string | undefined, auto: () => string | undefined): string | undefined {
+  return name === 'auto' ? auto() : name;
+}
+
+function checkNames(
+  tool: string | undefined,
+  reasoning: string | undefined,
+  toolWhere: string,
+  reasoningWhere: string,
+): void {
+  check(tool, getToolCallParser, toolWhere);
+  check(reasoning, getReasoningParser, reasoningWhere);
+}
+
+function check(name: string | undefined, get: (name: string) => unknown, where: string): void {
+  if (name === undefined || name === 'auto') return;
+  try {
+    get(name);
+  } catch (error) {
+    throw new ConfigError(`${where}: ${(error as Error).message}`);
+  }
+}
