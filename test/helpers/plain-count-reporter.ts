@@ -14,6 +14,8 @@ export default class PlainCountReporter implements Reporter {
   }
 
   onTestRunEnd(): void {
-    process.stdout.write(`\n${this.passed} passed, ${this.failed} failed, ${this.skipped} skipped\n`);
+    process.stdout.write(
+      `\n${this.passed} passed, ${this.failed} failed, ${this.skipped} skipped\n`,
+    );
   }
 }
