@@ -1,3 +1,4 @@
+import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createParseParts } from '../../src/server/create-parse-parts.js';
 import {
@@ -39,7 +40,7 @@ function rawText(text: string, size = 3): string[] {
   return sse([...pieces, finishChunk('stop'), usageChunk(30, 40)]);
 }
 
-const tools = [
+const tools: Anthropic.Tool[] = [
   {
     name: 'read_file',
     input_schema: {
@@ -75,14 +76,12 @@ describe('raw-text tool calls and reasoning through the official SDK', () => {
     const text =
       '<tool_call>\n<function=read_file>\n<parameter=path>\n/a.txt\n</parameter>\n<parameter=limit>\n20\n</parameter>\n</function>\n</tool_call>';
     await upstream.script([{ sse: rawText(text, 5) }]);
-    const message = await ferry
-      .client()
-      .messages.create({
-        model: 'qwen3-coder-30b',
-        max_tokens: 200,
-        tools,
-        messages: [{ role: 'user', content: 'read' }],
-      });
+    const message = await ferry.client().messages.create({
+      model: 'qwen3-coder-30b',
+      max_tokens: 200,
+      tools,
+      messages: [{ role: 'user', content: 'read' }],
+    });
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content).toMatchObject([
       { type: 'tool_use', name: 'read_file', input: { path: '/a.txt', limit: 20 } },
@@ -92,14 +91,12 @@ describe('raw-text tool calls and reasoning through the official SDK', () => {
   test('a truncated call comes back as text, not as an empty call', async () => {
     const text = 'Sure.<tool_call>\n{"name": "read_file", "argum';
     await upstream.script([{ sse: rawText(text) }]);
-    const message = await ferry
-      .client()
-      .messages.create({
-        model: 'qwen3-coder-30b',
-        max_tokens: 200,
-        tools,
-        messages: [{ role: 'user', content: 'x' }],
-      });
+    const message = await ferry.client().messages.create({
+      model: 'qwen3-coder-30b',
+      max_tokens: 200,
+      tools,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(message.stop_reason).toBe('end_turn');
     const joined = message.content
       .map((block) => (block.type === 'text' ? block.text : ''))
@@ -121,14 +118,12 @@ describe('raw-text tool calls and reasoning through the official SDK', () => {
         ]),
       },
     ]);
-    const message = await ferry
-      .client()
-      .messages.create({
-        model: 'qwen3-coder-30b',
-        max_tokens: 200,
-        tools,
-        messages: [{ role: 'user', content: 'x' }],
-      });
+    const message = await ferry.client().messages.create({
+      model: 'qwen3-coder-30b',
+      max_tokens: 200,
+      tools,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(message.content).toMatchObject([
       { type: 'tool_use', name: 'read_file', input: { path: '<tool_call>' } },
     ]);
