@@ -61,7 +61,10 @@ function completionBody(withTools, promptTokens) {
           {
             id: 'chatcmpl-tool-bench',
             type: 'function',
-            function: { name: 'Write', arguments: JSON.stringify({ file_path: '/tmp/bench.txt', content: text }) },
+            function: {
+              name: 'Write',
+              arguments: JSON.stringify({ file_path: '/tmp/bench.txt', content: text }),
+            },
           },
         ],
       }
@@ -71,8 +74,20 @@ function completionBody(withTools, promptTokens) {
     object: 'chat.completion',
     created: 1764000000,
     model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: withTools ? 'tool_calls' : 'stop', stop_reason: null }],
-    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens + tokens, completion_tokens: tokens },
+    choices: [
+      {
+        index: 0,
+        message,
+        logprobs: null,
+        finish_reason: withTools ? 'tool_calls' : 'stop',
+        stop_reason: null,
+      },
+    ],
+    usage: {
+      prompt_tokens: promptTokens,
+      total_tokens: promptTokens + tokens,
+      completion_tokens: tokens,
+    },
   });
 }
 const cached = new Map();
@@ -85,7 +100,12 @@ const framesFor = (withTools, promptTokens) => {
 const server = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/v1/models') {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ object: 'list', data: [{ id: model, object: 'model', max_model_len: 131072 }] }));
+    res.end(
+      JSON.stringify({
+        object: 'list',
+        data: [{ id: model, object: 'model', max_model_len: 131072 }],
+      }),
+    );
     return;
   }
   let size = 0;
@@ -106,16 +126,16 @@ const server = http.createServer((req, res) => {
     }
     const frames = framesFor(withTools, Math.ceil(size / 4));
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    if (delayMs === 0) {
-      res.end(frames.join(''));
-      return;
-    }
+    // One write per chunk, as vLLM streams token by token; with no delay the next chunk
+    // follows on the next turn of the event loop.
     let i = 0;
     const next = () => {
       if (res.destroyed) return;
       if (i === frames.length) return void res.end();
-      res.write(frames[i++]);
-      setTimeout(next, i <= 1 ? 0 : delayMs);
+      const ok = res.write(frames[i++]);
+      const go = () => (delayMs === 0 || i <= 1 ? setImmediate(next) : setTimeout(next, delayMs));
+      if (ok) go();
+      else res.once('drain', go);
     };
     next();
   });

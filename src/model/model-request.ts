@@ -5,7 +5,9 @@ import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/
  * vLLM, SGLang and llama-server accept (`top_k`, `chat_template_kwargs`,
  * `continue_final_message`).
  */
-export type ChatRequest = ChatCompletionCreateParamsStreaming & {
+export type ChatRequest = Omit<ChatCompletionCreateParamsStreaming, 'stream'> & {
+  /** false only for non-streaming clients without stop sequences: one JSON reply is cheaper. */
+  stream: boolean;
   top_k?: number;
   chat_template_kwargs?: Record<string, unknown>;
   /** vLLM: continue the final assistant message (Anthropic prefill) instead of a new turn. */

@@ -37,8 +37,7 @@ export function buildModelRequest(
     ...responseFormat(request),
     ...prefillOptions(messages),
     ...(request.metadata?.user_id == null ? {} : { user: request.metadata.user_id }),
-    stream: true,
-    stream_options: { include_usage: true },
+    ...streamOptions(request),
   };
   return {
     model: options.model,
@@ -47,6 +46,16 @@ export function buildModelRequest(
     toolSchemas: collectToolSchemas(request),
     ...(options.sessionKey === undefined ? {} : { sessionKey: options.sessionKey }),
   };
+}
+
+/**
+ * Streaming clients get an upstream stream with usage. A non-streaming client gets one JSON
+ * reply from the upstream (no per-token framing to pay for) unless stop sequences need Ferry
+ * to watch the text as it comes and stop generation early.
+ */
+function streamOptions(request: MessagesRequest): Pick<ChatRequest, 'stream' | 'stream_options'> {
+  const stream = request.stream === true || (request.stop_sequences?.length ?? 0) > 0;
+  return stream ? { stream: true, stream_options: { include_usage: true } } : { stream: false };
 }
 
 function samplingOptions(request: MessagesRequest): Partial<ChatRequest> {

@@ -155,7 +155,7 @@ describe('POST /v1/messages through the official SDK', () => {
     });
   });
 
-  test('the upstream receives the translated request, asked to stream with usage', async () => {
+  test('the upstream receives the translated request (one JSON reply for a non-streaming client)', async () => {
     await upstream.script([
       { sse: sse([chunk({ content: 'ok' }), finishChunk('stop'), usageChunk(1, 1)]) },
     ]);
@@ -182,9 +182,17 @@ describe('POST /v1/messages through the official SDK', () => {
       temperature: 0.2,
       top_k: 20,
       user: 'u1',
-      stream: true,
-      stream_options: { include_usage: true },
+      stream: false,
     });
+  });
+
+  test('a streaming client gets an upstream stream with usage', async () => {
+    await upstream.script([
+      { sse: sse([chunk({ content: 'ok' }), finishChunk('stop'), usageChunk(1, 1)]) },
+    ]);
+    await client.messages.stream(ask).finalMessage();
+    const [request] = await upstream.requests();
+    expect(request?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });
 
   test('?beta=true and unknown betas are accepted', async () => {

@@ -73,7 +73,7 @@ export class OpenAICompatibleBackend implements Backend {
     } catch (error) {
       throw transportError(error, this.apiBase, signal);
     } finally {
-      if (!response.body.destroyed) response.body.destroy();
+      if (!response.body.readableEnded && !response.body.destroyed) response.body.destroy();
     }
   }
 

@@ -9,6 +9,10 @@ export function parseUpstreamChunk(data: string): OpenAIChunk {
   } catch {
     throw new ApiError('api_error', 'The upstream sent a stream chunk that is not JSON');
   }
+  return validateChunk(json);
+}
+
+function validateChunk(json: unknown): OpenAIChunk {
   const result = openAIChunkSchema.safeParse(json);
   if (!result.success) {
     throw new ApiError('api_error', 'The upstream sent a stream chunk of an unexpected shape');
@@ -34,5 +38,5 @@ export function completionAsChunk(json: unknown): OpenAIChunk {
     ],
     usage: record.usage,
   };
-  return parseUpstreamChunk(JSON.stringify(chunk));
+  return validateChunk(chunk);
 }

@@ -26,7 +26,7 @@ export class UpstreamHttp {
   constructor(private readonly options: UpstreamHttpOptions = {}) {
     this.agent = new Agent({
       connections: options.connections ?? 256,
-      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+      connect: { timeout: options.connectTimeoutMs ?? 10_000, noDelay: true },
       headersTimeout: options.headersTimeoutMs ?? 600_000,
       bodyTimeout: options.bodyTimeoutMs ?? 600_000,
       keepAliveTimeout: 30_000,
