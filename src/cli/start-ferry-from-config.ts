@@ -23,7 +23,7 @@ export async function startFerryFromConfig(
     models: config.modelParsers,
     onWarning: (message) => logger.warn(message),
   });
-  const backend = createBackend(config);
+  const backend = createBackend(config, (message) => logger.warn(message));
   warnAboutExposure(config, logger);
   const server = await startServer({
     backend,
@@ -51,7 +51,7 @@ export function secretsOf(config: FerryConfig): string[] {
   return [config.apiKey, config.upstreamApiKey].filter((key): key is string => key !== undefined);
 }
 
-function createBackend(config: FerryConfig): Backend {
+function createBackend(config: FerryConfig, onWarning: (message: string) => void): Backend {
   if (config.upstream === undefined) {
     throw new ConfigError(
       '--upstream: required (the OpenAI-compatible server Ferry sends requests to)',
@@ -65,6 +65,7 @@ function createBackend(config: FerryConfig): Backend {
     headersTimeoutMs: config.firstByteTimeoutSeconds * 1000,
     bodyTimeoutMs: config.idleTimeoutSeconds * 1000,
     retries: config.upstreamRetries,
+    onWarning,
   });
 }
 

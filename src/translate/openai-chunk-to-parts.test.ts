@@ -167,3 +167,13 @@ describe('OpenAIChunkToParts', () => {
     expect(run([delta({}, reason)])).toEqual([{ type: 'finish', reason: expected }]);
   });
 });
+
+test('arguments that are not JSON are passed on and reported', () => {
+  const warnings: string[] = [];
+  const machine = new OpenAIChunkToParts((message) => warnings.push(message));
+  machine.push(delta({ tool_calls: [call(0, { id: 'a', name: 'Bash', args: '{"command": ls' })] }));
+  machine.push(delta({}, 'tool_calls'));
+  expect(warnings).toEqual([
+    expect.stringContaining('tool call Bash has arguments that are not JSON'),
+  ]);
+});

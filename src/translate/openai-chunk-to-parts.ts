@@ -9,6 +9,8 @@ interface PendingCall {
   name: string | undefined;
   /** Arguments not yet emitted (the call is not the live one, or its name is unknown). */
   buffered: string;
+  /** All arguments so far, to check they form JSON when the call ends. */
+  all: string;
   started: boolean;
 }
 
@@ -25,6 +27,9 @@ export class OpenAIChunkToParts {
   private readonly calls = new Map<number, PendingCall>();
   private liveIndex: number | undefined;
   private finished = false;
+
+  /** `onWarning` hears of tool arguments that are not JSON (passed on as they came). */
+  constructor(private readonly onWarning?: (message: string) => void) {}
 
   push(chunk: OpenAIChunk): ModelStreamPart[] {
     if (chunk.error != null) throw upstreamStreamError(chunk.error.message, chunk.error.type);
@@ -58,11 +63,19 @@ export class OpenAIChunkToParts {
     const index = delta.index ?? 0;
     let call = this.calls.get(index);
     if (call === undefined) {
-      call = { id: delta.id ?? `call_${index}`, name: undefined, buffered: '', started: false };
+      call = {
+        id: delta.id ?? `call_${index}`,
+        name: undefined,
+        buffered: '',
+        all: '',
+        started: false,
+      };
       this.calls.set(index, call);
     }
     if (delta.function?.name) call.name = delta.function.name;
-    call.buffered += delta.function?.arguments ?? '';
+    const piece = delta.function?.arguments ?? '';
+    call.buffered += piece;
+    call.all += piece;
     if (this.liveIndex === undefined && call.name !== undefined) this.liveIndex = index;
     if (this.liveIndex === index) emitCall(call, parts);
   }
@@ -70,10 +83,31 @@ export class OpenAIChunkToParts {
   private closeCalls(parts: ModelStreamPart[]): void {
     const indices = [...this.calls.keys()].sort((a, b) => a - b);
     const live = this.liveIndex;
-    if (live !== undefined) closeCall(this.calls.get(live), parts);
-    for (const index of indices) if (index !== live) closeCall(this.calls.get(index), parts);
+    if (live !== undefined) this.closeCall(this.calls.get(live), parts);
+    for (const index of indices) if (index !== live) this.closeCall(this.calls.get(index), parts);
     this.calls.clear();
     this.liveIndex = undefined;
+  }
+
+  private closeCall(call: PendingCall | undefined, parts: ModelStreamPart[]): void {
+    if (call === undefined) return;
+    call.name ??= 'unknown_tool';
+    emitCall(call, parts);
+    parts.push({ type: 'tool-call-end', id: call.id });
+    if (call.all !== '' && !isJson(call.all)) {
+      this.onWarning?.(
+        `upstream tool call ${call.name} has arguments that are not JSON; passed on as they came: ${call.all.slice(0, 200)}`,
+      );
+    }
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -86,13 +120,6 @@ function emitCall(call: PendingCall, parts: ModelStreamPart[]): void {
     parts.push({ type: 'tool-call-delta', id: call.id, argumentsDelta: call.buffered });
     call.buffered = '';
   }
-}
-
-function closeCall(call: PendingCall | undefined, parts: ModelStreamPart[]): void {
-  if (call === undefined) return;
-  call.name ??= 'unknown_tool';
-  emitCall(call, parts);
-  parts.push({ type: 'tool-call-end', id: call.id });
 }
 
 function upstreamStreamError(

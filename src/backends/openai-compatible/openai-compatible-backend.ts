@@ -22,6 +22,8 @@ export interface OpenAICompatibleBackendOptions extends UpstreamHttpOptions {
   servedModelNames?: readonly string[];
   /** Extra attempts when the upstream is unreachable or answers 502/503. Default 2. */
   retries?: number;
+  /** Hears of upstream output Ferry passed on although it looks wrong (logged as warnings). */
+  onWarning?: (message: string) => void;
 }
 
 interface UpstreamModel {
@@ -56,7 +58,7 @@ export class OpenAICompatibleBackend implements Backend {
 
   async *streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart> {
     const { response, capped } = await this.openStream(request.chat, signal);
-    const toParts = new OpenAIChunkToParts();
+    const toParts = new OpenAIChunkToParts(this.options.onWarning);
     const contentType = String(response.headers['content-type'] ?? '');
     try {
       if (contentType.includes('application/json')) {
