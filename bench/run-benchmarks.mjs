@@ -39,7 +39,14 @@ function startProcess(args, readyPattern) {
     const onData = (data) => {
       seen += data.toString();
       const match = readyPattern.exec(seen);
-      if (match) resolve({ child, port: Number(match[1]) });
+      if (!match) return;
+      // From here on the output is drained unread: scanning it would load this process, which
+      // is also the load generator.
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.stdout.resume();
+      child.stderr.resume();
+      resolve({ child, port: Number(match[1]) });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
