@@ -56,8 +56,21 @@ export class OpenAICompatibleBackend implements Backend {
     return (await this.upstreamModels(signal)).map((model) => model.id);
   }
 
-  async *streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart> {
-    const { response, capped } = await this.openStream(request.chat, signal);
+  /**
+   * The request is handed to `openStream` and not kept: a long generation must not hold the
+   * whole conversation (often hundreds of kilobytes) in memory after it was sent.
+   */
+  streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart> {
+    const opened = this.openStream(request.chat, signal);
+    opened.catch(() => undefined); // handled where readStream awaits it; never unhandled
+    return this.readStream(opened, signal);
+  }
+
+  private async *readStream(
+    opened: Promise<{ response: UpstreamResponse; capped: boolean }>,
+    signal: AbortSignal,
+  ): AsyncIterable<ModelStreamPart> {
+    const { response, capped } = await opened;
     const toParts = new OpenAIChunkToParts(this.options.onWarning);
     const contentType = String(response.headers['content-type'] ?? '');
     try {

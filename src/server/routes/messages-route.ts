@@ -18,6 +18,7 @@ export function registerMessagesRoute(app: FastifyInstance, options: FerryAppOpt
   app.post('/v1/messages', async (request, reply) => {
     const started = performance.now();
     const body = parseRequestBody(messagesRequestSchema, request.body);
+    request.body = undefined; // a stream can last minutes; the parsed JSON is no longer needed
     const abort = abortOnDisconnect(reply);
     const model = await resolveServedModel(
       options.backend,
