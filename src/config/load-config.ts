@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type FerryConfig, type FerryConfigInput } from './config-schema.js';
 
@@ -33,6 +32,8 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
       `--config: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
+  // Loaded only when a file is given: the YAML parser costs memory a plain `serve` never needs.
+  const { parse: parseYaml } = await import('yaml');
   let parsed: unknown;
   try {
     parsed = parseYaml(text);
