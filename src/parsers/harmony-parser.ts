@@ -4,10 +4,9 @@
 // `<|channel|>analysis<|message|>…<|end|><|start|>assistant<|channel|>commentary to=functions.NAME <|constrain|>json<|message|>{…}<|call|>`
 // and `<|start|>assistant<|channel|>final<|message|>…<|return|>`.
 import { DelimiterSet } from './delimiter-set.js';
-import { HoldBackBuffer } from './hold-back-buffer.js';
+import { SteppingParser } from './tool-call/stepping-parser.js';
 import type { TextParser, TextParserOptions } from './text-parser.js';
 import { parseJsonObject } from './tool-call/parse-json-object.js';
-import { ToolCallOutput } from './tool-call/tool-call-output.js';
 import { describePassedOnText } from './describe-passed-on-text.js';
 
 /** Whether this parser turns function messages into calls or passes them on for one that does. */
@@ -39,35 +38,24 @@ export function createHarmonyParser(role: HarmonyRole, options: TextParserOption
   return new HarmonyParser(role, options);
 }
 
-class HarmonyParser implements TextParser {
-  private readonly buffer = new HoldBackBuffer();
-  private readonly output = new ToolCallOutput();
+class HarmonyParser extends SteppingParser {
   private state: State = { kind: 'outside' };
 
   constructor(
     private readonly role: HarmonyRole,
     private readonly options: TextParserOptions,
-  ) {}
-
-  push(text: string) {
-    this.buffer.push(text);
-    while (this.step()) {
-      /* each step consumes a delimiter */
-    }
-    return this.output.take();
+  ) {
+    super();
   }
 
-  finish() {
-    const rest = this.buffer.takeAll();
+  protected flush(rest: string): void {
     if (this.state.kind === 'outside') this.output.text(rest);
     else if (this.state.kind === 'header')
       this.passOn(this.state.raw + rest, 'unterminated header');
     else this.endMessage({ ...this.state, body: this.state.body + rest }, '');
-    this.output.end();
-    return this.output.take();
   }
 
-  private step(): boolean {
+  protected step(): boolean {
     switch (this.state.kind) {
       case 'outside':
         return this.readOutside();

@@ -2,12 +2,11 @@
 // meta-llama/Llama-3.1-8B-Instruct and Llama-3.3-70B-Instruct (JSON tool calling:
 // `{"name": …, "parameters": {…}}`, optionally after `<|python_tag|>`, several joined by `; `).
 import { DelimiterSet } from '../delimiter-set.js';
-import { HoldBackBuffer } from '../hold-back-buffer.js';
+import { SteppingParser } from './stepping-parser.js';
 import type { TextParser, TextParserOptions } from '../text-parser.js';
 import { BracketExtentScanner } from './bracket-extent-scanner.js';
 import { parseJson } from './parse-json-object.js';
 import { toJsonCall } from './read-json-call.js';
-import { ToolCallOutput } from './tool-call-output.js';
 import { describePassedOnText } from '../describe-passed-on-text.js';
 
 const pythonTag = '<|python_tag|>';
@@ -26,30 +25,19 @@ export function createLlama3JsonParser(options: TextParserOptions): TextParser {
   return new Llama3JsonParser(options);
 }
 
-class Llama3JsonParser implements TextParser {
-  private readonly buffer = new HoldBackBuffer();
-  private readonly output = new ToolCallOutput();
+class Llama3JsonParser extends SteppingParser {
   private state: State = { kind: 'expect-call' };
 
-  constructor(private readonly options: TextParserOptions) {}
-
-  push(text: string) {
-    this.buffer.push(text);
-    while (this.step()) {
-      /* each step consumes input or changes state */
-    }
-    return this.output.take();
+  constructor(private readonly options: TextParserOptions) {
+    super();
   }
 
-  finish() {
-    const rest = this.buffer.takeAll();
+  protected flush(rest: string): void {
     if (this.state.kind === 'json') this.passOn(this.state.raw + rest, 'unterminated');
     else this.output.text(rest);
-    this.output.end();
-    return this.output.take();
   }
 
-  private step(): boolean {
+  protected step(): boolean {
     switch (this.state.kind) {
       case 'expect-call':
         return this.expectCall();

@@ -2,12 +2,12 @@
 // mistralai/Mistral-7B-Instruct-v0.3 (`[TOOL_CALLS] [{"name": …, "arguments": {…}}]`, tokenizer < v11)
 // and Mistral-Small-3.2 / Devstral / Magistral (`[TOOL_CALLS]NAME[ARGS]{…}`, tokenizer v11+).
 import { DelimiterSet } from '../delimiter-set.js';
-import { HoldBackBuffer } from '../hold-back-buffer.js';
+import { SteppingParser } from './stepping-parser.js';
 import type { TextParser, TextParserOptions } from '../text-parser.js';
 import { BracketExtentScanner } from './bracket-extent-scanner.js';
 import { isPlainObject, parseJson } from './parse-json-object.js';
 import { toJsonCall } from './read-json-call.js';
-import { ToolCallOutput, type ParsedToolCall } from './tool-call-output.js';
+import type { ParsedToolCall } from './tool-call-output.js';
 import { describePassedOnText } from '../describe-passed-on-text.js';
 
 const callToken = '[TOOL_CALLS]';
@@ -25,31 +25,20 @@ export function createMistralParser(options: TextParserOptions): TextParser {
   return new MistralParser(options);
 }
 
-class MistralParser implements TextParser {
-  private readonly buffer = new HoldBackBuffer();
-  private readonly output = new ToolCallOutput();
+class MistralParser extends SteppingParser {
   private state: State = { kind: 'text' };
 
-  constructor(private readonly options: TextParserOptions) {}
-
-  push(text: string) {
-    this.buffer.push(text);
-    while (this.step()) {
-      /* each step consumes input or changes state */
-    }
-    return this.output.take();
+  constructor(private readonly options: TextParserOptions) {
+    super();
   }
 
-  finish() {
-    const rest = this.buffer.takeAll();
+  protected flush(rest: string): void {
     if (this.state.kind === 'text') this.output.text(rest);
     else this.giveUp(this.state.raw + rest, 'unterminated');
-    this.output.end();
-    return this.output.take();
   }
 
   /** Advances one state; false when it needs more input. */
-  private step(): boolean {
+  protected step(): boolean {
     switch (this.state.kind) {
       case 'text':
         return this.readText();

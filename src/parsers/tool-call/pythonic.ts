@@ -3,11 +3,10 @@
 // Llama-4-Scout-17B-16E-Instruct (`[get_weather(city="Paris"), get_time()]`, Llama 4 wrapping it
 // in `<|python_start|>…<|python_end|>`).
 import { DelimiterSet } from '../delimiter-set.js';
-import { HoldBackBuffer } from '../hold-back-buffer.js';
+import { SteppingParser } from './stepping-parser.js';
 import type { TextParser, TextParserOptions } from '../text-parser.js';
 import { BracketExtentScanner } from './bracket-extent-scanner.js';
 import { parsePythonCalls } from './parse-python-calls.js';
-import { ToolCallOutput } from './tool-call-output.js';
 import { describePassedOnText } from '../describe-passed-on-text.js';
 
 const startTag = '<|python_start|>';
@@ -27,31 +26,20 @@ export function createPythonicParser(options: TextParserOptions): TextParser {
   return new PythonicParser(options);
 }
 
-class PythonicParser implements TextParser {
-  private readonly buffer = new HoldBackBuffer();
-  private readonly output = new ToolCallOutput();
+class PythonicParser extends SteppingParser {
   private state: State = { kind: 'expect-call' };
 
-  constructor(private readonly options: TextParserOptions) {}
-
-  push(text: string) {
-    this.buffer.push(text);
-    while (this.step()) {
-      /* each step consumes input or changes state */
-    }
-    return this.output.take();
+  constructor(private readonly options: TextParserOptions) {
+    super();
   }
 
-  finish() {
-    const rest = this.buffer.takeAll();
+  protected flush(rest: string): void {
     if (this.state.kind !== 'list') this.output.text(rest);
     else if (this.state.scanner === undefined) this.output.text(this.state.raw + rest);
     else this.passOn(this.state.raw + rest, 'unterminated');
-    this.output.end();
-    return this.output.take();
   }
 
-  private step(): boolean {
+  protected step(): boolean {
     switch (this.state.kind) {
       case 'expect-call':
         return this.expectCall();
