@@ -75,3 +75,31 @@ describe.each(['vllm', 'llama-server'] as const)('with a %s upstream', (flavor) 
     });
   });
 });
+
+describe('--served-model-name renaming a single upstream model', () => {
+  test('requests under the served name reach the upstream under its own name', async () => {
+    const upstream = await startScriptedUpstream({
+      flavor: 'vllm',
+      models: ['Qwen/Qwen3-Coder-30B-A3B-Instruct'],
+    });
+    const ferry = await startFerry({ upstream: upstream.url, servedModelNames: ['coder'] });
+    try {
+      const page = await ferry.client().models.list();
+      expect(page.data.map((model) => model.id)).toEqual(['coder']);
+      await ferry
+        .client()
+        .messages.create({
+          model: 'coder',
+          max_tokens: 10,
+          messages: [{ role: 'user', content: 'hi' }],
+        });
+      const chat = (await upstream.requests()).find(
+        (request) => request.path === '/v1/chat/completions',
+      );
+      expect(chat?.body).toMatchObject({ model: 'Qwen/Qwen3-Coder-30B-A3B-Instruct' });
+    } finally {
+      await ferry.close();
+      await upstream.close();
+    }
+  });
+});

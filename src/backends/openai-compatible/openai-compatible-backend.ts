@@ -93,7 +93,11 @@ export class OpenAICompatibleBackend implements Backend {
   }
 
   async countTokens(request: ModelRequest, signal: AbortSignal): Promise<TokenCount> {
-    return this.tokenCounter.count(request.chat, signal);
+    const upstream = await this.upstreamModel(request.chat.model, signal);
+    return this.tokenCounter.count(
+      { ...request.chat, model: upstream?.id ?? request.chat.model },
+      signal,
+    );
   }
 
   async close(): Promise<void> {
@@ -110,9 +114,11 @@ export class OpenAICompatibleBackend implements Backend {
     chat: ChatRequest,
     signal: AbortSignal,
   ): Promise<{ response: UpstreamResponse; capped: boolean }> {
-    const contextLength = await this.contextLength(chat.model, signal);
-    let body = capMaxTokens(chat, contextLength);
-    let capped = body !== chat;
+    const upstream = await this.upstreamModel(chat.model, signal);
+    const named =
+      upstream === undefined || upstream.id === chat.model ? chat : { ...chat, model: upstream.id };
+    let body = capMaxTokens(named, upstream?.contextLength);
+    let capped = body !== named;
     let json = JSON.stringify(body);
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < (this.options.retries ?? 2) && !signal.aborted;
@@ -146,12 +152,22 @@ export class OpenAICompatibleBackend implements Backend {
     }
   }
 
-  private async contextLength(model: string, signal: AbortSignal): Promise<number | undefined> {
+  /**
+   * The upstream's own entry for a served name. `--served-model-name` may rename the model (as
+   * in vLLM); when the upstream does not know the name but serves exactly one model, that one
+   * is meant. Undefined when the list cannot be had: the chat call then reports the upstream.
+   */
+  private async upstreamModel(
+    model: string,
+    signal: AbortSignal,
+  ): Promise<UpstreamModel | undefined> {
     try {
       const models = await this.upstreamModels(signal);
-      return models.find((entry) => entry.id === model)?.contextLength;
+      return (
+        models.find((entry) => entry.id === model) ?? (models.length === 1 ? models[0] : undefined)
+      );
     } catch {
-      return undefined; // the chat call itself will report an unreachable upstream
+      return undefined;
     }
   }
 
