@@ -29,7 +29,8 @@
 //     interleave?, argsWithFinish?, ... }  a stream generated in the engine's shape
 //   { hang: true }                        never answers
 // with, on any of them, delayMs (before the status line), interChunkDelayMs,
-// cutAfterChunks (end the TCP connection after N pieces, no finish, no [DONE]).
+// cutAfterChunks (end the TCP connection after N pieces, no finish, no [DONE]) and cutAtEnd
+// (end it after the last piece, without the chunked body's terminator).
 // Requests with `stream` false or absent get the engine's non-streaming chat.completion.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -685,7 +686,7 @@ function startServer(values) {
   /** Writes pieces honouring backpressure, pacing and a scripted cut. */
   function sendPieces(res, entry, pieces, reply) {
     const delay = reply.interChunkDelayMs ?? 0;
-    const cutAt = reply.cutAfterChunks ?? Infinity;
+    const cutAt = reply.cutAtEnd === true ? pieces.length : (reply.cutAfterChunks ?? Infinity);
     let index = 0;
     const cut = () => {
       // An engine that crashes or a proxy that drops the connection: the chunked body never
