@@ -10,6 +10,8 @@ export interface ReplyTiming {
   interChunkDelayMs?: number;
   /** End the TCP connection after this many pieces: no finish chunk, no [DONE]. */
   cutAfterChunks?: number;
+  /** End the TCP connection after the last piece (no chunked terminator). */
+  cutAtEnd?: boolean;
   /** Extra response headers. */
   headers?: Record<string, string>;
 }
@@ -55,7 +57,7 @@ export interface GeneratedReply extends ReplyTiming {
 export type ScriptedReply =
   | (ReplyTiming & { sse: string[]; flavor?: 'vllm' | 'llama-server' })
   | (ReplyTiming & { fixture: string; flavor?: 'vllm' | 'llama-server' })
-  | (Omit<ReplyTiming, 'interChunkDelayMs' | 'cutAfterChunks'> & {
+  | (Omit<ReplyTiming, 'interChunkDelayMs' | 'cutAfterChunks' | 'cutAtEnd'> & {
       status: number;
       body?: string | Record<string, unknown> | unknown[];
     })
