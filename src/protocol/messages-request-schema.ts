@@ -102,7 +102,10 @@ const toolChoice = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
 ]);
 
-const thinkingDisplay = z.enum(['summarized', 'omitted']).nullish();
+// `summarized` and `omitted` are documented; Claude Code 2.1.328 sends `updates` (beta
+// thinking-display-updates-2026-08-18) and, on a 400, retries twice before dropping it. Only
+// `omitted` changes what Ferry sends, so any other mode is accepted and shows the thinking.
+const thinkingDisplay = z.string().nullish();
 const thinking = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('enabled'),
