@@ -7,6 +7,12 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests start real processes on loopback; two cores is the budget.
     maxWorkers: 2,
-    reporters: ['default', './test/helpers/plain-count-reporter.ts'],
+    reporters: [
+      'default',
+      './test/helpers/plain-count-reporter.ts',
+      './test/reliability/print-figures-reporter.ts',
+    ],
+    // The reliability suite runs the built CLI; this rebuilds dist/ when src/ is newer.
+    globalSetup: ['./test/reliability/build-ferry.ts'],
   },
 });

@@ -22,8 +22,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   );
   void describeModels(ferry.backend, logger);
   const signal = await waitForShutdownSignal();
-  logger.info(`${signal}: finishing in-flight requests, then exiting`);
-  await ferry.close(10_000);
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  logger.info(`${signal}: finishing in-flight requests (up to ${graceMs} ms), then exiting`);
+  await ferry.close(graceMs);
   return 0;
 }
 

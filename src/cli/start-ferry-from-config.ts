@@ -32,6 +32,7 @@ export async function startFerryFromConfig(
     aliases: config.aliases,
     ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
     maxBodyBytes: config.maxBodyBytes,
+    maxHeaderBytes: config.maxHeaderBytes,
     pingIntervalMs: config.pingIntervalSeconds * 1000,
     host: config.host,
     port: config.port,

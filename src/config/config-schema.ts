@@ -31,6 +31,14 @@ export const configSchema = z.strictObject({
     .int()
     .min(1024)
     .default(32 * 1024 * 1024),
+  /** Largest request head (request line and headers), in bytes → 431 beyond. Default 32 KiB. */
+  maxHeaderBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(32 * 1024),
+  /** Seconds in-flight requests get to finish after SIGTERM / SIGINT before Ferry exits. */
+  shutdownGraceSeconds: z.number().min(0).default(10),
   /** Seconds of upstream silence before a `ping` event keeps the client's stream alive. */
   pingIntervalSeconds: z.number().positive().default(10),
   /** Upstream timeouts in seconds: connecting, first byte (covers prompt processing), idle. */

@@ -16,7 +16,10 @@ export interface LoggerOptions {
  * in an error message).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const secrets = (options.secrets ?? []).filter((secret) => secret.length >= 4);
+  // A line is JSON: a key with a quote or backslash in it appears there escaped.
+  const secrets = (options.secrets ?? [])
+    .filter((secret) => secret.length >= 4)
+    .flatMap((secret) => [...new Set([JSON.stringify(secret).slice(1, -1), secret])]);
   return pino(
     {
       level: options.level ?? 'info',

@@ -15,6 +15,11 @@ export interface FerryAppOptions {
   metrics?: FerryMetrics;
   /** Largest request body in bytes. Default 32 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Largest request head (request line and headers) in bytes; beyond it the answer is a 431 in
+   * Anthropic's error shape. Default 32 KiB (Node's own default is 16 KiB).
+   */
+  maxHeaderBytes?: number;
   /** Milliseconds of upstream silence before a `ping` event. Default 10 000. */
   pingIntervalMs?: number;
   /**

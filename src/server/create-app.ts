@@ -1,9 +1,10 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import { ApiError } from '../protocol/api-error.js';
 import { FerryMetrics } from '../observability/metrics.js';
 import { createId } from '../protocol/create-ids.js';
 import type { FerryAppOptions } from './app-options.js';
 import { createApiKeyCheck } from './check-api-key.js';
+import { answerClientError } from './answer-client-error.js';
 import { renderError } from './render-error.js';
 import { registerCountTokensRoute } from './routes/count-tokens-route.js';
 import { probePaths, registerHealthRoute } from './routes/health-route.js';
@@ -25,6 +26,17 @@ export function createApp(appOptions: FerryAppOptions): FastifyInstance {
   const options = { ...appOptions, metrics: appOptions.metrics ?? new FerryMetrics() };
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const app = Fastify({
+    http: { maxHeaderSize: options.maxHeaderBytes ?? 32 * 1024 },
+    clientErrorHandler: (error, socket) =>
+      answerClientError(error, socket, (details, message) =>
+        options.logger.debug(details, message),
+      ),
+    // A URL Fastify cannot decode never reaches the routes or setErrorHandler.
+    frameworkErrors: (error, request, reply) => {
+      const apiError = renderError(error, maxBodyBytes);
+      const plain = reply as unknown as FastifyReply; // its generics are the route's, unknown here
+      void plain.status(apiError.status).header('request-id', request.id).send(apiError.toJSON());
+    },
     loggerInstance: options.logger,
     // One line per request comes from the onResponse hook below, with the fields we want.
     logController: new LogController({ disableRequestLogging: true }),
@@ -80,7 +92,6 @@ function registerHooks(
     options.metrics.recordRequest(route, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       {
-        reqId: request.id,
         method: request.method,
         url: request.url,
         status: reply.statusCode,
@@ -94,9 +105,8 @@ function registerHooks(
 function registerErrorHandlers(app: FastifyInstance, maxBodyBytes: number): void {
   app.setErrorHandler(async (error, request, reply) => {
     const apiError = renderError(error, maxBodyBytes);
-    if (apiError.status >= 500)
-      request.log.error({ err: error, reqId: request.id }, apiError.message);
-    else request.log.debug({ reqId: request.id }, apiError.message);
+    if (apiError.status >= 500) request.log.error({ err: error }, apiError.message);
+    else request.log.debug(apiError.message);
     return reply.status(apiError.status).headers(apiError.headers).send(apiError.toJSON());
   });
   app.setNotFoundHandler(async (request, reply) => {

@@ -1,10 +1,22 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { installClaudeCode } from './helpers/install-claude-code.js';
-import { resultOf, resultText, toolResultsOf, toolUsesOf } from './helpers/read-session-events.js';
-import { runClaudeCode, type ClaudeCodeRun } from './helpers/run-claude-code.js';
+import {
+  blocksOf,
+  resultOf,
+  resultText,
+  toolResultsOf,
+  toolUsesOf,
+} from './helpers/read-session-events.js';
+import {
+  runClaudeCode,
+  type ClaudeCodeRun,
+  type ContentBlock,
+  type RunClaudeCodeOptions,
+  type StreamEvent,
+} from './helpers/run-claude-code.js';
 import { startE2eStack, type ChatMessage, type E2eStack } from './helpers/start-e2e-stack.js';
 
 // The real Claude Code CLI in print mode, against Ferry in this process and a scripted
@@ -17,20 +29,27 @@ beforeAll(async () => {
   stack = await startE2eStack();
 }, 300_000);
 afterAll(async () => stack?.close());
-beforeEach(async () => stack.upstream.reset());
+beforeEach(async () => stack.reset());
 
 function project(): string {
   return mkdtempSync(join(tmpdir(), 'ferry-e2e-project-'));
 }
 
-async function run(prompt: string, cwd: string): Promise<ClaudeCodeRun> {
+async function run(
+  prompt: string,
+  cwd: string,
+  options: Partial<RunClaudeCodeOptions> = {},
+): Promise<ClaudeCodeRun> {
   const session = await runClaudeCode({
     executable: claude,
     baseUrl: stack.ferry.url,
     prompt,
     cwd,
+    ...options,
   });
   expect(session.code, session.stderr + session.stdout.slice(-2000)).toBe(0);
+  // Every request Claude Code made succeeded the first time: no 4xx it had to retry around.
+  expect(stack.ferryRequests().filter((request) => request.status !== 200)).toEqual([]);
   return session;
 }
 
@@ -104,4 +123,158 @@ describe('Claude Code sessions through Ferry', () => {
       })),
     );
   });
+
+  test('a failing tool call (is_error) is reported to the model, which recovers', async () => {
+    const cwd = project();
+    await stack.upstream.script([
+      {
+        toolCalls: [
+          { name: 'Bash', arguments: { command: 'cat missing.txt', description: 'Show it' } },
+        ],
+      },
+      {
+        toolCalls: [
+          {
+            name: 'Write',
+            arguments: { file_path: join(cwd, 'missing.txt'), content: 'now here\n' },
+          },
+        ],
+      },
+      { text: 'missing.txt did not exist, so I created it.' },
+    ]);
+
+    const session = await run('Show missing.txt; create it if needed.', cwd);
+
+    expect(readFileSync(join(cwd, 'missing.txt'), 'utf8')).toBe('now here\n');
+    const [failed, written] = toolResultsOf(session.events);
+    expect(failed?.is_error).toBe(true);
+    expect(resultText(failed!)).toMatch(/No such file or directory/);
+    expect(written?.is_error ?? false).toBe(false);
+    expect(resultOf(session.events)).toMatchObject({
+      subtype: 'success',
+      is_error: false,
+      result: 'missing.txt did not exist, so I created it.',
+    });
+    // The model saw the failure as such: Ferry marks is_error results for chat templates.
+    const [, second] = await stack.chatRequests();
+    expect(toolRoundTrips(second!.messages)).toEqual([
+      { name: 'Bash', content: `Error: ${resultText(failed!)}` },
+    ]);
+  });
+
+  test('parallel tool calls in one turn run and come back together', async () => {
+    const cwd = project();
+    await stack.upstream.script([
+      {
+        text: 'Writing both files.',
+        toolCalls: [
+          { name: 'Write', arguments: { file_path: join(cwd, 'a.txt'), content: 'A\n' } },
+          { name: 'Write', arguments: { file_path: join(cwd, 'b.txt'), content: 'B\n' } },
+        ],
+      },
+      { text: 'Wrote a.txt and b.txt.' },
+    ]);
+
+    const session = await run('Write a.txt and b.txt at once.', cwd);
+
+    expect(readFileSync(join(cwd, 'a.txt'), 'utf8')).toBe('A\n');
+    expect(readFileSync(join(cwd, 'b.txt'), 'utf8')).toBe('B\n');
+    const uses = toolUsesOf(session.events);
+    expect(uses.map((use) => use.input?.file_path)).toEqual([
+      join(cwd, 'a.txt'),
+      join(cwd, 'b.txt'),
+    ]);
+    const results = toolResultsOf(session.events);
+    expect(results.map((result) => result.tool_use_id)).toEqual(uses.map((use) => use.id));
+    expect(
+      results.every((result) => resultText(result).includes('File created successfully')),
+    ).toBe(true);
+    expect(resultOf(session.events).result).toBe('Wrote a.txt and b.txt.');
+    // One assistant message with both calls, then both results, in order.
+    const [, second] = await stack.chatRequests();
+    const assistant = second!.messages.find((message) => message.role === 'assistant');
+    expect(assistant?.content).toBe('Writing both files.');
+    expect(
+      assistant?.tool_calls?.map((call) => JSON.parse(call.function.arguments) as unknown),
+    ).toEqual([
+      { file_path: join(cwd, 'a.txt'), content: 'A\n' },
+      { file_path: join(cwd, 'b.txt'), content: 'B\n' },
+    ]);
+    expect(second!.messages.slice(-2).map((message) => message.tool_call_id)).toEqual(
+      assistant?.tool_calls?.map((call) => call.id),
+    );
+  });
+
+  test('a long answer streamed in many small chunks arrives whole', async () => {
+    const line = (i: number) => `${i}. Ferry streams this line — naïve café, 漢字, emoji 🚢.\n`;
+    const answer = Array.from({ length: 120 }, (_, i) => line(i + 1)).join('');
+    await stack.upstream.script({ text: answer, chunkSize: 3 }); // ~2700 deltas
+
+    const session = await run('Write a long answer.', project());
+
+    const texts = blocksOf(session.events, 'assistant').filter((block) => block.type === 'text');
+    expect(texts.map((block) => block.text).join('')).toBe(answer);
+    expect(resultOf(session.events)).toMatchObject({ subtype: 'success', result: answer });
+  });
+
+  describe('a reply with reasoning', () => {
+    const reasoning = [
+      'The user wants the date; run date first.',
+      'The command printed it.',
+    ] as const;
+    const replies = [
+      {
+        reasoning: reasoning[0],
+        toolCalls: [{ name: 'Bash', arguments: { command: 'echo 2026', description: 'Year' } }],
+      },
+      { reasoning: reasoning[1], text: 'It is 2026.' },
+    ];
+
+    test('is shown as thinking blocks when Claude Code displays thinking (stream-json)', async () => {
+      await stack.upstream.script(replies);
+
+      const session = await run('What year is it?', project());
+
+      const thinking = blocksOf(session.events, 'assistant').filter(
+        (block) => block.type === 'thinking',
+      );
+      expect(thinking.map((block) => block.thinking)).toEqual(reasoning);
+      expect(thinking.every((block) => (block.signature ?? '') !== '')).toBe(true);
+      expect(resultOf(session.events).result).toBe('It is 2026.');
+      // The thinking block came back with the tool result and reached the model again.
+      const [, second] = await stack.chatRequests();
+      const assistant = second!.messages.find((message) => message.role === 'assistant');
+      expect(assistant?.reasoning_content).toBe(reasoning[0]);
+    });
+
+    test('is hidden when Claude Code omits thinking (text output), yet reaches the model again', async () => {
+      await stack.upstream.script(replies);
+
+      const session = await run('What year is it?', project(), { format: 'text' });
+
+      expect(session.stdout).toBe('It is 2026.\n');
+      // The transcript holds the thinking blocks as Claude Code got them: no text, a signature.
+      const thinking = readTranscript(session.home).filter((block) => block.type === 'thinking');
+      expect(thinking.map((block) => block.thinking)).toEqual(['', '']);
+      expect(thinking.every((block) => (block.signature ?? '') !== '')).toBe(true);
+      const [, second] = await stack.chatRequests();
+      const assistant = second!.messages.find((message) => message.role === 'assistant');
+      expect(assistant?.reasoning_content).toBe(reasoning[0]);
+    });
+  });
 });
+
+/** The assistant content blocks of the one session transcript under HOME/.claude/projects. */
+function readTranscript(home: string): ContentBlock[] {
+  const projects = join(home, '.claude', 'projects');
+  const files = readdirSync(projects, { recursive: true, encoding: 'utf8' }).filter((file) =>
+    file.endsWith('.jsonl'),
+  );
+  expect(files).toHaveLength(1);
+  return readFileSync(join(projects, files[0]!), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as StreamEvent)
+    .filter((entry) => entry.type === 'assistant')
+    .flatMap((entry) => (Array.isArray(entry.message?.content) ? entry.message.content : []));
+}

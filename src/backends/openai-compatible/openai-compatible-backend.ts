@@ -133,7 +133,7 @@ export class OpenAICompatibleBackend implements Backend {
         throw error;
       }
       if (response.statusCode < 300) return { response, capped };
-      const text = await response.body.text();
+      const text = await this.http.errorText(response);
       const failure = mapUpstreamError(
         response.statusCode,
         text,
@@ -185,9 +185,11 @@ export class OpenAICompatibleBackend implements Backend {
 
   private async fetchModels(signal?: AbortSignal): Promise<UpstreamModel[]> {
     const response = await this.http.send('GET', `${this.apiBase}/models`, undefined, signal);
-    const text = await response.body.text();
-    if (response.statusCode >= 300)
+    if (response.statusCode >= 300) {
+      const text = await this.http.errorText(response);
       throw mapUpstreamError(response.statusCode, text, response.headers).error;
+    }
+    const text = await response.body.text();
     return parseModelList(text);
   }
 }

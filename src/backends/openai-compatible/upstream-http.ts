@@ -52,6 +52,16 @@ export class UpstreamHttp {
     }
   }
 
+  /**
+   * The text of an error reply with Ferry's upstream key removed: an upstream may echo the key
+   * it refused, and the text becomes part of the client's error message.
+   */
+  async errorText(response: UpstreamResponse): Promise<string> {
+    const text = await response.body.text();
+    const key = this.options.apiKey;
+    return key === undefined || key.length < 4 ? text : text.split(key).join('[redacted]');
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }

@@ -51,6 +51,8 @@ export interface RunClaudeCodeOptions {
   env?: Record<string, string>;
   /** `stream-json` (the default, with --verbose) or `text`. */
   format?: 'stream-json' | 'text';
+  /** HOME; a fresh temp dir by default (reuse one to `--continue` a session). */
+  home?: string;
   /** The project directory; a fresh temp dir by default. */
   cwd?: string;
   /** Kill the CLI after this long (default 60 s). */
@@ -65,7 +67,7 @@ export const allowedTools = 'Write Bash Read Edit';
  * configuration, credentials or earlier sessions leak in.
  */
 export function runClaudeCode(options: RunClaudeCodeOptions): Promise<ClaudeCodeRun> {
-  const home = mkdtempSync(join(tmpdir(), 'ferry-e2e-home-'));
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'ferry-e2e-home-'));
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'ferry-e2e-project-'));
   const format = options.format ?? 'stream-json';
   const args = [

@@ -10,6 +10,10 @@ export interface E2eStack {
   ferry: TestFerry;
   /** The chat requests the upstream received, in order (model list probes left out). */
   chatRequests(): Promise<ChatRequestBody[]>;
+  /** Method, URL and status of every request Ferry answered, from its log. */
+  ferryRequests(): Array<{ method: string; url: string; status: number }>;
+  /** Empties the upstream's queue and log and Ferry's log, between scenarios. */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,18 @@ export async function startE2eStack(
       (await upstream.requests())
         .filter((request: RecordedRequest) => request.path === '/v1/chat/completions')
         .map((request) => request.body as ChatRequestBody),
+    ferryRequests: () =>
+      ferry.logs
+        .map(
+          (line) =>
+            JSON.parse(line) as { msg?: string; method: string; url: string; status: number },
+        )
+        .filter((entry) => entry.msg === 'request')
+        .map(({ method, url, status }) => ({ method, url, status })),
+    reset: async () => {
+      ferry.logs.length = 0;
+      await upstream.reset();
+    },
     close: async () => {
       await ferry.close();
       await upstream.close();

@@ -1,0 +1,163 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { installClaudeCode } from './helpers/install-claude-code.js';
+import { resultOf, toolResultsOf } from './helpers/read-session-events.js';
+import { spawnCollecting, type StreamEvent } from './helpers/run-claude-code.js';
+import { startE2eStack, type E2eStack } from './helpers/start-e2e-stack.js';
+
+// `bin/ferry claude` for real: the built CLI (dist/, as `npm install` leaves it) starting or
+// reusing Ferry and launching the real Claude Code, or explaining why it cannot.
+const ferryBin = new URL('../../bin/ferry', import.meta.url).pathname;
+const printArgs = ['--output-format', 'stream-json', '--verbose', '--allowedTools', 'Write'];
+
+let claude: string;
+let stack: E2eStack;
+
+beforeAll(async () => {
+  claude = await installClaudeCode();
+  stack = await startE2eStack({ models: ['qwen3-coder'] });
+}, 300_000);
+afterAll(async () => stack?.close());
+beforeEach(async () => stack.reset());
+
+interface Sandbox {
+  home: string;
+  cwd: string;
+  /** PATH with node and the system tools, and no `claude`. */
+  path: string;
+}
+
+function sandbox(): Sandbox {
+  return {
+    home: mkdtempSync(join(tmpdir(), 'ferry-e2e-home-')),
+    cwd: mkdtempSync(join(tmpdir(), 'ferry-e2e-project-')),
+    path: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+  };
+}
+
+/** Runs `ferry claude ARGS` with only the environment given (no developer settings leak in). */
+async function ferryClaude(box: Sandbox, args: string[], env: Record<string, string> = {}) {
+  const run = await spawnCollecting(process.execPath, [ferryBin, 'claude', ...args], {
+    cwd: box.cwd,
+    env: { PATH: box.path, HOME: box.home, TMPDIR: tmpdir(), DISABLE_AUTOUPDATER: '1', ...env },
+    timeoutMs: 60_000,
+  });
+  const events = run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as StreamEvent);
+  return { ...run, events };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A `claude` on PATH, as `npm install -g` would leave it. */
+function putClaudeOnPath(box: Sandbox): void {
+  const bin = join(box.home, 'bin');
+  mkdirSync(bin);
+  symlinkSync(claude, join(bin, 'claude'));
+  box.path = `${bin}:${box.path}`;
+}
+
+describe('ferry claude', () => {
+  test('starts Ferry for the upstream and runs Claude Code found on PATH', async () => {
+    const box = sandbox();
+    putClaudeOnPath(box);
+    const port = await freePort();
+    await stack.upstream.script([
+      {
+        toolCalls: [
+          { name: 'Write', arguments: { file_path: join(box.cwd, 'hi.txt'), content: 'hi\n' } },
+        ],
+      },
+      { text: 'Wrote hi.txt.' },
+    ]);
+
+    const run = await ferryClaude(box, [
+      '--upstream',
+      stack.upstream.url,
+      '--port',
+      String(port),
+      '--',
+      '-p',
+      'Write hi.txt',
+      ...printArgs,
+    ]);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`ferry: Claude Code → http://127.0.0.1:${port} (qwen3-coder)`);
+    expect(readFileSync(join(box.cwd, 'hi.txt'), 'utf8')).toBe('hi\n');
+    expect(toolResultsOf(run.events).map((result) => result.is_error ?? false)).toEqual([false]);
+    expect(resultOf(run.events)).toMatchObject({ subtype: 'success', result: 'Wrote hi.txt.' });
+    // The tier variables ferry claude set name the served model, so Claude Code asks for it.
+    const reply = run.events.find((event) => event.type === 'assistant');
+    expect(reply?.message?.model).toBe('qwen3-coder');
+    const requests = await stack.chatRequests();
+    expect(requests.map((request) => request.model)).toEqual(['qwen3-coder', 'qwen3-coder']);
+    // Ferry logged to its file, not over Claude Code's output.
+    expect(readFileSync(join(box.home, '.cache', 'ferry', 'claude.log'), 'utf8')).toContain(
+      '/v1/messages?beta=true',
+    );
+    expect(existsSync(join(box.home, '.claude'))).toBe(true);
+  });
+
+  test('reuses a Ferry already listening and runs Claude Code from FERRY_CLAUDE_PATH', async () => {
+    const box = sandbox();
+    await stack.upstream.script({ text: 'pong' });
+    const port = new URL(stack.ferry.url).port;
+
+    const run = await ferryClaude(box, ['--port', port, '--', '-p', 'ping', ...printArgs], {
+      FERRY_CLAUDE_PATH: claude,
+    });
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(resultOf(run.events)).toMatchObject({ subtype: 'success', result: 'pong' });
+    // The request went through the Ferry of this test process: no second Ferry was started.
+    expect(stack.ferryRequests()).toContainEqual({
+      method: 'POST',
+      url: '/v1/messages?beta=true',
+      status: 200,
+    });
+    expect(existsSync(join(box.home, '.cache', 'ferry', 'claude.log'))).toBe(false);
+  });
+
+  test('without Claude Code installed it says how to install it', async () => {
+    const box = sandbox();
+
+    const run = await ferryClaude(box, ['--upstream', stack.upstream.url, '--', '-p', 'ping']);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Claude Code is not installed');
+    expect(run.stderr).toContain('npm install -g @anthropic-ai/claude-code');
+    expect(await stack.chatRequests()).toEqual([]);
+  });
+
+  test('with the upstream unreachable it says so before Claude Code starts', async () => {
+    const box = sandbox();
+    const closed = await freePort();
+
+    const run = await ferryClaude(
+      box,
+      ['--upstream', `http://127.0.0.1:${closed}/v1`, '--port', String(await freePort())],
+      { FERRY_CLAUDE_PATH: claude },
+    );
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/ferry: the model server is not answering through Ferry at http:/);
+    expect(run.stdout).toBe('');
+    // Claude Code never ran: it would have created its ~/.claude.
+    expect(existsSync(join(box.home, '.claude'))).toBe(false);
+  });
+});
