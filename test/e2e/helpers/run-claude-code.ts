@@ -47,8 +47,8 @@ export interface RunClaudeCodeOptions {
   prompt: string;
   /** Extra CLI arguments (e.g. `--model haiku`). */
   args?: string[];
-  /** Extra environment (model variables). */
-  env?: Record<string, string>;
+  /** Extra environment (model variables); `undefined` removes a default. */
+  env?: Record<string, string | undefined>;
   /** `stream-json` (the default, with --verbose) or `text`. */
   format?: 'stream-json' | 'text';
   /** HOME; a fresh temp dir by default (reuse one to `--continue` a session). */
@@ -98,9 +98,9 @@ export function runClaudeCode(options: RunClaudeCodeOptions): Promise<ClaudeCode
 export function claudeCodeEnvironment(
   home: string,
   baseUrl: string,
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  return {
+  extra: Record<string, string | undefined> = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
     TMPDIR: tmpdir(),
@@ -110,6 +110,8 @@ export function claudeCodeEnvironment(
     DISABLE_AUTOUPDATER: '1',
     ...extra,
   };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+  return env;
 }
 
 export interface Collected {

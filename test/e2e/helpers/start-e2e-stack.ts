@@ -36,7 +36,13 @@ export interface ChatMessage {
 
 /** A scripted vLLM-style upstream (its own process) behind an in-process Ferry. */
 export async function startE2eStack(
-  options: { models?: string[]; aliases?: Record<string, string>; maxModelLen?: number } = {},
+  options: {
+    models?: string[];
+    aliases?: Record<string, string>;
+    maxModelLen?: number;
+    /** Ferry's --api-key. */
+    apiKey?: string;
+  } = {},
 ): Promise<E2eStack> {
   const upstream = await startScriptedUpstream({
     models: options.models ?? ['qwen3-coder'],
@@ -45,6 +51,7 @@ export async function startE2eStack(
   const ferry = await startFerry({
     upstream: upstream.url,
     ...(options.aliases === undefined ? {} : { aliases: options.aliases }),
+    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
   }).catch(async (error: unknown) => {
     await upstream.close();
     throw error;
