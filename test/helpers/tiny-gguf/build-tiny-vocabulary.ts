@@ -186,7 +186,10 @@ function addWithPrefixes(pieces: Set<string>, word: string): void {
   for (let end = 1; end <= characters.length; end++) pieces.add(characters.slice(0, end).join(''));
 }
 
+let cachedTokens: readonly string[] | undefined;
+
 /** The id of a special token in the tiny vocabulary (ids never depend on writer options). */
 export function findTinyTokenId(text: ChatTokenText | '<unk>' | '<s>' | '</s>'): number {
-  return buildTinyVocabulary().tokens.indexOf(text);
+  cachedTokens ??= buildTinyVocabulary().tokens;
+  return cachedTokens.indexOf(text);
 }

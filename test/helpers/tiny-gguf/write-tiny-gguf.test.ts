@@ -4,15 +4,17 @@ import { join } from 'node:path';
 import {
   getLlama,
   JinjaTemplateChatWrapper,
+  isLlamaText,
   LlamaText,
   readGgufFileInfo,
   type Llama,
+  type ChatHistoryItem,
   type LlamaContext,
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chatTokens, findTinyTokenId } from './build-tiny-vocabulary.js';
+import { chatTokens, findTinyTokenId, type ChatTokenText } from './build-tiny-vocabulary.js';
 import { qwenChatTemplate } from './qwen-chat-template.js';
 import { tinyGgufPath, writeTinyGguf } from './write-tiny-gguf.js';
 
@@ -90,6 +92,15 @@ describe('file', () => {
 });
 
 describe('tokenizer', () => {
+  test('keeps the special token ids engine tests may hard-code', () => {
+    const ids = chatTokens.map((token) => findTinyTokenId(token.text));
+    expect(ids).toEqual([2418, 2419, 2420, 2421, 2422, 2423, 2424, 2425]);
+  });
+
+  test('matches user-defined tokens even without special-token parsing, as llama.cpp does', () => {
+    expect(model.tokenize('<tool_call>', false)).toEqual([findTinyTokenId('<tool_call>')]);
+  });
+
   test('makes <|im_end|> the end-of-turn token', () => {
     const endOfTurn = findTinyTokenId('<|im_end|>') as Token;
     expect(model.tokens.eos).toBe(endOfTurn);
@@ -123,11 +134,41 @@ describe('tokenizer', () => {
 });
 
 describe('chat template', () => {
-  test('node-llama-cpp reads the Qwen tool-call syntax from it', () => {
-    const wrapper = new JinjaTemplateChatWrapper({ template: qwenChatTemplate });
-    expect(LlamaText(wrapper.settings.functions.call.prefix).toString()).toBe(
-      '<tool_call>\n{"name": "',
+  // node-llama-cpp's Jinja wrapper is a real consumer: it derives the tool-call and thought
+  // syntax from the template by rendering probes, and renders histories with it.
+  const wrapper = new JinjaTemplateChatWrapper({ template: qwenChatTemplate });
+
+  test('exposes Qwen tool-call and thought syntax to node-llama-cpp', () => {
+    const { functions, segments } = wrapper.settings;
+    expect(LlamaText(functions.call.prefix).toString()).toBe('<tool_call>\n{"name": "');
+    expect(LlamaText(functions.call.suffix).toString()).toBe('}\n</tool_call>');
+    expect(LlamaText(functions.result.prefix).toString()).toBe('\n<tool_response>\n');
+    expect(textOf(segments?.thought?.prefix)).toBe('<think>\n');
+    expect(textOf(segments?.thought?.suffix)).toBe('\n</think>\n\n');
+  });
+
+  test('renders tools, a tool call and its result as Qwen does', () => {
+    const { contextText } = wrapper.generateContextState({
+      chatHistory: toolRoundTrip,
+      availableFunctions: {
+        get_weather: { description: 'Current weather', params: { type: 'object' } },
+      },
+    });
+    const text = contextText.toString();
+    expect(text).toContain(
+      '<tools>\n{"type": "function", "function": {"name": "get_weather", "description": "Current weather", "parameters": {"type": "object"}}}\n</tools>',
     );
+    expect(text).toContain(
+      '<|im_start|>assistant\nLet me check.\n<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call><|im_end|>\n' +
+        '<|im_start|>user\n<tool_response>\n{"celsius": 18}\n</tool_response><|im_end|>\n',
+    );
+    const tokens = model.tokenize(text, true);
+    const count = (token: ChatTokenText) => {
+      const id = findTinyTokenId(token);
+      return tokens.filter((candidate) => candidate === id).length;
+    };
+    // Seven turns, the last left open; <tool_call> twice in the instructions, once as a call.
+    expect([count('<|im_start|>'), count('<|im_end|>'), count('<tool_call>')]).toEqual([7, 6, 3]);
   });
 });
 
@@ -188,6 +229,30 @@ async function generate(
   }
   return { tokens, ended: false };
 }
+
+function textOf(value: unknown): string | undefined {
+  return isLlamaText(value) || typeof value === 'string' ? value.toString() : undefined;
+}
+
+const toolRoundTrip: ChatHistoryItem[] = [
+  { type: 'system', text: 'Be brief.' },
+  { type: 'user', text: 'Weather in Paris?' },
+  {
+    type: 'model',
+    response: [
+      'Let me check.',
+      {
+        type: 'functionCall',
+        name: 'get_weather',
+        params: { city: 'Paris' },
+        result: { celsius: 18 },
+      },
+      'It is 18C.',
+    ],
+  },
+  { type: 'user', text: 'Thanks!' },
+  { type: 'model', response: [] },
+];
 
 interface TinyMetadata {
   general: { architecture: string };
