@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { installClaudeCode } from './helpers/install-claude-code.js';
+import { makeTempDir, removeTempDirs } from './helpers/make-temp-dir.js';
 import { resultOf, resultText, toolResultsOf } from './helpers/read-session-events.js';
 import {
   runClaudeCode,
@@ -19,7 +19,10 @@ beforeAll(async () => {
   claude = await installClaudeCode();
   stack = await startE2eStack();
 }, 300_000);
-afterAll(async () => stack?.close());
+afterAll(async () => {
+  removeTempDirs();
+  await stack?.close();
+});
 beforeEach(async () => stack.reset());
 
 async function run(
@@ -49,8 +52,8 @@ function expectPrefixStable(requests: readonly ChatRequestBody[]): void {
 
 describe('Claude Code multi-turn sessions through Ferry', () => {
   test('five user turns (--continue) keep each prompt a byte prefix of the next; usage is the upstream’s', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'ferry-e2e-home-'));
-    const cwd = mkdtempSync(join(tmpdir(), 'ferry-e2e-project-'));
+    const home = makeTempDir('home');
+    const cwd = makeTempDir('project');
     const log = join(cwd, 'log.txt');
     const turns = 5;
     for (let turn = 1; turn <= turns; turn++) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { installClaudeCode } from './helpers/install-claude-code.js';
+import { removeTempDirs } from './helpers/make-temp-dir.js';
 import { resultOf } from './helpers/read-session-events.js';
 import { runClaudeCode } from './helpers/run-claude-code.js';
 import { startE2eStack, type E2eStack } from './helpers/start-e2e-stack.js';
@@ -15,7 +16,10 @@ beforeAll(async () => {
   claude = await installClaudeCode();
   stack = await startE2eStack({ models: ['qwen3-coder'], apiKey });
 }, 300_000);
-afterAll(async () => stack?.close());
+afterAll(async () => {
+  removeTempDirs();
+  await stack?.close();
+});
 
 describe('endpoints Claude Code calls', () => {
   test('the start-up HEAD probe (sent without a key) and ?beta=true messages both succeed', async () => {

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { installClaudeCode } from './helpers/install-claude-code.js';
+import { removeTempDirs } from './helpers/make-temp-dir.js';
 import { resultOf } from './helpers/read-session-events.js';
 import { runClaudeCode } from './helpers/run-claude-code.js';
 import { startE2eStack, type E2eStack } from './helpers/start-e2e-stack.js';
 
 // Which model ids the real CLI sends under each setting, and where Ferry routes them.
 let claude: string;
+afterAll(removeTempDirs);
 beforeAll(async () => {
   claude = await installClaudeCode();
 }, 300_000);

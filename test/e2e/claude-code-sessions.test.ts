@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { installClaudeCode } from './helpers/install-claude-code.js';
+import { makeTempDir, removeTempDirs } from './helpers/make-temp-dir.js';
 import {
   blocksOf,
   resultOf,
@@ -28,11 +28,14 @@ beforeAll(async () => {
   claude = await installClaudeCode();
   stack = await startE2eStack();
 }, 300_000);
-afterAll(async () => stack?.close());
+afterAll(async () => {
+  removeTempDirs();
+  await stack?.close();
+});
 beforeEach(async () => stack.reset());
 
 function project(): string {
-  return mkdtempSync(join(tmpdir(), 'ferry-e2e-project-'));
+  return makeTempDir('project');
 }
 
 async function run(

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { installClaudeCode } from './helpers/install-claude-code.js';
+import { makeTempDir, removeTempDirs } from './helpers/make-temp-dir.js';
 import { resultOf, toolResultsOf } from './helpers/read-session-events.js';
 import { spawnCollecting, type StreamEvent } from './helpers/run-claude-code.js';
 import { startE2eStack, type E2eStack } from './helpers/start-e2e-stack.js';
@@ -20,7 +21,10 @@ beforeAll(async () => {
   claude = await installClaudeCode();
   stack = await startE2eStack({ models: ['qwen3-coder'] });
 }, 300_000);
-afterAll(async () => stack?.close());
+afterAll(async () => {
+  removeTempDirs();
+  await stack?.close();
+});
 beforeEach(async () => stack.reset());
 
 interface Sandbox {
@@ -32,8 +36,8 @@ interface Sandbox {
 
 function sandbox(): Sandbox {
   return {
-    home: mkdtempSync(join(tmpdir(), 'ferry-e2e-home-')),
-    cwd: mkdtempSync(join(tmpdir(), 'ferry-e2e-project-')),
+    home: makeTempDir('home'),
+    cwd: makeTempDir('project'),
     path: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
   };
 }

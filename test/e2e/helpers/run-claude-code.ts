@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { makeTempDir } from './make-temp-dir.js';
 
 export interface ClaudeCodeRun {
   code: number | null;
@@ -67,8 +66,8 @@ export const allowedTools = 'Write Bash Read Edit';
  * configuration, credentials or earlier sessions leak in.
  */
 export function runClaudeCode(options: RunClaudeCodeOptions): Promise<ClaudeCodeRun> {
-  const home = options.home ?? mkdtempSync(join(tmpdir(), 'ferry-e2e-home-'));
-  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'ferry-e2e-project-'));
+  const home = options.home ?? makeTempDir('home');
+  const cwd = options.cwd ?? makeTempDir('project');
   const format = options.format ?? 'stream-json';
   const args = [
     '-p',
