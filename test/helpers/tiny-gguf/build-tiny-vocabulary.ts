@@ -53,62 +53,14 @@ result query text path url request response status get set post put map filter r
 console log main args config options input output read write bash python javascript typescript src
 index package node npm git`;
 
-const greetings = [
-  'hello',
-  'please',
-  'thanks',
-  'sorry',
-  'yes',
-  'okay',
-  'sure',
-  'what',
-  'how',
-  'why',
-];
+const greetings = splitWords('hello please thanks sorry yes okay sure what how why');
 
-const suffixes = ['s', 'es', 'ed', 'er', 'ing', 'ly', 'tion', 'ment', 'ness', 'able', 'ful', 'est'];
+const suffixes = splitWords('s es ed er ing ly tion ment ness able ful est');
 
-const symbolPieces = [
-  '()',
-  '{}',
-  '[]',
-  '();',
-  '):',
-  '){',
-  '=>',
-  '==',
-  '===',
-  '!=',
-  '!==',
-  '<=',
-  '>=',
-  '&&',
-  '||',
-  '++',
-  '--',
-  '+=',
-  '->',
-  '::',
-  '//',
-  '/*',
-  '*/',
-  '</',
-  '/>',
-  '":',
-  '",',
-  '"}',
-  '{"',
-  '...',
-  '.log',
-  '.js',
-  '.ts',
-  '.py',
-  '.com',
-  '://',
-  '\\n',
-  "'s",
-  "n't",
-];
+// Code punctuation; `\\n` is a backslash and an n, as escaped newlines appear in JSON and code.
+const symbolPieces =
+  splitWords(`() {} [] (); ): ){ => == === != !== <= >= && || ++ -- += -> :: // /*
+*/ </ /> ": ", "} {" ... .log .js .ts .py .com :// \\n 's n't`);
 
 /** The chat and tool tokens of a Qwen-style model, appended after the ordinary pieces. */
 export const chatTokens = [
@@ -160,8 +112,8 @@ function listOrdinaryPieces(words: ReadonlySet<string>): string[] {
 }
 
 function listWords(): string[] {
-  const english = englishWords.split(/\s+/).filter(Boolean);
-  const code = codeWords.split(/\s+/).filter(Boolean);
+  const english = splitWords(englishWords);
+  const code = splitWords(codeWords);
   // Capitals for frequent words, e.g. a sentence's or a prompt's first word.
   const capitalised = [...english.slice(0, 80), ...greetings].map(
     (word) => word[0]!.toUpperCase() + word.slice(1),
@@ -179,6 +131,10 @@ function listWords(): string[] {
     ...symbolPieces,
     spaceMarker.repeat(8), // indentation
   ];
+}
+
+function splitWords(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
 }
 
 function addWithPrefixes(pieces: Set<string>, word: string): void {
