@@ -9,8 +9,9 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: [
       'default',
-      './test/helpers/plain-count-reporter.ts',
+      // Figures first: CI reads the plain count as the very last line.
       './test/reliability/print-figures-reporter.ts',
+      './test/helpers/plain-count-reporter.ts',
     ],
     // The reliability suite runs the built CLI; this rebuilds dist/ when src/ is newer.
     globalSetup: ['./test/reliability/build-ferry.ts'],
