@@ -45,6 +45,11 @@ export class MessageStreamBuilder {
   }
 
   push(part: ModelStreamPart): RawMessageStreamEvent[] {
+    // Usage known before any content (the embedded engine's prompt count) goes in message_start.
+    if (part.type === 'usage') {
+      this.usage = part.usage;
+      return this.start();
+    }
     const events = this.start();
     switch (part.type) {
       case 'text-delta':
@@ -61,9 +66,6 @@ export class MessageStreamBuilder {
         break;
       case 'tool-call-end':
         if (this.block?.kind === 'tool' && this.block.partId === part.id) this.closeBlock(events);
-        break;
-      case 'usage':
-        this.usage = part.usage;
         break;
       case 'finish':
         this.finishReason = part.reason;
@@ -179,6 +181,7 @@ export class MessageStreamBuilder {
   }
 
   private emptyMessage(): object {
+    const cached = this.usage?.cachedInputTokens ?? 0;
     return {
       id: this.messageId,
       type: 'message',
@@ -188,9 +191,9 @@ export class MessageStreamBuilder {
       stop_reason: null,
       stop_sequence: null,
       usage: {
-        input_tokens: this.options.inputTokens ?? 0,
+        input_tokens: (this.usage?.inputTokens ?? this.options.inputTokens ?? 0) - cached,
         cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
+        cache_read_input_tokens: cached,
         output_tokens: 0,
       } satisfies Partial<Usage>,
     };

@@ -2,7 +2,7 @@ import type {
   MessageDeltaUsage,
   RawMessageStreamEvent,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { ModelStreamPart } from '../model/model-stream-part.js';
+import type { ModelStreamPart, ModelUsage } from '../model/model-stream-part.js';
 import {
   MessageStreamBuilder,
   type MessageStreamBuilderOptions,
@@ -25,22 +25,22 @@ export async function* streamMessageEvents(
   const builder = new MessageStreamBuilder(options);
   const enforcer = new StopSequenceEnforcer(options.stopSequences);
   let deltas = 0;
-  let sawUsage = false;
+  let usage: ModelUsage | undefined;
   let started = false;
   for await (const part of parts) {
     if (!started) options.onFirstPart?.();
     started = true;
     if (isDelta(part)) deltas++;
-    else if (part.type === 'usage') sawUsage = true;
+    else if (part.type === 'usage') usage = part.usage;
     const events = enforcer.push(part).flatMap((accepted) => builder.push(accepted));
     if (events.length > 0) yield events;
     if (enforcer.stopped) break;
   }
   const tail = enforcer.finish().flatMap((part) => builder.push(part));
-  // Stopped early, the engine never reported usage: one streamed delta is about one token.
-  if (enforcer.stopped && !sawUsage) {
-    const usage = { inputTokens: options.inputTokens ?? 0, outputTokens: deltas };
-    tail.push(...builder.push({ type: 'usage', usage }));
+  // Stopped early, the engine never reported its output: one streamed delta is about one token.
+  if (enforcer.stopped && (usage === undefined || usage.outputTokens === 0)) {
+    const counted = { ...usage, inputTokens: usage?.inputTokens ?? options.inputTokens ?? 0 };
+    tail.push(...builder.push({ type: 'usage', usage: { ...counted, outputTokens: deltas } }));
   }
   const last = [...tail, ...builder.finish()];
   for (const event of last) if (event.type === 'message_delta') options.onUsage?.(event.usage);
