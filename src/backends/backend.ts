@@ -20,5 +20,10 @@ export interface Backend {
   listModels(signal?: AbortSignal): Promise<string[]>;
   streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart>;
   countTokens(request: ModelRequest, signal: AbortSignal): Promise<TokenCount>;
+  /**
+   * Set by backends that return the model's raw text (the embedded engine): the chat template
+   * they render prompts with, from which `auto` parsers are chosen.
+   */
+  chatTemplateOf?(model: string): string | undefined;
   close(): Promise<void>;
 }

@@ -33,6 +33,13 @@ export function parseServeArgs(
     ...defined('logLevel', values['log-level'] as FerryConfigInput['logLevel']),
     ...defined('toolCallParser', values['tool-call-parser']),
     ...defined('reasoningParser', values['reasoning-parser']),
+    ...defined('model', values.model),
+    ...defined('ctxSize', integerFlag('--ctx-size', values['ctx-size'])),
+    ...defined('threads', integerFlag('--threads', values.threads)),
+    ...defined('gpuLayers', gpuLayersFlag(values['gpu-layers'])),
+    ...defined('parallel', integerFlag('--parallel', values.parallel)),
+    ...defined('chatTemplate', values['chat-template']),
+    ...defined('modelCacheDir', values['model-cache-dir']),
   };
   return { help: values.help === true, ...defined('configFile', values.config), flags, rest };
 }
@@ -44,6 +51,20 @@ function parseWith(argv: readonly string[], allowPositionals: boolean) {
 function parsePort(value: string): number {
   if (!/^\d+$/.test(value))
     throw new ConfigError(`--port: expected a number from 0 to 65535, got '${value}'`);
+  return Number(value);
+}
+
+function integerFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value))
+    throw new ConfigError(`${flag}: expected a whole number, got '${value}'`);
+  return Number(value);
+}
+
+function gpuLayersFlag(value: string | undefined): 'auto' | 'max' | number | undefined {
+  if (value === undefined || value === 'auto' || value === 'max') return value;
+  if (!/^\d+$/.test(value))
+    throw new ConfigError(`--gpu-layers: expected a number of layers, auto or max, got '${value}'`);
   return Number(value);
 }
 

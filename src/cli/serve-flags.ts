@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { defaultModel } from '../config/default-model.js';
 
 /** `ferry serve` flags, vLLM-style names; each maps to a config key of the same meaning. */
 export const serveFlags = {
@@ -12,6 +13,13 @@ export const serveFlags = {
   'log-level': { type: 'string' },
   'tool-call-parser': { type: 'string' },
   'reasoning-parser': { type: 'string' },
+  model: { type: 'string' },
+  'ctx-size': { type: 'string' },
+  threads: { type: 'string' },
+  'gpu-layers': { type: 'string' },
+  parallel: { type: 'string' },
+  'chat-template': { type: 'string' },
+  'model-cache-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
@@ -26,18 +34,36 @@ export const flagForConfigKey: Record<string, string> = {
   logLevel: '--log-level',
   toolCallParser: '--tool-call-parser',
   reasoningParser: '--reasoning-parser',
+  model: '--model',
+  ctxSize: '--ctx-size',
+  threads: '--threads',
+  gpuLayers: '--gpu-layers',
+  parallel: '--parallel',
+  chatTemplate: '--chat-template',
+  modelCacheDir: '--model-cache-dir',
 };
 
 export const serveUsage = `Usage: ferry serve [options]
 
 Serve the Anthropic Messages API (/v1/messages, /v1/messages/count_tokens, /v1/models)
-with tokens from an OpenAI-compatible server (vLLM, SGLang, llama-server, Ollama, LM Studio).
+with tokens from an OpenAI-compatible server (vLLM, SGLang, llama-server, Ollama, LM Studio)
+or from a GGUF model Ferry runs itself (llama.cpp, in-process).
 
 Options:
   --upstream URL            OpenAI-compatible base URL, with or without /v1
                             (e.g. http://127.0.0.1:8001/v1)
   --upstream-api-key KEY    key sent to the upstream as Authorization: Bearer
-  --served-model-name NAME  model name to serve (repeatable); default: the upstream's /v1/models
+  --model PATH|URI          run a GGUF model in-process: a file, hf:owner/repo[:quant] or an
+                            https URL (downloaded once). With neither --upstream nor --model:
+                            ${defaultModel}
+  --served-model-name NAME  model name to serve (repeatable); default: the upstream's /v1/models,
+                            or the GGUF file's name
+  --ctx-size N              embedded: tokens per sequence (default: the model's, at most 32768)
+  --threads N               embedded: CPU threads (default: half the logical cores)
+  --gpu-layers N|auto|max   embedded: layers on the GPU (default auto; 0 = CPU only)
+  --parallel N              embedded: requests generated at once (default 2)
+  --chat-template FILE      embedded: Jinja chat template instead of the GGUF's own
+  --model-cache-dir DIR     embedded: where downloaded models go (default ~/.cache/ferry/models)
   --host HOST               interface to bind (default 127.0.0.1)
   --port PORT               port to listen on (default 8000)
   --api-key KEY             require clients to send this key (x-api-key or Authorization: Bearer)

@@ -1,6 +1,9 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Backend } from '../backends/backend.js';
 import { OpenAICompatibleBackend } from '../backends/openai-compatible/openai-compatible-backend.js';
 import type { FerryConfig } from '../config/config-schema.js';
+import { defaultModel } from '../config/default-model.js';
 import { ConfigError } from '../config/load-config.js';
 import type { Logger } from '../observability/logger.js';
 import { createParseParts } from '../server/create-parse-parts.js';
@@ -17,13 +20,20 @@ export async function startFerryFromConfig(
   config: FerryConfig,
   logger: Logger,
 ): Promise<StartedFerry> {
+  const onWarning = (message: string): void => logger.warn(message);
+  checkParserNames(config);
+  const backend = await createBackend(config, logger);
+  // A backend returning raw text (the embedded engine) gets parsers that follow its chat
+  // template unless they are named.
+  const rawText = backend.chatTemplateOf?.bind(backend);
+  const byDefault = rawText === undefined ? undefined : 'auto';
   const parseParts = createParseParts({
-    ...optional('toolCallParser', config.toolCallParser),
-    ...optional('reasoningParser', config.reasoningParser),
+    ...optional('toolCallParser', config.toolCallParser ?? byDefault),
+    ...optional('reasoningParser', config.reasoningParser ?? byDefault),
     models: config.modelParsers,
-    onWarning: (message) => logger.warn(message),
+    ...optional('chatTemplate', rawText),
+    onWarning,
   });
-  const backend = createBackend(config, (message) => logger.warn(message));
   warnAboutExposure(config, logger);
   const server = await startServer({
     backend,
@@ -52,12 +62,11 @@ export function secretsOf(config: FerryConfig): string[] {
   return [config.apiKey, config.upstreamApiKey].filter((key): key is string => key !== undefined);
 }
 
-function createBackend(config: FerryConfig, onWarning: (message: string) => void): Backend {
-  if (config.upstream === undefined) {
-    throw new ConfigError(
-      '--upstream: required (the OpenAI-compatible server Ferry sends requests to)',
-    );
-  }
+async function createBackend(config: FerryConfig, logger: Logger): Promise<Backend> {
+  const onWarning = (message: string): void => logger.warn(message);
+  if (config.upstream !== undefined && config.model !== undefined)
+    throw new ConfigError('--model: give either --upstream or --model, not both');
+  if (config.upstream === undefined) return loadEmbeddedEngine(config, logger);
   return new OpenAICompatibleBackend({
     url: config.upstream,
     ...(config.upstreamApiKey === undefined ? {} : { apiKey: config.upstreamApiKey }),
@@ -67,6 +76,58 @@ function createBackend(config: FerryConfig, onWarning: (message: string) => void
     bodyTimeoutMs: config.idleTimeoutSeconds * 1000,
     retries: config.upstreamRetries,
     onWarning,
+  });
+}
+
+/**
+ * The embedded engine, loaded only when asked for: node-llama-cpp costs memory and start-up
+ * time an upstream-only Ferry never needs. Without --model, the documented default model.
+ */
+async function loadEmbeddedEngine(config: FerryConfig, logger: Logger): Promise<Backend> {
+  const model = config.model ?? defaultModel;
+  if (config.model === undefined)
+    logger.info(`no --upstream or --model given: running the default model ${model}`);
+  const { loadEmbeddedBackend } = await import('../backends/llama-cpp/load-embedded-model.js');
+  const started = performance.now();
+  const backend = await loadEmbeddedBackend({
+    model,
+    servedModelNames: config.servedModelNames,
+    ctxSize: config.ctxSize,
+    threads: config.threads,
+    gpuLayers: config.gpuLayers,
+    parallel: config.parallel,
+    chatTemplate: config.chatTemplate,
+    cacheDir: config.modelCacheDir ?? defaultModelCacheDir(),
+    download: {
+      tty: process.stdout.isTTY,
+      writeLine: (line) => logger.info(line),
+    },
+    onLog: (level, message) => logger[level](`llama.cpp: ${message}`),
+    onWarning: (message) => logger.warn(message),
+  });
+  logger.info(
+    {
+      model: (await backend.listModels())[0],
+      contextSize: backend.contextSize,
+      sequences: config.parallel,
+      loadMs: Math.round(performance.now() - started),
+    },
+    'embedded engine ready',
+  );
+  return backend;
+}
+
+function defaultModelCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
+  return join(base, 'ferry', 'models');
+}
+
+/** Unknown parser names stop start-up before a model is loaded or an upstream asked. */
+function checkParserNames(config: FerryConfig): void {
+  createParseParts({
+    ...optional('toolCallParser', config.toolCallParser),
+    ...optional('reasoningParser', config.reasoningParser),
+    models: config.modelParsers,
   });
 }
 

@@ -63,6 +63,25 @@ export const configSchema = z.strictObject({
     .default({}),
   /** Extra attempts, before anything reached the client, when the upstream is down or 502/503. */
   upstreamRetries: z.number().int().min(0).max(10).default(2),
+  /**
+   * The embedded engine: a GGUF model run in-process (llama.cpp via node-llama-cpp) instead of
+   * an upstream. A file path, `hf:owner/repo[:quant]` or an http(s) URL (downloaded once).
+   */
+  model: z.string().min(1).optional(),
+  /** Tokens per sequence (prompt + reply). Default: the model's own, at most 32768. */
+  ctxSize: z.number().int().min(64).optional(),
+  /** CPU threads for generation. Default: half the logical cores, at least 1. */
+  threads: z.number().int().min(1).max(1024).optional(),
+  /** Layers offloaded to the GPU: `auto` (as many as fit), `max`, or a count (0 = CPU only). */
+  gpuLayers: z
+    .union([z.literal('auto'), z.literal('max'), z.number().int().min(0)])
+    .default('auto'),
+  /** Requests the embedded engine generates at once, each on its own sequence. */
+  parallel: z.number().int().min(1).max(64).default(2),
+  /** A Jinja chat template (file or text) instead of the one inside the GGUF. */
+  chatTemplate: z.string().min(1).optional(),
+  /** Where downloaded models are kept. Default: $XDG_CACHE_HOME/ferry/models or ~/.cache/… */
+  modelCacheDir: z.string().min(1).optional(),
 });
 
 export type FerryConfig = z.infer<typeof configSchema>;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 
@@ -48,7 +49,29 @@ describe('bin/ferry', () => {
     [['serve', '--port', '70000', '--upstream', 'http://127.0.0.1:1'], '--port:'],
     [['serve', '--upstream', 'not a url'], '--upstream:'],
     [['serve', '--log-level', 'loud', '--upstream', 'http://127.0.0.1:1'], '--log-level:'],
-    [['serve'], '--upstream: required'],
+    [
+      ['serve', '--model', 'http://127.0.0.1:2/models/tiny.gguf', '--model-cache-dir', tmpdir()],
+      '--model: cannot download http://127.0.0.1:2/models/tiny.gguf',
+    ],
+    [
+      ['serve', '--model', '/nonexistent/model.gguf'],
+      '--model: no such file: /nonexistent/model.gguf',
+    ],
+    [['serve', '--model', fileURLToPath(import.meta.url)], 'is not a GGUF file'],
+    [
+      ['serve', '--model', 'm.gguf', '--upstream', 'http://127.0.0.1:1'],
+      'give either --upstream or --model',
+    ],
+    [
+      ['serve', '--model', 'm.gguf', '--ctx-size', 'big'],
+      "--ctx-size: expected a whole number, got 'big'",
+    ],
+    [
+      ['serve', '--model', 'm.gguf', '--gpu-layers', 'most'],
+      '--gpu-layers: expected a number of layers',
+    ],
+    [['serve', '--model', 'm.gguf', '--parallel', '0'], '--parallel:'],
+    [['serve', '--model', 'm.gguf', '--threads', '-2'], '--threads'],
     [
       ['serve', '--config', '/nonexistent/ferry.yaml'],
       '--config: cannot read /nonexistent/ferry.yaml',

@@ -24,7 +24,8 @@ export interface FerryProcess {
 }
 
 export interface FerryProcessOptions {
-  upstream: string;
+  /** Omitted for the embedded engine (`--model` in `args`). */
+  upstream?: string;
   /** Extra `ferry serve` flags. */
   args?: string[];
   /** Settings written to a config file (JSON is YAML) and passed with --config. */
@@ -34,7 +35,8 @@ export interface FerryProcessOptions {
 
 /** `node dist/cli/main.js serve … --port 0`, as a user runs it, on an ephemeral port. */
 export async function startFerryProcess(options: FerryProcessOptions): Promise<FerryProcess> {
-  const args = [cli, 'serve', '--upstream', options.upstream, '--port', '0'];
+  const args = [cli, 'serve', '--port', '0'];
+  if (options.upstream !== undefined) args.push('--upstream', options.upstream);
   if (options.config !== undefined) {
     const file = join(mkdtempSync(join(tmpdir(), 'ferry-reliability-')), 'ferry.yaml');
     writeFileSync(file, JSON.stringify(options.config));

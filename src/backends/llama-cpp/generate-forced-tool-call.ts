@@ -1,0 +1,135 @@
+import type { Token } from 'node-llama-cpp';
+import type { ChatRequest, ToolSchemas } from '../../model/model-request.js';
+import type { ModelFinishReason, ModelStreamPart } from '../../model/model-stream-part.js';
+import { createToolCallId } from '../../parsers/create-tool-call-id.js';
+import { evaluateTokens, type GenerationRun } from './evaluate-tokens.js';
+import { IncrementalDetokenizer } from './incremental-detokenizer.js';
+import { hasNonFiniteNumber, jsonGrammarState } from './json-grammar.js';
+import { JsonValueScanner } from './json-value-scanner.js';
+
+/** The tools a request obliges the model to call from (`any` or a named tool), if any. */
+export function forcedToolNames(chat: ChatRequest): string[] | undefined {
+  const choice = chat.tool_choice;
+  if (choice === 'required') {
+    const names = (chat.tools ?? []).flatMap((tool) =>
+      tool.type === 'function' ? [tool.function.name] : [],
+    );
+    return names.length > 0 ? names : undefined;
+  }
+  if (typeof choice === 'object' && choice.type === 'function') return [choice.function.name];
+  return undefined;
+}
+
+const attempts = 3;
+
+/**
+ * `tool_choice` any / tool: the call is written into the assistant turn in the template's own
+ * format (`<tool_call>\n{"name": …, "arguments": …}`), with the name and then the arguments
+ * sampled under grammars, so the call always parses and fits the tool's schema. The call is
+ * emitted once checked (arguments are short); a sample with a number JSON cannot hold is drawn
+ * again.
+ */
+export async function* generateForcedToolCall(
+  run: GenerationRun & {
+    toolNames: readonly string[];
+    tools: ToolSchemas;
+    /** What opens a call in the model's format, e.g. `<tool_call>\n`. */
+    callOpener: string;
+    onWarning?: ((message: string) => void) | undefined;
+  },
+): AsyncGenerator<ModelStreamPart, ModelFinishReason> {
+  const { model, sequence } = run;
+  const budget = { left: run.maxTokens };
+  const opener = [
+    ...model.tokenize(run.callOpener, true, 'trimLeadingSpace'),
+    ...model.tokenize('{"name": ', false, 'trimLeadingSpace'),
+  ];
+  const nameGrammar = await jsonGrammarState(run.llama, model, { enum: run.toolNames });
+  const name = await sampleJson(run, [...run.input, ...opener], nameGrammar, budget);
+  opener.forEach(() => run.onToken());
+  if (name.aborted) return 'end-turn';
+  const toolName = parseName(name.text, run.toolNames);
+  const argumentsStart = sequence.nextTokenIndex;
+  const joiner = [
+    name.unevaluated,
+    ...model.tokenize(', "arguments": ', false, 'trimLeadingSpace'),
+  ];
+  let args = { text: '', complete: false, aborted: false, unevaluated: 0 as Token };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1) {
+      await sequence.eraseContextTokenRanges([
+        { start: argumentsStart, end: sequence.nextTokenIndex },
+      ]);
+    }
+    const grammar = await jsonGrammarState(run.llama, model, run.tools.get(toolName) ?? {});
+    args = await sampleJson(run, joiner, grammar, budget);
+    if (args.aborted || !args.complete || isUsable(args.text)) break;
+    run.onWarning?.(`embedded engine: drew the arguments of ${toolName} again (${args.text})`);
+  }
+  if (args.aborted) return 'end-turn';
+  const id = createToolCallId();
+  yield { type: 'tool-call-start', id, name: toolName };
+  yield { type: 'tool-call-delta', id, argumentsDelta: args.text };
+  yield { type: 'tool-call-end', id };
+  return args.complete ? 'tool-calls' : 'max-tokens';
+}
+
+interface SampledJson {
+  text: string;
+  complete: boolean;
+  aborted: boolean;
+  /** The last sampled token, which the engine has not evaluated yet. */
+  unevaluated: Token;
+}
+
+async function sampleJson(
+  run: GenerationRun,
+  input: Token[],
+  grammar: Awaited<ReturnType<typeof jsonGrammarState>>,
+  budget: { left: number },
+): Promise<SampledJson> {
+  const detokenizer = new IncrementalDetokenizer(run.model);
+  const scanner = new JsonValueScanner();
+  const result: SampledJson = {
+    text: '',
+    complete: false,
+    aborted: false,
+    unevaluated: 0 as Token,
+  };
+  const tokens = evaluateTokens(run, input, grammar);
+  for (;;) {
+    const next = await tokens.next();
+    if (next.done === true) {
+      result.aborted = next.value === 'aborted';
+      return result;
+    }
+    run.onToken();
+    budget.left--;
+    result.unevaluated = next.value;
+    const text = detokenizer.push(next.value);
+    result.text += text.slice(0, scanner.push(text));
+    if (scanner.complete || budget.left <= 0) {
+      result.complete = scanner.complete;
+      await tokens.return('end-of-generation');
+      return result;
+    }
+  }
+}
+
+function parseName(text: string, names: readonly string[]): string {
+  try {
+    const name: unknown = JSON.parse(text);
+    if (typeof name === 'string' && names.includes(name)) return name;
+  } catch {
+    // an unfinished name (no tokens left): fall through
+  }
+  return names[0]!;
+}
+
+function isUsable(text: string): boolean {
+  try {
+    return !hasNonFiniteNumber(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,162 @@
+import { randomInt } from 'node:crypto';
+import type { Template } from '@huggingface/jinja';
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import type { Backend, TokenCount } from '../backend.js';
+import type { ChatRequest, ModelRequest } from '../../model/model-request.js';
+import type { ModelFinishReason, ModelStreamPart } from '../../model/model-stream-part.js';
+import { ApiError } from '../../protocol/api-error.js';
+import { generateForcedToolCall, forcedToolNames } from './generate-forced-tool-call.js';
+import { generateText, type Sampling } from './generate-text.js';
+import { parseChatTemplate, renderChatPrompt } from './render-chat-prompt.js';
+import { SequencePool } from './sequence-pool.js';
+import { tokenizePrompt } from './tokenize-prompt.js';
+
+export interface LlamaCppBackendOptions {
+  llama: Llama;
+  model: LlamaModel;
+  /** Created with one sequence per request served at once (`--parallel`). */
+  context: LlamaContext;
+  servedModelNames: readonly string[];
+  /** Jinja source: `--chat-template`, else the GGUF's own. */
+  chatTemplate: string;
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * The embedded engine: llama.cpp in-process through node-llama-cpp. Prompts come from the model's
+ * own chat template, raw text goes through Ferry's parsers like any upstream's, and each request
+ * runs on a sequence of one shared context, picked so a conversation's next turn reuses the KV
+ * cache of its previous one.
+ */
+export class LlamaCppBackend implements Backend {
+  readonly kind = 'llama-cpp';
+  private readonly template: Template;
+  private readonly pool: SequencePool<LlamaContextSequence>;
+  private readonly sequences: LlamaContextSequence[] = [];
+
+  constructor(private readonly options: LlamaCppBackendOptions) {
+    this.template = parseChatTemplate(options.chatTemplate);
+    for (let index = 0; index < options.context.totalSequences; index++)
+      this.sequences.push(options.context.getSequence());
+    this.pool = new SequencePool(
+      this.sequences,
+      (sequence, prompt) => sequence.compareContextTokens(prompt as Token[]).firstDifferentIndex,
+    );
+  }
+
+  chatTemplateOf(): string {
+    return this.options.chatTemplate;
+  }
+
+  /** Tokens one sequence holds: prompt and reply together must fit. */
+  get contextSize(): number {
+    return this.options.context.contextSize;
+  }
+
+  listModels(): Promise<string[]> {
+    return Promise.resolve([...this.options.servedModelNames]);
+  }
+
+  countTokens(request: ModelRequest): Promise<TokenCount> {
+    return Promise.resolve({ inputTokens: this.promptTokens(request.chat).length, exact: true });
+  }
+
+  async *streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart> {
+    const { chat } = request;
+    const prompt = this.promptTokens(chat);
+    const room = this.contextSize - prompt.length;
+    if (room < 1) {
+      throw new ApiError(
+        'invalid_request_error',
+        `prompt is too long: ${prompt.length} tokens > ${this.contextSize - 1} maximum`,
+      );
+    }
+    const requested = chat.max_tokens ?? chat.max_completion_tokens ?? room;
+    const maxTokens = Math.min(requested, room);
+    const toolNames = forcedToolNames(chat);
+    const lease = await this.pool.acquire(prompt, signal);
+    let releaseLater = false;
+    try {
+      const sequence = lease.item;
+      const cached = await reuseCachedPrefix(sequence, prompt);
+      const input = prompt.slice(cached);
+      const usage = { inputTokens: prompt.length, outputTokens: 0, cachedInputTokens: cached };
+      yield { type: 'usage', usage: { ...usage } }; // known now: it goes into message_start
+      let finish: ModelFinishReason;
+      const run = {
+        llama: this.options.llama,
+        model: this.options.model,
+        sequence,
+        input,
+        maxTokens,
+        sampling: sampling(chat),
+        signal,
+        onToken: () => usage.outputTokens++,
+        onBusyAfterAbort: (settled: Promise<unknown>) => {
+          // The engine is still finishing a batch: the sequence is lent out again only then.
+          releaseLater = true;
+          void settled.finally(() => lease.release());
+        },
+      };
+      if (toolNames === undefined) {
+        finish = yield* generateText({ ...run, responseSchema: responseSchema(chat) });
+      } else {
+        finish = yield* generateForcedToolCall({
+          ...run,
+          toolNames,
+          tools: request.toolSchemas,
+          callOpener: this.options.chatTemplate.includes('<tool_call>') ? '<tool_call>\n' : '',
+          onWarning: this.options.onWarning,
+        });
+      }
+      if (signal.aborted) return;
+      if (finish === 'max-tokens' && requested > room) finish = 'context-window-exceeded';
+      yield { type: 'usage', usage };
+      yield { type: 'finish', reason: finish };
+    } finally {
+      if (!releaseLater) lease.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.options.context.dispose();
+    await this.options.model.dispose();
+    await this.options.llama.dispose();
+  }
+
+  private promptTokens(chat: ChatRequest): Token[] {
+    const { model } = this.options;
+    const segments = renderChatPrompt(this.template, chat, {
+      bosToken: model.tokens.bosString ?? '',
+      eosToken: model.tokens.eosString ?? '',
+    });
+    return tokenizePrompt(model, segments);
+  }
+}
+
+/**
+ * Keeps the sequence's cached tokens that begin the new prompt and drops the rest. At least one
+ * prompt token is always evaluated again: the next token's logits come from it.
+ */
+async function reuseCachedPrefix(sequence: LlamaContextSequence, prompt: Token[]): Promise<number> {
+  const common = sequence.compareContextTokens(prompt).firstDifferentIndex;
+  const keep = Math.min(common, prompt.length - 1);
+  if (keep < sequence.nextTokenIndex)
+    await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+  return keep;
+}
+
+/** Anthropic's defaults: temperature 1, no top-p or top-k unless asked; a fresh seed each time. */
+function sampling(chat: ChatRequest): Sampling {
+  return {
+    temperature: chat.temperature ?? 1,
+    seed: randomInt(2 ** 31),
+    ...(chat.top_p == null ? {} : { topP: chat.top_p }),
+    ...(chat.top_k === undefined ? {} : { topK: chat.top_k }),
+  };
+}
+
+function responseSchema(chat: ChatRequest): unknown {
+  const format = chat.response_format;
+  return format?.type === 'json_schema' ? (format.json_schema.schema ?? {}) : undefined;
+}

@@ -1,0 +1,183 @@
+import { existsSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
+import {
+  getLlama,
+  InsufficientMemoryError,
+  LlamaLogLevel,
+  readGgufFileInfo,
+  type Llama,
+  type LlamaModel,
+} from 'node-llama-cpp';
+import { ConfigError } from '../../config/load-config.js';
+import { LlamaCppBackend } from './llama-cpp-backend.js';
+import { parseChatTemplate } from './render-chat-prompt.js';
+import { resolveModelSource, type DownloadReporter } from './resolve-model-source.js';
+
+export interface EmbeddedEngineOptions {
+  /** `--model`: a GGUF path, `hf:owner/repo[:quant]` or an https URL. */
+  model: string;
+  /** Names to serve the model under; default: the GGUF file's name. */
+  servedModelNames?: readonly string[] | undefined;
+  /** Tokens per sequence; default: the model's training context, at most 32768. */
+  ctxSize?: number | undefined;
+  /** Default: half the logical cores (the physical ones on most machines), at least 1. */
+  threads?: number | undefined;
+  /** Layers on the GPU: `auto` (default: as many as fit), `max`, or a number (0 = CPU only). */
+  gpuLayers?: 'auto' | 'max' | number | undefined;
+  /** Requests generated at once, each on its own sequence. Default 2. */
+  parallel?: number | undefined;
+  /** `--chat-template`: a Jinja file, or the template itself. Default: the GGUF's own. */
+  chatTemplate?: string | undefined;
+  /** Where downloaded models are kept. */
+  cacheDir: string;
+  download?: DownloadReporter | undefined;
+  onLog?: ((level: 'warn' | 'error', message: string) => void) | undefined;
+  onWarning?: ((message: string) => void) | undefined;
+}
+
+const defaultMaxContext = 32_768;
+
+/**
+ * Loads a GGUF model into the embedded engine and returns it as a Backend. Every failure a user
+ * can cause (not a GGUF, an architecture llama.cpp does not know, too little memory, a model
+ * without a chat template) is a ConfigError that says which.
+ */
+export async function loadEmbeddedBackend(
+  options: EmbeddedEngineOptions,
+): Promise<LlamaCppBackend> {
+  const modelPath = await resolveModelSource(options.model, options.cacheDir, options.download);
+  checkIsGguf(modelPath);
+  const template = loadTemplate(options.chatTemplate);
+  const llama = await getLlama({
+    gpu: options.gpuLayers === 0 ? false : 'auto',
+    build: 'never',
+    logLevel: LlamaLogLevel.warn,
+    logger: (level, message) => {
+      const text = message.trim();
+      if (text === '') return;
+      if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal)
+        options.onLog?.('error', text);
+      else if (level === LlamaLogLevel.warn) options.onLog?.('warn', text);
+    },
+  });
+  try {
+    const model = await loadModel(llama, modelPath, options);
+    const chatTemplate = template ?? model.fileInfo.metadata.tokenizer?.chat_template;
+    if (chatTemplate === undefined || chatTemplate === '') {
+      throw new ConfigError(
+        `--model: ${basename(modelPath)} has no chat template; pass one with --chat-template FILE`,
+      );
+    }
+    checkTemplate(chatTemplate, template === undefined ? '--model' : '--chat-template');
+    const contextSize = options.ctxSize ?? Math.min(model.trainContextSize, defaultMaxContext);
+    const parallel = options.parallel ?? 2;
+    const context = await model
+      .createContext({
+        contextSize,
+        sequences: parallel,
+        threads: options.threads ?? defaultThreads(),
+        // Prompts of a whole conversation are evaluated in large batches.
+        batchSize: Math.min(contextSize, 2048),
+        ignoreMemorySafetyChecks: false,
+      })
+      .catch((error: unknown) => {
+        throw memoryError(
+          error,
+          `a ${contextSize}-token context × ${parallel} sequences; lower --ctx-size or --parallel`,
+        );
+      });
+    return new LlamaCppBackend({
+      llama,
+      model,
+      context,
+      servedModelNames: options.servedModelNames ?? [modelName(options.model, modelPath)],
+      chatTemplate,
+      ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+    });
+  } catch (error) {
+    await llama.dispose().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Half the logical cores: llama.cpp is fastest on physical cores, and the server needs one. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
+
+/**
+ * The name a model is served under by default: `owner/repo` for Hugging Face models (as vLLM
+ * names them, without the `-GGUF` suffix of the repository), else the file name without
+ * `.gguf`.
+ */
+export function modelName(source: string, modelPath: string): string {
+  const hf = /^(?:hf|huggingface):([^/:\s]+)\/([^/:\s]+)/i.exec(source);
+  if (hf !== null) return `${hf[1]}/${hf[2]!.replace(/-GGUF$/i, '')}`;
+  return basename(modelPath).replace(/\.gguf$/i, '');
+}
+
+async function loadModel(
+  llama: Llama,
+  modelPath: string,
+  options: EmbeddedEngineOptions,
+): Promise<LlamaModel> {
+  try {
+    return await llama.loadModel({
+      modelPath,
+      gpuLayers: options.gpuLayers ?? 'auto',
+    });
+  } catch (error) {
+    if (error instanceof InsufficientMemoryError)
+      throw memoryError(error, `the weights of ${basename(modelPath)}`);
+    const architecture = await readArchitecture(modelPath);
+    throw new ConfigError(
+      `--model: llama.cpp cannot load ${basename(modelPath)}` +
+        (architecture === undefined ? '' : ` (architecture "${architecture}")`) +
+        `: ${(error as Error).message}`,
+    );
+  }
+}
+
+function memoryError(error: unknown, what: string): unknown {
+  if (!(error instanceof InsufficientMemoryError)) return error;
+  return new ConfigError(`--model: not enough memory for ${what}`);
+}
+
+async function readArchitecture(modelPath: string): Promise<string | undefined> {
+  try {
+    const info = await readGgufFileInfo(modelPath, { readTensorInfo: false });
+    return info.metadata.general.architecture;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkIsGguf(modelPath: string): void {
+  if (!existsSync(modelPath) || !statSync(modelPath).isFile())
+    throw new ConfigError(`--model: no such file: ${modelPath}`);
+  const magic = Buffer.alloc(4);
+  const fd = openSync(modelPath, 'r');
+  try {
+    readSync(fd, magic, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (magic.toString('latin1') !== 'GGUF')
+    throw new ConfigError(`--model: ${basename(modelPath)} is not a GGUF file`);
+}
+
+function loadTemplate(option: string | undefined): string | undefined {
+  if (option === undefined) return undefined;
+  if (existsSync(option) && statSync(option).isFile()) return readFileSync(option, 'utf8');
+  if (option.includes('{%') || option.includes('{{')) return option;
+  throw new ConfigError(`--chat-template: ${option} is neither a file nor a Jinja template`);
+}
+
+function checkTemplate(source: string, flag: string): void {
+  try {
+    parseChatTemplate(source);
+  } catch (error) {
+    throw new ConfigError(`${flag}: the chat template does not parse: ${(error as Error).message}`);
+  }
+}

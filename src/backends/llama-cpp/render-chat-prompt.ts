@@ -1,0 +1,139 @@
+import { Template } from '@huggingface/jinja';
+import type { ChatRequest } from '../../model/model-request.js';
+import { ApiError } from '../../protocol/api-error.js';
+
+/**
+ * A rendered prompt as pieces. Template text (`<|im_start|>user\n`) may name special tokens;
+ * content from the conversation must not: a file that contains `<|im_end|>` is text, or a tool
+ * result could end the model's turn. The tokenizer treats the two kinds differently.
+ */
+export interface PromptSegment {
+  text: string;
+  /** true for text the template wrote; false for content that came from the client. */
+  fromTemplate: boolean;
+}
+
+export interface TemplateVariables {
+  bosToken?: string;
+  eosToken?: string;
+}
+
+// Private-use code points mark where client content goes, so the rendered string can be cut
+// back into template text and content without guessing.
+const open = '\uE000';
+const close = '\uE001';
+const marker = /\uE000(\d+)\uE001/g;
+
+/**
+ * Renders a chat request with the model's own Jinja chat template, as vLLM and llama-server do
+ * (tool-call arguments as objects, `reasoning_content` for templates that read it back,
+ * `chat_template_kwargs` and `reasoning_effort` as template variables). A final assistant
+ * message is continued (Anthropic prefill): the prompt ends where its content ends.
+ */
+export function renderChatPrompt(
+  template: Template,
+  chat: ChatRequest,
+  variables: TemplateVariables = {},
+): PromptSegment[] {
+  const contents: string[] = [];
+  const hold = (text: string): string => {
+    contents.push(text);
+    return `${open}${contents.length - 1}${close}`;
+  };
+  const messages = chat.messages.map((message) => templateMessage(message, hold));
+  const continueFinal = chat.continue_final_message === true;
+  const lastContent = continueFinal ? contents.length - 1 : -1;
+  let rendered: string;
+  try {
+    rendered = template.render({
+      messages,
+      ...(chat.tools === undefined ? {} : { tools: chat.tools }),
+      add_generation_prompt: chat.add_generation_prompt ?? !continueFinal,
+      bos_token: variables.bosToken ?? '',
+      eos_token: variables.eosToken ?? '',
+      ...(chat.reasoning_effort == null ? {} : { reasoning_effort: chat.reasoning_effort }),
+      ...chat.chat_template_kwargs,
+    });
+  } catch (error) {
+    throw new ApiError(
+      'invalid_request_error',
+      `the model's chat template cannot render this conversation: ${(error as Error).message}`,
+    );
+  }
+  return splitRendered(rendered, contents, lastContent);
+}
+
+/** Parses a chat template once; a template that does not parse is a start-up error. */
+export function parseChatTemplate(source: string): Template {
+  return new Template(source);
+}
+
+function splitRendered(rendered: string, contents: string[], cutAfter: number): PromptSegment[] {
+  const segments: PromptSegment[] = [];
+  let last = 0;
+  for (const match of rendered.matchAll(marker)) {
+    if (match.index > last)
+      segments.push({ text: rendered.slice(last, match.index), fromTemplate: true });
+    const index = Number(match[1]);
+    const text = contents[index] ?? '';
+    if (text !== '') segments.push({ text, fromTemplate: false });
+    last = match.index + match[0].length;
+    if (index === cutAfter) return segments;
+  }
+  if (last < rendered.length) segments.push({ text: rendered.slice(last), fromTemplate: true });
+  return segments;
+}
+
+type Hold = (text: string) => string;
+
+function templateMessage(message: ChatRequest['messages'][number], hold: Hold): object {
+  const result: Record<string, unknown> = { role: message.role };
+  if ('content' in message) result.content = contentText(message.content, hold);
+  if ('name' in message && message.name !== undefined) result.name = message.name;
+  if (message.role === 'assistant') {
+    const reasoning = (message as { reasoning_content?: string }).reasoning_content;
+    if (reasoning !== undefined) result.reasoning_content = hold(reasoning);
+    if (message.tool_calls !== undefined && message.tool_calls.length > 0) {
+      result.tool_calls = message.tool_calls.map((call) =>
+        call.type === 'function'
+          ? {
+              id: call.id,
+              type: 'function',
+              function: {
+                name: call.function.name,
+                arguments: argumentsObject(call.function.arguments),
+              },
+            }
+          : call,
+      );
+    }
+  }
+  if (message.role === 'tool') result.tool_call_id = message.tool_call_id;
+  return result;
+}
+
+function contentText(content: unknown, hold: Hold): string | null {
+  if (content == null) return null;
+  if (typeof content === 'string') return hold(content);
+  const texts: string[] = [];
+  for (const part of content as { type: string; text?: string; refusal?: string }[]) {
+    if (part.type === 'text') texts.push(part.text ?? '');
+    else if (part.type === 'refusal') texts.push(part.refusal ?? '');
+    else
+      throw new ApiError(
+        'invalid_request_error',
+        `the embedded engine reads text only; ${part.type === 'image_url' ? 'images' : `"${part.type}" content`} need an upstream model that accepts them (--upstream)`,
+      );
+  }
+  return hold(texts.join('\n\n'));
+}
+
+/** Templates expect arguments as an object (`tool_call.arguments | tojson`), as vLLM passes them. */
+function argumentsObject(json: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return typeof parsed === 'object' && parsed !== null ? parsed : json;
+  } catch {
+    return json;
+  }
+}

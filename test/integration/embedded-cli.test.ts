@@ -1,0 +1,177 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { killAllFerries, startFerryProcess } from '../reliability/helpers/start-ferry-process.js';
+import { tinyGgufPath } from '../helpers/tiny-gguf/write-tiny-gguf.js';
+
+// `ferry serve --model …` as a user runs it: the built CLI in its own process.
+
+const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const engineFlags = ['--threads', '1', '--ctx-size', '1024', '--gpu-layers', '0'];
+
+/** Serves one file over HTTP with ranges; the first full download stalls halfway. */
+function startModelServer(
+  bytes: Buffer,
+): Promise<{ server: Server; url: string; ranges: string[]; stalledAt: () => number }> {
+  const ranges: string[] = [];
+  let stalled = false;
+  let stalledAt = 0;
+  const server = createServer((request, response) => {
+    if (request.url !== '/models/tiny-model.gguf') {
+      response.writeHead(404).end();
+      return;
+    }
+    const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
+    ranges.push(request.headers.range ?? 'none');
+    const start = range === null ? 0 : Number(range[1]);
+    const end = range === null || range[2] === '' ? bytes.length - 1 : Number(range[2]);
+    response.writeHead(range === null ? 200 : 206, {
+      'content-type': 'application/octet-stream',
+      'accept-ranges': 'bytes',
+      'content-length': String(end - start + 1),
+      ...(range === null ? {} : { 'content-range': `bytes ${start}-${end}/${bytes.length}` }),
+    });
+    const body = bytes.subarray(start, end + 1);
+    if (!stalled && range !== null && body.length > 1024) {
+      stalled = true; // the network goes quiet halfway; the user gives up and restarts
+      response.write(body.subarray(0, Math.floor(body.length / 2)), () => {
+        stalledAt = Date.now();
+      });
+      return;
+    }
+    response.end(body);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        server,
+        url: `http://127.0.0.1:${port}/models/tiny-model.gguf`,
+        ranges,
+        stalledAt: () => stalledAt,
+      });
+    }),
+  );
+}
+
+/** Runs `ferry serve` until `until` holds, then kills it as a user's Ctrl-C would. */
+async function interruptedRun(args: string[], until: () => boolean): Promise<void> {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...args], {
+    stdio: 'ignore',
+  });
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!until()) {
+      if (Date.now() > deadline) throw new Error('the interrupted download never started');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+describe('ferry serve --model', () => {
+  let modelPath: string;
+
+  beforeAll(async () => {
+    modelPath = await tinyGgufPath();
+  });
+  afterAll(() => killAllFerries());
+
+  test('a local GGUF: serves it under its file name, answers the SDK, exits 0 on SIGTERM', async () => {
+    const ferry = await startFerryProcess({ args: ['--model', modelPath, ...engineFlags] });
+    const client = new Anthropic({ baseURL: ferry.url, apiKey: 'k', maxRetries: 0 });
+    const models = await client.models.list();
+    expect(models.data[0]?.id).toMatch(/^tiny-llama-/);
+    const message = await client.messages.create({
+      model: 'claude-opus-5-5',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(message.usage.output_tokens).toBeGreaterThan(0);
+    await ferry.waitForLog(/embedded engine ready/, 1000);
+    expect(await ferry.stop('SIGTERM')).toBe(0);
+  });
+
+  test('an http(s) URL downloads into the cache, resumes after an interruption, then starts offline', async () => {
+    // Padded past the downloader's write buffer, so half a download reaches the disk.
+    const bytes = Buffer.concat([readFileSync(modelPath), Buffer.alloc(24 * 1024 * 1024)]);
+    const { server, url, ranges, stalledAt } = await startModelServer(bytes);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'ferry-model-cache-'));
+    const args = ['--model', url, '--model-cache-dir', cacheDir, ...engineFlags];
+    try {
+      // Half the file arrived and had time to reach the disk; then the user gives up.
+      await interruptedRun(args, () => stalledAt() > 0 && Date.now() - stalledAt() > 1000);
+      expect(readdirSync(cacheDir)).toEqual(['tiny-model.gguf.ipull']);
+      const ferry = await startFerryProcess({ args, startTimeoutMs: 60_000 });
+      // Not a terminal: plain progress lines, not a bar.
+      expect(ferry.logs.some((line) => line.includes('downloading tiny-model.gguf'))).toBe(true);
+      const resumedFrom = ranges
+        .map((range) => /^bytes=(\d+)-\d*$/.exec(range)?.[1])
+        .filter(Boolean);
+      expect(resumedFrom.map(Number).some((offset) => offset > 0)).toBe(true);
+      const client = new Anthropic({ baseURL: ferry.url, apiKey: 'k', maxRetries: 0 });
+      expect((await client.models.list()).data[0]?.id).toBe('tiny-model');
+      expect(await ferry.stop('SIGTERM')).toBe(0);
+      expect(readFileSync(join(cacheDir, 'tiny-model.gguf')).equals(bytes)).toBe(true);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    // The server is gone: the cached file is used without asking the network.
+    const offline = await startFerryProcess({ args });
+    expect(await offline.stop('SIGTERM')).toBe(0);
+  });
+
+  test('with neither --upstream nor --model: the documented default model, from the cache', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'ferry-model-cache-'));
+    // The file name node-llama-cpp gives hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF:Q4_K_M.
+    copyFileSync(modelPath, join(cacheDir, 'hf_Qwen_Qwen2.5-Coder-1.5B-Instruct.Q4_K_M.gguf'));
+    const ferry = await startFerryProcess({
+      args: ['--model-cache-dir', cacheDir, ...engineFlags],
+    });
+    await ferry.waitForLog(
+      /running the default model hf:Qwen\/Qwen2\.5-Coder-1\.5B-Instruct-GGUF:Q4_K_M/,
+      1000,
+    );
+    const client = new Anthropic({ baseURL: ferry.url, apiKey: 'k', maxRetries: 0 });
+    expect((await client.models.list()).data.map((model) => model.id)).toEqual([
+      'Qwen/Qwen2.5-Coder-1.5B-Instruct',
+    ]);
+    expect(await ferry.stop('SIGTERM')).toBe(0);
+  });
+
+  test('--chat-template overrides the GGUF template; a bad one stops start-up naming the flag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-template-'));
+    const broken = join(dir, 'broken.jinja');
+    writeFileSync(broken, '{% for message in messages %}{{ message.content }');
+    await expect(
+      startFerryProcess({
+        args: ['--model', modelPath, '--chat-template', broken, ...engineFlags],
+      }),
+    ).rejects.toThrow(/--chat-template: the chat template does not parse/);
+    const plain = join(dir, 'plain.jinja');
+    writeFileSync(
+      plain,
+      '{% for message in messages %}{{ message.role }}: {{ message.content }}\n{% endfor %}assistant:',
+    );
+    const ferry = await startFerryProcess({
+      args: ['--model', modelPath, '--chat-template', plain, ...engineFlags],
+    });
+    const client = new Anthropic({ baseURL: ferry.url, apiKey: 'k', maxRetries: 0 });
+    const plainCount = await client.messages.countTokens({
+      model: 'claude-opus-5-5',
+      messages: [{ role: 'user', content: 'hello' }],
+    });
+    // "user: hello\nassistant:" is far shorter than the ChatML rendering with its markers.
+    expect(plainCount.input_tokens).toBeLessThan(12);
+    expect(await ferry.stop('SIGTERM')).toBe(0);
+  });
+});

@@ -1,0 +1,340 @@
+import { Writable } from 'node:stream';
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startFerryFromConfig, type StartedFerry } from '../../src/cli/start-ferry-from-config.js';
+import { configSchema, type FerryConfigInput } from '../../src/config/config-schema.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { tinyGgufPath } from '../helpers/tiny-gguf/write-tiny-gguf.js';
+
+// Real inference on a tiny random-weight model the tests write themselves, through the same
+// start-up path as `ferry serve --model` and the official SDK.
+
+interface EmbeddedFerry {
+  ferry: StartedFerry;
+  client: Anthropic;
+  logs: string[];
+}
+
+async function startEmbedded(
+  settings: FerryConfigInput & { model: string },
+): Promise<EmbeddedFerry> {
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const config = configSchema.parse({ port: 0, threads: 1, gpuLayers: 0, ...settings });
+  const ferry = await startFerryFromConfig(config, createLogger({ level: 'info', destination }));
+  const client = new Anthropic({ baseURL: ferry.server.url, apiKey: 'test', maxRetries: 0 });
+  return { ferry, client, logs };
+}
+
+const writeTool: Anthropic.Tool = {
+  name: 'Write',
+  description: 'Write a file',
+  input_schema: {
+    type: 'object',
+    properties: {
+      // Bounded strings: a random-weight model rarely closes a free string soon.
+      file_path: { type: 'string', description: 'absolute path', maxLength: 40 },
+      content: { type: 'string', maxLength: 60 },
+      mode: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+    },
+    required: ['file_path', 'content'],
+    additionalProperties: false,
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+  },
+};
+const bashTool: Anthropic.Tool = {
+  name: 'Bash',
+  description: 'Run a command',
+  input_schema: {
+    type: 'object',
+    properties: { command: { type: 'string', maxLength: 40 }, timeout: { type: 'number' } },
+    required: ['command'],
+  },
+};
+
+describe('embedded engine (node-llama-cpp, tiny GGUF)', () => {
+  let engine: EmbeddedFerry;
+  const model = 'tiny';
+
+  beforeAll(async () => {
+    const path = await tinyGgufPath();
+    engine = await startEmbedded({
+      model: path,
+      servedModelNames: [model],
+      ctxSize: 2048,
+      parallel: 2,
+    });
+  });
+  afterAll(async () => {
+    await engine?.ferry.close(1000);
+  });
+
+  test('lists the served model and answers Claude model ids with it', async () => {
+    const models = await engine.client.models.list();
+    expect(models.data.map((entry) => entry.id)).toEqual([model]);
+    const message = await engine.client.messages.create({
+      model: 'claude-opus-5-5',
+      max_tokens: 8,
+      messages: [{ role: 'user', content: 'hello' }],
+    });
+    expect(message.model).toBe('claude-opus-5-5');
+  });
+
+  test('non-streaming text with real usage', async () => {
+    const message = await engine.client.messages.create({
+      model,
+      max_tokens: 12,
+      system: 'You are terse.',
+      messages: [{ role: 'user', content: 'Say something.' }],
+    });
+    expect(message.content.length).toBeGreaterThan(0);
+    expect(message.content[0]!.type).toBe('text');
+    expect(['end_turn', 'max_tokens']).toContain(message.stop_reason);
+    expect(message.usage.output_tokens).toBeGreaterThan(0);
+    expect(message.usage.output_tokens).toBeLessThanOrEqual(12);
+    expect(
+      message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0),
+    ).toBeGreaterThan(10);
+  });
+
+  test('streaming text through the SDK, usage already in message_start', async () => {
+    const stream = engine.client.messages.stream({
+      model,
+      max_tokens: 20,
+      messages: [{ role: 'user', content: 'Stream some words.' }],
+    });
+    const types: string[] = [];
+    let startInput = 0;
+    stream.on('streamEvent', (event) => {
+      types.push(event.type);
+      if (event.type === 'message_start') startInput = event.message.usage.input_tokens;
+    });
+    const message = await stream.finalMessage();
+    expect(types[0]).toBe('message_start');
+    expect(types.at(-1)).toBe('message_stop');
+    expect(types.filter((type) => type === 'message_delta')).toHaveLength(1);
+    expect(startInput).toBeGreaterThan(0);
+    const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    expect(message.usage.output_tokens).toBeGreaterThan(0);
+    if (message.stop_reason === 'max_tokens') expect(text.length).toBeGreaterThan(0);
+  });
+
+  test('tool_choice names a tool: the grammar makes a call that parses and fits the schema', async () => {
+    for (let round = 0; round < 3; round++) {
+      const message = await engine.client.messages.create({
+        model,
+        max_tokens: 200,
+        tools: [writeTool, bashTool],
+        tool_choice: { type: 'tool', name: 'Write' },
+        messages: [{ role: 'user', content: 'Write hello to /tmp/a.txt' }],
+      });
+      expect(message.stop_reason).toBe('tool_use');
+      const call = message.content.find((block) => block.type === 'tool_use');
+      expect(call?.name).toBe('Write');
+      const input = call?.input as Record<string, unknown>;
+      expect(typeof input.file_path).toBe('string');
+      expect(typeof input.content).toBe('string');
+      expect((input.file_path as string).length).toBeLessThanOrEqual(40);
+      expect(Object.keys(input).sort()).toEqual(['content', 'file_path']);
+    }
+  });
+
+  test('tool_choice any, streamed: one of the tools, arguments as input_json_delta', async () => {
+    const stream = engine.client.messages.stream({
+      model,
+      max_tokens: 200,
+      tools: [writeTool, bashTool],
+      tool_choice: { type: 'any' },
+      messages: [{ role: 'user', content: 'List the files.' }],
+    });
+    const message = await stream.finalMessage();
+    expect(message.stop_reason).toBe('tool_use');
+    const call = message.content.find((block) => block.type === 'tool_use');
+    expect(['Write', 'Bash']).toContain(call?.name);
+    const input = call?.input as Record<string, unknown>;
+    if (call?.name === 'Bash') expect(typeof input.command).toBe('string');
+    else expect(typeof input.file_path).toBe('string');
+  });
+
+  test('count_tokens is exact: the same count the generation reports', async () => {
+    const request = {
+      model,
+      system: 'Count me.',
+      tools: [bashTool],
+      messages: [{ role: 'user' as const, content: 'How many tokens is this? 😀 漢字' }],
+    };
+    const counted = await engine.client.messages.countTokens(request);
+    const message = await engine.client.messages.create({ ...request, max_tokens: 1 });
+    expect(counted.input_tokens).toBe(
+      message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0),
+    );
+  });
+
+  test('text that looks like a special token is counted as text, not as the token', async () => {
+    const count = async (content: string) =>
+      (await engine.client.messages.countTokens({ model, messages: [{ role: 'user', content }] }))
+        .input_tokens;
+    const plain = await count('a');
+    const injected = await count('a<|im_end|>');
+    expect(injected - plain).toBeGreaterThan(1);
+  });
+
+  test('the second turn reuses the first turn’s KV cache (cache_read_input_tokens)', async () => {
+    const system = `You are a careful assistant. ${'Follow the rules. '.repeat(40)}`;
+    const firstTurn: Anthropic.MessageParam[] = [{ role: 'user', content: 'First question?' }];
+    const first = await engine.client.messages.create({
+      model,
+      system,
+      max_tokens: 16,
+      messages: firstTurn,
+    });
+    const firstPrompt = first.usage.input_tokens + (first.usage.cache_read_input_tokens ?? 0);
+    const reply = first.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    const second = await engine.client.messages.create({
+      model,
+      system,
+      max_tokens: 16,
+      messages: [
+        ...firstTurn,
+        { role: 'assistant', content: reply === '' ? 'ok' : reply },
+        { role: 'user', content: 'Second question?' },
+      ],
+    });
+    expect(second.usage.cache_read_input_tokens).toBeGreaterThanOrEqual(firstPrompt);
+    expect(second.usage.input_tokens).toBeGreaterThan(0);
+    expect(second.usage.input_tokens).toBeLessThan(firstPrompt);
+  });
+
+  test('a prompt longer than the context is refused before generation', async () => {
+    const error = await engine.client.messages
+      .create({
+        model,
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'word '.repeat(3000) }],
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    const body = (error as InstanceType<typeof Anthropic.BadRequestError>).error as {
+      error: { type: string; message: string };
+    };
+    expect(body.error.type).toBe('invalid_request_error');
+    expect(body.error.message).toMatch(/^prompt is too long: \d+ tokens > 2047 maximum$/);
+  });
+
+  test('images are refused with a clear error, not dropped', async () => {
+    const error = await engine.client.messages
+      .create({
+        model,
+        max_tokens: 10,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'image',
+                source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' },
+              },
+              { type: 'text', text: 'what is this?' },
+            ],
+          },
+        ],
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(String((error as Error).message)).toContain('reads text only');
+  });
+});
+
+describe('embedded engine under load and cancellation', () => {
+  let engine: EmbeddedFerry;
+  const model = 'endless';
+
+  beforeAll(async () => {
+    // No end-of-turn bias: replies run until max_tokens, long enough to cancel and to queue.
+    const path = await tinyGgufPath({ endOfTurnBias: -10 });
+    engine = await startEmbedded({
+      model: path,
+      servedModelNames: [model],
+      ctxSize: 8192,
+      parallel: 2,
+    });
+  });
+  afterAll(async () => {
+    await engine?.ferry.close(1000);
+  });
+
+  test('4 concurrent requests on 2 sequences all complete, the rest queued in order', async () => {
+    const replies = await Promise.all(
+      [0, 1, 2, 3].map((index) =>
+        engine.client.messages.create({
+          model,
+          max_tokens: 40,
+          messages: [{ role: 'user', content: `Request number ${index}.` }],
+        }),
+      ),
+    );
+    for (const reply of replies) {
+      expect(reply.stop_reason).toBe('max_tokens');
+      expect(reply.usage.output_tokens).toBe(40);
+    }
+  });
+
+  test('max_tokens past the context is capped and reported as model_context_window_exceeded', async () => {
+    // A prompt that leaves about 40 tokens of room in the 8192-token context.
+    const count = async (words: number) =>
+      (
+        await engine.client.messages.countTokens({
+          model,
+          messages: [{ role: 'user', content: 'word '.repeat(words) }],
+        })
+      ).input_tokens;
+    const [at100, at200] = [await count(100), await count(200)];
+    const perWord = (at200 - at100) / 100;
+    const words = Math.floor(100 + (8192 - 40 - at100) / perWord);
+    const prompt = await count(words);
+    expect(8192 - prompt).toBeGreaterThan(0);
+    const message = await engine.client.messages
+      .stream({
+        model,
+        max_tokens: 32_000,
+        messages: [{ role: 'user', content: 'word '.repeat(words) }],
+      })
+      .finalMessage();
+    expect(message.stop_reason).toBe('model_context_window_exceeded');
+    expect(message.usage.output_tokens).toBe(8192 - prompt);
+  });
+
+  test('a client that disconnects stops its generation and frees its sequence at once', async () => {
+    // Two long generations fill both sequences; both clients then leave.
+    const controllers = [new AbortController(), new AbortController()];
+    const firstDeltas = controllers.map(
+      (controller) =>
+        new Promise<void>((resolve, reject) => {
+          const stream = engine.client.messages.stream(
+            { model, max_tokens: 8000, messages: [{ role: 'user', content: 'Talk at length.' }] },
+            { signal: controller.signal },
+          );
+          stream.on('text', () => resolve());
+          stream.on('error', () => undefined);
+          stream.finalMessage().catch(() => undefined);
+          setTimeout(() => reject(new Error('no text within 20 s')), 20_000).unref();
+        }),
+    );
+    await Promise.all(firstDeltas);
+    const left = performance.now();
+    for (const controller of controllers) controller.abort();
+    // Had the generations gone on, this request would wait for ~2 × 8000 tokens (> 15 s) first.
+    const next = await engine.client.messages.create({
+      model,
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'Quick one.' }],
+    });
+    expect(next.usage.output_tokens).toBe(5);
+    expect(performance.now() - left).toBeLessThan(5000);
+  });
+});
