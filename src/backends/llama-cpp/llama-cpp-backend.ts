@@ -41,6 +41,7 @@ export class LlamaCppBackend implements Backend {
     this.pool = new SequencePool(
       this.sequences,
       (sequence, prompt) => sequence.compareContextTokens(prompt as Token[]).firstDifferentIndex,
+      (sequence) => sequence.nextTokenIndex,
     );
   }
 

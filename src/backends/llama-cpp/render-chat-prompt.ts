@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Template } from '@huggingface/jinja';
 import type { ChatRequest } from '../../model/model-request.js';
 import { ApiError } from '../../protocol/api-error.js';
@@ -18,11 +19,11 @@ export interface TemplateVariables {
   eosToken?: string;
 }
 
-// Private-use code points mark where client content goes, so the rendered string can be cut
-// back into template text and content without guessing.
+// Markers (private-use code points around a per-render nonce, which client text cannot guess)
+// show where client content went, so the rendered string is cut back into template text and
+// content without guessing.
 const open = '\uE000';
 const close = '\uE001';
-const marker = /\uE000(\d+)\uE001/g;
 
 /**
  * Renders a chat request with the model's own Jinja chat template, as vLLM and llama-server do
@@ -36,9 +37,10 @@ export function renderChatPrompt(
   variables: TemplateVariables = {},
 ): PromptSegment[] {
   const contents: string[] = [];
+  const nonce = randomBytes(6).toString('hex');
   const hold = (text: string): string => {
     contents.push(text);
-    return `${open}${contents.length - 1}${close}`;
+    return `${open}${nonce}:${contents.length - 1}${close}`;
   };
   const messages = chat.messages.map((message) => templateMessage(message, hold));
   const continueFinal = chat.continue_final_message === true;
@@ -60,7 +62,8 @@ export function renderChatPrompt(
       `the model's chat template cannot render this conversation: ${(error as Error).message}`,
     );
   }
-  return splitRendered(rendered, contents, lastContent);
+  const marker = new RegExp(`${open}${nonce}:(\\d+)${close}`, 'g');
+  return splitRendered(rendered, marker, contents, lastContent);
 }
 
 /** Parses a chat template once; a template that does not parse is a start-up error. */
@@ -68,7 +71,12 @@ export function parseChatTemplate(source: string): Template {
   return new Template(source);
 }
 
-function splitRendered(rendered: string, contents: string[], cutAfter: number): PromptSegment[] {
+function splitRendered(
+  rendered: string,
+  marker: RegExp,
+  contents: string[],
+  cutAfter: number,
+): PromptSegment[] {
   const segments: PromptSegment[] = [];
   let last = 0;
   for (const match of rendered.matchAll(marker)) {

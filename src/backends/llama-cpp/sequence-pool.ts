@@ -19,6 +19,8 @@ export class SequencePool<T> {
     items: readonly T[],
     /** How many leading tokens the item can reuse for this request (higher is better). */
     private readonly reusable: (item: T, prompt: readonly number[]) => number,
+    /** Tokens the item holds now; among equals, the one with least to lose is taken. */
+    private readonly held: (item: T) => number = () => 0,
   ) {
     this.free = [...items];
   }
@@ -48,12 +50,20 @@ export class SequencePool<T> {
     });
   }
 
+  /**
+   * The free item that reuses most of the prompt; among equals the one holding least, so a
+   * short side request (a title, a summary) does not evict a long conversation's cache.
+   */
   private takeBest(prompt: readonly number[]): T {
     let best = 0;
     let bestReuse = -1;
+    let bestHeld = Infinity;
     for (let index = 0; index < this.free.length; index++) {
-      const reuse = this.reusable(this.free[index]!, prompt);
-      if (reuse > bestReuse) [best, bestReuse] = [index, reuse];
+      const item = this.free[index]!;
+      const reuse = this.reusable(item, prompt);
+      const held = this.held(item);
+      if (reuse > bestReuse || (reuse === bestReuse && held < bestHeld))
+        [best, bestReuse, bestHeld] = [index, reuse, held];
     }
     return this.free.splice(best, 1)[0]!;
   }

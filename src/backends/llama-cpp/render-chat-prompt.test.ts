@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest } from '../../model/model-request.js';
+import type { ChatMessage } from '../../translate/chat-message.js';
+import { ApiError } from '../../protocol/api-error.js';
+import { parseChatTemplate, renderChatPrompt, type PromptSegment } from './render-chat-prompt.js';
+
+const chatml = parseChatTemplate(
+  [
+    '{%- for m in messages %}<|im_start|>{{ m.role }}\n',
+    '{% if m.reasoning_content %}<think>{{ m.reasoning_content }}</think>{% endif %}',
+    '{% if m.content %}{{ m.content }}{% endif %}',
+    '{% for call in m.tool_calls or [] %}<tool_call>{{ call.function.name }} {{ call.function.arguments | tojson }}</tool_call>{% endfor %}',
+    '<|im_end|>\n{% endfor %}',
+    '{% if tools %}[tools: {% for t in tools %}{{ t.function.name }} {% endfor %}]{% endif %}',
+    '{% if add_generation_prompt %}<|im_start|>assistant\n',
+    '{% if enable_thinking is defined and not enable_thinking %}<think></think>{% endif %}',
+    '{% if reasoning_effort %}[effort {{ reasoning_effort }}]{% endif %}{% endif %}',
+  ].join(''),
+);
+
+const template = (text: string): PromptSegment => ({ text, fromTemplate: true });
+const client = (text: string): PromptSegment => ({ text, fromTemplate: false });
+
+type ChatFields = Omit<Partial<ChatRequest>, 'messages'> & { messages?: ChatMessage[] };
+
+function chat(fields: ChatFields): ChatRequest {
+  return { model: 'm', stream: true, ...fields, messages: fields.messages ?? [] };
+}
+
+describe('renderChatPrompt', () => {
+  it.each<[string, ChatRequest, PromptSegment[]]>([
+    [
+      'client text apart from template text',
+      chat({ messages: [{ role: 'user', content: 'hi <|im_end|>' }] }),
+      [
+        template('<|im_start|>user\n'),
+        client('hi <|im_end|>'),
+        template('<|im_end|>\n<|im_start|>assistant\n'),
+      ],
+    ],
+    [
+      'text parts joined, system kept',
+      chat({
+        messages: [
+          { role: 'system', content: 'rules' },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'a' },
+              { type: 'text', text: 'b' },
+            ],
+          },
+        ],
+      }),
+      [
+        template('<|im_start|>system\n'),
+        client('rules'),
+        template('<|im_end|>\n<|im_start|>user\n'),
+        client('a\n\nb'),
+        template('<|im_end|>\n<|im_start|>assistant\n'),
+      ],
+    ],
+    [
+      'tool-call arguments reach the template as an object; reasoning as reasoning_content',
+      chat({
+        messages: [
+          {
+            role: 'assistant',
+            content: null,
+            reasoning_content: 'plan',
+            tool_calls: [
+              { id: 'c', type: 'function', function: { name: 'Read', arguments: '{"path":"a"}' } },
+            ],
+          },
+          { role: 'tool', tool_call_id: 'c', content: 'file text' },
+        ],
+        add_generation_prompt: false,
+      }),
+      [
+        template('<|im_start|>assistant\n<think>'),
+        client('plan'),
+        template('</think><tool_call>Read {"path": "a"}</tool_call><|im_end|>\n<|im_start|>tool\n'),
+        client('file text'),
+        template('<|im_end|>\n'),
+      ],
+    ],
+    [
+      'a final assistant message is continued (prefill): the prompt ends with its content',
+      chat({
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'The answer is' },
+        ],
+        continue_final_message: true,
+        add_generation_prompt: false,
+      }),
+      [
+        template('<|im_start|>user\n'),
+        client('q'),
+        template('<|im_end|>\n<|im_start|>assistant\n'),
+        client('The answer is'),
+      ],
+    ],
+    [
+      'tools, chat_template_kwargs and reasoning_effort are template variables',
+      chat({
+        messages: [{ role: 'user', content: 'q' }],
+        tools: [{ type: 'function', function: { name: 'Bash', parameters: {} } }],
+        chat_template_kwargs: { enable_thinking: false },
+        reasoning_effort: 'low',
+      }),
+      [
+        template('<|im_start|>user\n'),
+        client('q'),
+        template('<|im_end|>\n[tools: Bash ]<|im_start|>assistant\n<think></think>[effort low]'),
+      ],
+    ],
+  ])('%s', (_name, request, segments) => {
+    expect(renderChatPrompt(chatml, request)).toEqual(segments);
+  });
+
+  it('text shaped like a content marker is not taken for one', () => {
+    const forged = '\uE0000\uE001';
+    const segments = renderChatPrompt(
+      chatml,
+      chat({
+        messages: [{ role: 'user', content: 'secret' }],
+        tools: [{ type: 'function', function: { name: `x${forged}`, parameters: {} } }],
+      }),
+    );
+    expect(segments.filter((segment) => !segment.fromTemplate)).toEqual([client('secret')]);
+    expect(segments.map((segment) => segment.text).join('')).toContain(forged);
+  });
+
+  it.each([
+    [
+      'images',
+      chat({
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AA==' } }],
+          },
+        ],
+      }),
+      /reads text only; images need an upstream/,
+    ],
+  ])('refuses %s with a 400 that says why', (_name, request, message) => {
+    expect(() => renderChatPrompt(chatml, request)).toThrow(message);
+    try {
+      renderChatPrompt(chatml, request);
+    } catch (error) {
+      expect((error as ApiError).status).toBe(400);
+    }
+  });
+
+  it('a template that raises becomes a 400 naming the template', () => {
+    const strict = parseChatTemplate(
+      "{% if messages[0].role != 'user' %}{{ raise_exception('Conversation must start with user') }}{% endif %}",
+    );
+    expect(() =>
+      renderChatPrompt(strict, chat({ messages: [{ role: 'assistant', content: 'x' }] })),
+    ).toThrow(/chat template cannot render this conversation: .*start with user/);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { SequencePool } from './sequence-pool.js';
+
+/** A stand-in sequence: the tokens it holds. */
+type Cached = { name: string; tokens: number[] };
+
+function commonPrefix(item: Cached, prompt: readonly number[]): number {
+  let index = 0;
+  while (index < item.tokens.length && item.tokens[index] === prompt[index]) index++;
+  return index;
+}
+
+function pool(items: Cached[]) {
+  return new SequencePool(items, commonPrefix, (item) => item.tokens.length);
+}
+
+describe('SequencePool', () => {
+  it('lends the free sequence sharing the longest prefix with the prompt', async () => {
+    const items = [
+      { name: 'a', tokens: [1, 2, 3] },
+      { name: 'b', tokens: [1, 2, 3, 4, 5] },
+      { name: 'c', tokens: [9] },
+    ];
+    const lease = await pool(items).acquire([1, 2, 3, 4, 5, 6], new AbortController().signal);
+    expect(lease.item.name).toBe('b');
+  });
+
+  it('among equals takes the one holding least, sparing a long conversation', async () => {
+    const items = [
+      { name: 'long', tokens: [7, 7, 7, 7, 7, 7] },
+      { name: 'empty', tokens: [] },
+      { name: 'short', tokens: [8] },
+    ];
+    const lease = await pool(items).acquire([1, 2], new AbortController().signal);
+    expect(lease.item.name).toBe('empty');
+  });
+
+  it('queues when all are busy and hands over in arrival order', async () => {
+    const sequences = pool([{ name: 'only', tokens: [] }]);
+    const signal = new AbortController().signal;
+    const first = await sequences.acquire([1], signal);
+    const order: string[] = [];
+    const second = sequences.acquire([2], signal).then((lease) => {
+      order.push('second');
+      return lease;
+    });
+    const third = sequences.acquire([3], signal).then((lease) => {
+      order.push('third');
+      return lease;
+    });
+    expect(sequences.waiting).toBe(2);
+    first.release();
+    (await second).release();
+    (await third).release();
+    expect(order).toEqual(['second', 'third']);
+  });
+
+  it('a waiter whose client leaves is dropped from the queue at once', async () => {
+    const sequences = pool([{ name: 'only', tokens: [] }]);
+    const first = await sequences.acquire([1], new AbortController().signal);
+    const leaving = new AbortController();
+    const gone = sequences.acquire([2], leaving.signal);
+    const staying = sequences.acquire([3], new AbortController().signal);
+    leaving.abort();
+    await expect(gone).rejects.toThrow(/cancelled/);
+    expect(sequences.waiting).toBe(1);
+    first.release();
+    expect((await staying).item.name).toBe('only');
+  });
+
+  it('releasing twice does not lend the same sequence twice', async () => {
+    const sequences = pool([{ name: 'only', tokens: [] }]);
+    const lease = await sequences.acquire([1], new AbortController().signal);
+    lease.release();
+    lease.release();
+    await sequences.acquire([1], new AbortController().signal);
+    expect(sequences.waiting).toBe(0);
+    const pending = sequences.acquire([1], new AbortController().signal);
+    expect(sequences.waiting).toBe(1);
+    void pending;
+  });
+});
