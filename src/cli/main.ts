@@ -1,6 +1,4 @@
 import { ConfigError } from '../config/load-config.js';
-import { claudeCommand } from './claude-command.js';
-import { serveCommand } from './serve-command.js';
 
 const usage = `Usage: ferry <command> [options]
 
@@ -9,9 +7,11 @@ Commands:
   claude    start Claude Code wired to Ferry, starting Ferry if needed (ferry claude --help)
 `;
 
+// Each command is loaded when run: what one needs (an HTTP client, the engine) costs the
+// other memory for as long as it runs.
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
-  serve: serveCommand,
-  claude: claudeCommand,
+  serve: async (argv) => (await import('./serve-command.js')).serveCommand(argv),
+  claude: async (argv) => (await import('./claude-command.js')).claudeCommand(argv),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

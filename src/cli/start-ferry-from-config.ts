@@ -1,7 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend } from '../backends/backend.js';
-import { OpenAICompatibleBackend } from '../backends/openai-compatible/openai-compatible-backend.js';
 import type { FerryConfig } from '../config/config-schema.js';
 import { defaultModel } from '../config/default-model.js';
 import { ConfigError } from '../config/load-config.js';
@@ -67,6 +66,9 @@ async function createBackend(config: FerryConfig, logger: Logger): Promise<Backe
   if (config.upstream !== undefined && config.model !== undefined)
     throw new ConfigError('--model: give either --upstream or --model, not both');
   if (config.upstream === undefined) return loadEmbeddedEngine(config, logger);
+  // Loaded on demand like the embedded engine: each side's modules cost the other memory.
+  const { OpenAICompatibleBackend } =
+    await import('../backends/openai-compatible/openai-compatible-backend.js');
   return new OpenAICompatibleBackend({
     url: config.upstream,
     ...(config.upstreamApiKey === undefined ? {} : { apiKey: config.upstreamApiKey }),

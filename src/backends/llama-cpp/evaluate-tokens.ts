@@ -39,31 +39,42 @@ const abortedMarker = Symbol('aborted');
  * token, the consumer stopping, or the client leaving. The client leaving ends the loop at once,
  * even in the middle of a long prompt evaluation; the engine's own batch finishes in the
  * background and only then is the sequence lent out again.
+ *
+ * With `lookahead`, the engine starts on the next token before the consumer has handled this
+ * one, so streaming a token to the client overlaps with computing the next (the sequence then
+ * holds one token more than was consumed: callers that evaluate more afterwards must not use it).
  */
 export async function* evaluateTokens(
   run: GenerationRun,
   input: Token[],
-  grammarEvaluationState?: LlamaGrammarEvaluationState,
+  options: { grammarEvaluationState?: LlamaGrammarEvaluationState; lookahead?: boolean } = {},
 ): AsyncGenerator<Token, TokenLoopEnd> {
+  const { grammarEvaluationState, lookahead = false } = options;
   const iterator = run.sequence.evaluate(input, {
     ...run.sampling,
     ...(grammarEvaluationState === undefined ? {} : { grammarEvaluationState }),
   });
+  let pending: Promise<IteratorResult<Token, void>> | undefined = iterator.next();
   let abandoned = false;
   try {
     for (;;) {
-      const pending = iterator.next();
-      const result = await raceAbort(pending, run.signal);
+      const current: Promise<IteratorResult<Token, void>> = pending ?? iterator.next();
+      pending = undefined;
+      const result = await raceAbort(current, run.signal);
       if (result === abortedMarker) {
         abandoned = true;
-        run.onBusyAfterAbort(pending.then(() => iterator.return()).catch(() => undefined));
+        run.onBusyAfterAbort(current.then(() => iterator.return()).catch(() => undefined));
         return 'aborted';
       }
       if (result.done === true || run.model.isEogToken(result.value)) return 'end-of-generation';
+      if (lookahead) pending = iterator.next();
       yield result.value;
     }
   } finally {
-    if (!abandoned) await iterator.return();
+    if (!abandoned) {
+      await pending?.catch(() => undefined);
+      await iterator.return();
+    }
   }
 }
 

@@ -96,7 +96,7 @@ async function sampleJson(
     aborted: false,
     unevaluated: 0 as Token,
   };
-  const tokens = evaluateTokens(run, input, grammar);
+  const tokens = evaluateTokens(run, input, { grammarEvaluationState: grammar });
   for (;;) {
     const next = await tokens.next();
     if (next.done === true) {

@@ -21,7 +21,10 @@ export async function* generateText(
     : undefined;
   const scanner = constrained ? new JsonValueScanner() : undefined;
   let produced = 0;
-  for await (const token of evaluateTokens(run, run.input, grammar)) {
+  for await (const token of evaluateTokens(run, run.input, {
+    ...(grammar === undefined ? {} : { grammarEvaluationState: grammar }),
+    lookahead: true,
+  })) {
     run.onToken();
     produced++;
     let text = detokenizer.push(token);

@@ -77,8 +77,6 @@ export async function loadEmbeddedBackend(
         contextSize,
         sequences: parallel,
         threads: options.threads ?? defaultThreads(),
-        // Prompts of a whole conversation are evaluated in large batches.
-        batchSize: Math.min(contextSize, 2048),
         ignoreMemorySafetyChecks: false,
       })
       .catch((error: unknown) => {
