@@ -54,8 +54,12 @@ export async function writeSse(
   }
 }
 
+/** Shortest time between two socket writes of one stream. */
+const coalesceMs = 4;
+
 class SseWriter {
   private lastWrite = Date.now();
+  private lastFlush = -Infinity;
   private readonly timer: NodeJS.Timeout;
   private pending = '';
   closed = false;
@@ -80,11 +84,18 @@ class SseWriter {
 
   /**
    * Buffers text and writes it once per event-loop turn: the parts of one upstream read become
-   * one socket write instead of one per event.
+   * one socket write instead of one per event. Writes are also at least `coalesceMs` apart: a
+   * fast engine producing a token every few hundred microseconds then costs one syscall per
+   * few tokens, while the first event (and every event of a model slower than that) still goes
+   * out at once.
    */
   writeRaw(text: string): void {
     if (this.closed) return;
-    if (this.pending === '') setImmediate(this.flush);
+    if (this.pending === '') {
+      const wait = this.lastFlush + coalesceMs - performance.now();
+      if (wait <= 0) setImmediate(this.flush);
+      else setTimeout(this.flush, wait);
+    }
     this.pending += text;
     this.lastWrite = Date.now();
   }
@@ -93,6 +104,7 @@ class SseWriter {
     if (this.pending === '' || this.closed) return;
     const text = this.pending;
     this.pending = '';
+    this.lastFlush = performance.now();
     this.res.write(text);
   };
 
