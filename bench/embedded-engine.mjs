@@ -1,0 +1,247 @@
+#!/usr/bin/env node
+// The embedded engine against node-llama-cpp driven directly, in one run
+// (`npm run bench:embedded`; `-- --model PATH` for a real GGUF instead of the tests' tiny one).
+//
+// 1. Generation speed: the same model, threads and context size; rounds alternate between a
+//    direct token loop in this process and streamed /v1/messages requests to `ferry serve
+//    --model` in its own process. Tokens/s is counted from the first token to the last.
+// 2. Prefix reuse: time to the first token of a ~4k-token conversation, cold, then its second
+//    turn (the conversation plus a reply and a new question), as Claude Code sends it.
+// 3. Memory: Ferry's peak RSS (VmHWM) minus the model file and the KV cache.
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { getLlama, readGgufFileInfo } from 'node-llama-cpp';
+import { replaceSection } from './replace-doc-section.mjs';
+import { tinyGgufPath } from './tiny-gguf.mjs';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    threads: { type: 'string', default: '1' },
+    'ctx-size': { type: 'string', default: '8192' },
+    tokens: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '3' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const threads = Number(values.threads);
+const contextSize = Number(values['ctx-size']);
+const tokens = Number(values.tokens);
+const rounds = Number(values.rounds);
+// The tiny model never ends its turn with this bias, so every run makes exactly `tokens` tokens.
+const modelPath = values.model ?? (await tinyGgufPath({ endOfTurnBias: -10 }));
+const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
+
+const ferry = await startFerry();
+const llama = await getLlama({ gpu: false, build: 'never' });
+const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
+const context = await model.createContext({ contextSize, sequences: 1, threads });
+const sequence = context.getSequence();
+
+const speed = { direct: [], ferry: [] };
+await directTokensPerSecond(50); // warm-up, both sides
+await ferryTokensPerSecond(50);
+for (let round = 0; round < rounds; round++) {
+  speed.direct.push(await directTokensPerSecond(tokens));
+  speed.ferry.push(await ferryTokensPerSecond(tokens));
+}
+const reuse = [];
+for (let round = 0; round < rounds; round++) reuse.push(await secondTurn(round));
+const memory = await memoryFigures();
+await ferry.stop();
+await context.dispose();
+await model.dispose();
+await llama.dispose();
+
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const result = {
+  directTps: median(speed.direct),
+  ferryTps: median(speed.ferry),
+  coldMs: median(reuse.map((entry) => entry.coldMs)),
+  warmMs: median(reuse.map((entry) => entry.warmMs)),
+  promptTokens: reuse[0].promptTokens,
+  cachedTokens: reuse[0].cachedTokens,
+  ...memory,
+};
+const section = report(result);
+process.stdout.write(`${section}\n`);
+if (!values['no-write']) {
+  const docPath = new URL('../docs/benchmarks.md', import.meta.url);
+  writeFileSync(
+    docPath,
+    replaceSection(readFileSync(docPath, 'utf8'), '## Embedded engine', section),
+  );
+}
+
+/** node-llama-cpp alone: evaluate a short prompt, then sample `count` tokens. */
+async function directTokensPerSecond(count) {
+  await sequence.clearHistory();
+  const prompt = model.tokenize(
+    `<|im_start|>user\nRound ${Math.random()}<|im_end|>\n<|im_start|>assistant\n`,
+    true,
+  );
+  let produced = 0;
+  let first = 0;
+  for await (const _token of sequence.evaluate(prompt, { temperature: 1, seed: produced })) {
+    if (produced === 0) first = performance.now();
+    if (++produced >= count) break;
+  }
+  return (produced - 1) / ((performance.now() - first) / 1000);
+}
+
+/** The same through Ferry: a streamed request, tokens from the reported usage. */
+async function ferryTokensPerSecond(count) {
+  const { firstMs, endMs, usage } = await stream({
+    max_tokens: count,
+    messages: [{ role: 'user', content: `Round ${Math.random()}` }],
+  });
+  return (usage.output_tokens - 1) / ((endMs - firstMs) / 1000);
+}
+
+/** Cold first turn of a ~4k-token conversation, then its second turn on the warm cache. */
+async function secondTurn(round) {
+  const system = `Session ${round} ${Math.random()}. ${'You follow the project rules closely. '.repeat(240)}`;
+  const history = [
+    {
+      role: 'user',
+      content: `Read the notes. ${'The build uses TypeScript and vitest. '.repeat(30)}`,
+    },
+  ];
+  const cold = await stream({ system, max_tokens: 20, messages: history });
+  const warm = await stream({
+    system,
+    max_tokens: 20,
+    messages: [
+      ...history,
+      { role: 'assistant', content: cold.text || 'ok' },
+      { role: 'user', content: 'Now fix the failing test.' },
+    ],
+  });
+  return {
+    coldMs: cold.firstMs - cold.startMs,
+    warmMs: warm.firstMs - warm.startMs,
+    promptTokens: warm.usage.input_tokens + warm.usage.cache_read_input_tokens,
+    cachedTokens: warm.usage.cache_read_input_tokens,
+  };
+}
+
+async function stream(body) {
+  const startMs = performance.now();
+  const response = await fetch(`${ferry.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': 'bench' },
+    body: JSON.stringify({ model: 'claude-opus-5-5', stream: true, ...body }),
+  });
+  if (!response.ok) throw new Error(`Ferry answered ${response.status}: ${await response.text()}`);
+  // Kept cheap on purpose (the client shares the cores with Ferry): the stream is only scanned
+  // for its first delta; events are parsed at the end.
+  let firstMs = 0;
+  let received = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body) {
+    received += decoder.decode(chunk, { stream: true });
+    if (firstMs === 0 && received.includes('"content_block_delta"')) firstMs = performance.now();
+  }
+  const endMs = performance.now();
+  let usage;
+  let text = '';
+  for (const data of received.matchAll(/^data: (.*)$/gm)) {
+    const event = JSON.parse(data[1]);
+    if (event.type === 'content_block_delta') text += event.delta.text ?? '';
+    else if (event.type === 'message_delta') usage = event.usage;
+    else if (event.type === 'error') throw new Error(event.error.message);
+  }
+  return { startMs, firstMs, endMs, usage, text };
+}
+
+async function memoryFigures() {
+  const status = readFileSync(`/proc/${ferry.pid}/status`, 'utf8');
+  const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  const modelBytes = statSync(modelPath).size;
+  const kvBytes = await kvCacheBytes();
+  const peakRss = kib('VmHWM') * 1024;
+  return { peakRss, modelBytes, kvBytes, ownRss: peakRss - modelBytes - kvBytes };
+}
+
+/** K and V at f16 for every layer and token of the context (one sequence: --parallel 1). */
+async function kvCacheBytes() {
+  const { metadata } = await readGgufFileInfo(modelPath, { readTensorInfo: false });
+  const arch = metadata[metadata.general.architecture];
+  const heads = arch.attention.head_count;
+  const kvHeads = arch.attention.head_count_kv ?? heads;
+  const headDim = arch.embedding_length / heads;
+  return arch.block_count * contextSize * 2 * kvHeads * headDim * 2;
+}
+
+async function startFerry() {
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      'serve',
+      '--model',
+      modelPath,
+      '--threads',
+      String(threads),
+      '--ctx-size',
+      String(contextSize),
+      '--parallel',
+      '1',
+      '--gpu-layers',
+      '0',
+      '--port',
+      '0',
+      '--log-level',
+      'info',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const url = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`ferry exited (${code})`)));
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      const match = /Ferry listening on (\S+)"/.exec(line);
+      if (match) resolve(match[1]);
+    });
+  });
+  return {
+    url,
+    pid: child.pid,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function report(r) {
+  const mb = (bytes) => (bytes / 1e6).toFixed(1);
+  const ratio = r.ferryTps / r.directTps;
+  const reuseRatio = r.warmMs / r.coldMs;
+  const name =
+    values.model === undefined
+      ? "the tests' tiny random-weight GGUF (1.6 MB, 2 layers; the worst case for per-token overhead: ~1–3k tokens/s)"
+      : `\`${values.model}\``;
+  return `## Embedded engine
+
+Measured by [\`bench/embedded-engine.mjs\`](../bench/embedded-engine.mjs) (\`npm run bench:embedded\`) on
+${cpus().length} × ${cpus()[0].model.trim()}, Node ${process.version}, on ${new Date().toISOString().slice(0, 10)}, with
+${name}: ${threads} thread(s), a ${contextSize}-token context, ${rounds} alternating rounds (medians shown).
+Direct is node-llama-cpp's own token loop in the benchmark process; Ferry is \`ferry serve --model\` in
+its own process, streamed over HTTP, tokens/s counted from the first token to the last.
+
+| figure | direct | Ferry | ratio | target |
+|---|---:|---:|---:|---|
+| generation, tokens/s (${tokens} tokens) | ${r.directTps.toFixed(0)} | ${r.ferryTps.toFixed(0)} | ${ratio.toFixed(3)} | ≥ 0.95 ${ratio >= 0.95 ? '✓' : '✗'} |
+| time to first token, ${r.promptTokens}-token conversation: cold → second turn (ms) | ${r.coldMs.toFixed(1)} | ${r.warmMs.toFixed(1)} | ${reuseRatio.toFixed(3)} | ≤ 0.2 ${reuseRatio <= 0.2 ? '✓' : '✗'} |
+
+The second turn found ${r.cachedTokens} of its ${r.promptTokens} prompt tokens in the KV cache
+(reported as \`cache_read_input_tokens\`) and evaluated only the rest.
+
+Memory: Ferry's peak RSS ${mb(r.peakRss)} MB, of which model file ${mb(r.modelBytes)} MB and KV cache
+${mb(r.kvBytes)} MB: **${mb(r.ownRss)} MB of Ferry's own** (target ≤ 100 MB ${r.ownRss <= 100e6 ? '✓' : '✗'}).
+`;
+}
