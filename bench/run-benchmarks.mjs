@@ -8,10 +8,13 @@
 // checked; the results table and a chart go to docs/benchmarks.md and docs/benchmark-overhead.svg.
 //
 //   npm run bench -- [--seconds 3] [--rounds 2] [--tokens 64] [--concurrency 1,16,64] [--no-write]
-import { spawn } from 'node:child_process';
+//     [--bodies small,claude-code] [--modes stream,non-stream] [--node-flags "--flag ..."]
+// (--node-flags go on Ferry's node command line, for trying V8 settings.)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { startProcess, processStats } from './bench-processes.mjs';
+import { bodies, checker, firstToken, model, requestFor } from './bench-requests.mjs';
 import { percentile, runLoad } from './load-generator.mjs';
 import { writeChart } from './write-overhead-chart.mjs';
 import { replaceSection } from './replace-doc-section.mjs';
@@ -22,6 +25,9 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     tokens: { type: 'string', default: '64' },
     concurrency: { type: 'string', default: '1,16,64' },
+    bodies: { type: 'string', default: 'small,claude-code' },
+    modes: { type: 'string', default: 'stream,non-stream' },
+    'node-flags': { type: 'string', default: '' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -29,93 +35,10 @@ const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const tokens = Number(values.tokens);
 const levels = values.concurrency.split(',').map(Number);
+const bodyNames = values.bodies.split(',');
+const streamModes = values.modes.split(',').map((mode) => mode === 'stream');
+const nodeFlags = values['node-flags'].split(' ').filter(Boolean);
 const root = new URL('..', import.meta.url);
-const model = 'bench-model';
-
-function startProcess(args, readyPattern) {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (data) => {
-      seen += data.toString();
-      const match = readyPattern.exec(seen);
-      if (!match) return;
-      // From here on the output is drained unread: scanning it would load this process, which
-      // is also the load generator.
-      child.stdout.off('data', onData);
-      child.stderr.off('data', onData);
-      child.stdout.resume();
-      child.stderr.resume();
-      resolve({ child, port: Number(match[1]) });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}): ${seen}`)));
-    setTimeout(() => reject(new Error(`${args[0]} did not start: ${seen}`)), 15_000).unref();
-  });
-}
-
-function processStats(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second).
-  return { cpuMs: (Number(stat[11]) + Number(stat[12])) * 10, rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
-}
-
-const expectedText = Array.from({ length: tokens }, (_, i) => `tok${i} `).join('');
-
-function bodies() {
-  const claudeCode = JSON.parse(readFileSync(new URL('test/fixtures/claude-code/request-3.json', root), 'utf8')).body;
-  const claudeCodeDirect = JSON.parse(readFileSync(new URL('test/fixtures/claude-code/upstream-request-3.json', root), 'utf8'));
-  const small = { model, max_tokens: 256, messages: [{ role: 'user', content: 'Say hello.' }] };
-  const smallDirect = { model, messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 256 };
-  return {
-    small: { anthropic: small, openai: smallDirect, tools: false },
-    'claude-code': { anthropic: { ...claudeCode, model }, openai: { ...claudeCodeDirect, model }, tools: true },
-  };
-}
-
-function requestFor(kind, body, stream) {
-  if (kind === 'ferry') return JSON.stringify({ ...body.anthropic, stream });
-  const direct = { ...body.openai, stream };
-  if (stream) direct.stream_options = { include_usage: true };
-  else delete direct.stream_options;
-  return JSON.stringify(direct);
-}
-
-/** Whether a reply is complete and carries exactly the tokens the upstream generated. */
-function checker(kind, tools, stream) {
-  if (kind === 'ferry' && stream) {
-    return (text) =>
-      text.endsWith('event: message_stop\ndata: {"type":"message_stop"}\n\n') &&
-      count(text, tools ? '"partial_json":"tok' : '"text":"tok') === tokens &&
-      text.includes(tools ? '"stop_reason":"tool_use"' : '"stop_reason":"end_turn"');
-  }
-  if (kind === 'direct' && stream) {
-    return (text) => text.endsWith('data: [DONE]\n\n') && count(text, tools ? '"arguments":"tok' : '"content":"tok') === tokens;
-  }
-  return (text) => {
-    const json = JSON.parse(text);
-    if (kind === 'direct') {
-      const message = json.choices[0].message;
-      return tools ? JSON.parse(message.tool_calls[0].function.arguments).content === expectedText : message.content === expectedText;
-    }
-    const block = json.content[0];
-    return tools ? block.input.content === expectedText : block.text === expectedText;
-  };
-}
-
-function count(text, needle) {
-  let n = 0;
-  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + 1)) n++;
-  return n;
-}
-
-const firstToken = {
-  ferry: (text) => text.includes('content_block_delta'),
-  direct: (text) => text.includes('"content":"tok') || text.includes('"arguments":"') || text.includes('"choices"'),
-};
 
 async function measure(target, kind, body, stream, concurrency, ferryPid) {
   const before = kind === 'ferry' ? processStats(ferryPid) : undefined;
@@ -126,7 +49,7 @@ async function measure(target, kind, body, stream, concurrency, ferryPid) {
     body: requestFor(kind, body, stream),
     concurrency,
     durationMs: seconds * 1000,
-    check: checker(kind, body.tools, stream),
+    check: checker(kind, body.tools, stream, tokens),
     isFirstToken: firstToken[kind],
   });
   if (before !== undefined) result.cpuMs = processStats(ferryPid).cpuMs - before.cpuMs;
@@ -144,21 +67,43 @@ function merge(results) {
 }
 
 async function main() {
-  const upstream = await startProcess(['bench/fake-upstream.mjs', '--port', '0', '--tokens', String(tokens), '--model', model], /"port":(\d+)/);
+  const upstream = await startProcess(
+    ['bench/fake-upstream.mjs', '--port', '0', '--tokens', String(tokens), '--model', model],
+    /"port":(\d+)/,
+  );
   const ferry = await startProcess(
-    ['bin/ferry', 'serve', '--upstream', `http://127.0.0.1:${upstream.port}/v1`, '--port', '0', '--log-level', 'info', '--api-key', 'bench'],
+    [
+      ...nodeFlags,
+      'bin/ferry',
+      'serve',
+      '--upstream',
+      `http://127.0.0.1:${upstream.port}/v1`,
+      '--port',
+      '0',
+      '--log-level',
+      'info',
+      '--api-key',
+      'bench',
+    ],
     /listening on http:\/\/127\.0\.0\.1:(\d+)/,
   );
-  const targets = { direct: { origin: `http://127.0.0.1:${upstream.port}` }, ferry: { origin: `http://127.0.0.1:${ferry.port}` } };
+  const targets = {
+    direct: { origin: `http://127.0.0.1:${upstream.port}` },
+    ferry: { origin: `http://127.0.0.1:${ferry.port}` },
+  };
   const rows = [];
   try {
     for (const [bodyName, body] of Object.entries(bodies())) {
-      for (const stream of [true, false]) {
+      if (!bodyNames.includes(bodyName)) continue;
+      for (const stream of streamModes) {
         for (const concurrency of levels) {
           const runs = { direct: [], ferry: [] };
           await measure(targets.ferry, 'ferry', body, stream, concurrency, ferry.child.pid); // warm-up
           for (let round = 0; round < rounds; round++) {
-            for (const kind of ['direct', 'ferry']) runs[kind].push(await measure(targets[kind], kind, body, stream, concurrency, ferry.child.pid));
+            for (const kind of ['direct', 'ferry'])
+              runs[kind].push(
+                await measure(targets[kind], kind, body, stream, concurrency, ferry.child.pid),
+              );
           }
           const direct = merge(runs.direct);
           const through = merge(runs.ferry);

@@ -11,7 +11,12 @@ export function writeChart(file, rows) {
   const colors = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
   const levels = [...new Set(rows.map((row) => row.concurrency))].sort((a, b) => a - b);
   const panel = (x0, title, value, max, format) => {
-    const w = 340, h = 220, left = x0 + 50, top = 40, plotW = w - 70, plotH = h - 80;
+    const w = 340,
+      h = 220,
+      left = x0 + 50,
+      top = 40,
+      plotW = w - 70,
+      plotH = h - 80;
     const px = (i) => left + (levels.length === 1 ? plotW / 2 : (i / (levels.length - 1)) * plotW);
     const py = (v) => top + plotH - (Math.max(0, v) / max) * plotH;
     let svg = `<text x="${x0 + w / 2}" y="20" text-anchor="middle" font-size="13">${title}</text>`;
@@ -26,7 +31,9 @@ export function writeChart(file, rows) {
     });
     svg += `<text x="${left + plotW / 2}" y="${top + plotH + 30}" text-anchor="middle" font-size="11">concurrent clients</text>`;
     [...series.values()].forEach((points, s) => {
-      const path = points.map((row) => `${px(levels.indexOf(row.concurrency))},${py(value(row))}`).join(' ');
+      const path = points
+        .map((row) => `${px(levels.indexOf(row.concurrency))},${py(value(row))}`)
+        .join(' ');
       svg += `<polyline points="${path}" fill="none" stroke="${colors[s % colors.length]}" stroke-width="2"/>`;
     });
     return svg;
@@ -34,8 +41,20 @@ export function writeChart(file, rows) {
   const maxAdded = Math.max(1, ...rows.map((row) => row.addedP50).filter(Number.isFinite));
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="700" height="${260 + series.size * 16}" font-family="sans-serif">`;
   svg += `<rect width="100%" height="100%" fill="white"/>`;
-  svg += panel(0, 'Added p50 time to first token (ms)', (row) => row.addedP50, maxAdded * 1.1, (v) => v.toFixed(1));
-  svg += panel(350, 'Throughput through Ferry / direct', (row) => row.ratio, 1, (v) => v.toFixed(2));
+  svg += panel(
+    0,
+    'Added p50 time to first token (ms)',
+    (row) => row.addedP50,
+    maxAdded * 1.1,
+    (v) => v.toFixed(1),
+  );
+  svg += panel(
+    350,
+    'Throughput through Ferry / direct',
+    (row) => row.ratio,
+    1,
+    (v) => v.toFixed(2),
+  );
   [...series.keys()].forEach((key, s) => {
     const y = 250 + s * 16;
     svg += `<rect x="60" y="${y - 9}" width="14" height="4" fill="${colors[s % colors.length]}"/><text x="80" y="${y - 4}" font-size="11">${key}</text>`;

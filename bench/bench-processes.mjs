@@ -1,0 +1,41 @@
+// Child processes of a benchmark run, and what /proc says about their CPU time and memory.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url);
+
+/** Starts `node ...args` in the repository and resolves once its output matches readyPattern. */
+export function startProcess(args, readyPattern) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (data) => {
+      seen += data.toString();
+      const match = readyPattern.exec(seen);
+      if (!match) return;
+      // From here on the output is drained unread: scanning it would load this process, which
+      // is also the load generator.
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.stdout.resume();
+      child.stderr.resume();
+      resolve({ child, port: Number(match[1]) });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}): ${seen}`)));
+    setTimeout(() => reject(new Error(`${args[0]} did not start: ${seen}`)), 15_000).unref();
+  });
+}
+
+export function processStats(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second).
+  return {
+    cpuMs: (Number(stat[11]) + Number(stat[12])) * 10,
+    rssMb: kb('VmRSS') / 1024,
+    peakRssMb: kb('VmHWM') / 1024,
+  };
+}
