@@ -1,8 +1,8 @@
 // The metadata keys llama.cpp reads for a "llama" model with a SentencePiece vocabulary,
 // mirroring a converted Llama/Qwen GGUF. Types matter: llama.cpp rejects e.g. an int32 count.
-import type { GgufValue } from './encode-gguf-file.js';
+import type { GgufTensorType, GgufValue } from './encode-gguf-file.js';
 import type { TinyVocabulary } from './build-tiny-vocabulary.js';
-import { headDimension, tinyLlamaShape } from './tiny-llama-shape.js';
+import { headDimension, type TinyLlamaShape } from './tiny-llama-shape.js';
 
 export interface TinyLlamaMetadataOptions {
   vocabulary: TinyVocabulary;
@@ -10,14 +10,18 @@ export interface TinyLlamaMetadataOptions {
   contextLength: number;
   endOfTurnTokenId: number;
   description: string;
+  shape: TinyLlamaShape;
+  /** Storage of the 2-D weight matrices (norms are always F32). */
+  weightType: GgufTensorType;
 }
 
 type Entry = readonly [string, GgufValue];
 
-const ggmlFileTypeAllF32 = 0;
+// llama_ftype: LLAMA_FTYPE_ALL_F32, LLAMA_FTYPE_MOSTLY_F16
+const ggmlFileType = { f32: 0, f16: 1 } as const;
 
 export function buildTinyLlamaMetadata(options: TinyLlamaMetadataOptions): Entry[] {
-  const { vocabulary } = options;
+  const { vocabulary, shape } = options;
   const uint32 = (value: number) => ({ type: 'uint32', value }) as const;
   const float32 = (value: number) => ({ type: 'float32', value }) as const;
   const string = (value: string) => ({ type: 'string', value }) as const;
@@ -26,18 +30,18 @@ export function buildTinyLlamaMetadata(options: TinyLlamaMetadataOptions): Entry
     ['general.architecture', string('llama')],
     ['general.name', string('ferry-tiny-random-llama')],
     ['general.description', string(options.description)],
-    ['general.file_type', uint32(ggmlFileTypeAllF32)],
+    ['general.file_type', uint32(ggmlFileType[options.weightType])],
     ['general.alignment', uint32(32)],
     ['llama.vocab_size', uint32(vocabulary.tokens.length)],
     ['llama.context_length', uint32(options.contextLength)],
-    ['llama.embedding_length', uint32(tinyLlamaShape.embeddingLength)],
-    ['llama.block_count', uint32(tinyLlamaShape.blockCount)],
-    ['llama.feed_forward_length', uint32(tinyLlamaShape.feedForwardLength)],
-    ['llama.attention.head_count', uint32(tinyLlamaShape.headCount)],
-    ['llama.attention.head_count_kv', uint32(tinyLlamaShape.headCountKv)],
-    ['llama.attention.layer_norm_rms_epsilon', float32(tinyLlamaShape.rmsEpsilon)],
-    ['llama.rope.dimension_count', uint32(headDimension)],
-    ['llama.rope.freq_base', float32(tinyLlamaShape.ropeFreqBase)],
+    ['llama.embedding_length', uint32(shape.embeddingLength)],
+    ['llama.block_count', uint32(shape.blockCount)],
+    ['llama.feed_forward_length', uint32(shape.feedForwardLength)],
+    ['llama.attention.head_count', uint32(shape.headCount)],
+    ['llama.attention.head_count_kv', uint32(shape.headCountKv)],
+    ['llama.attention.layer_norm_rms_epsilon', float32(shape.rmsEpsilon)],
+    ['llama.rope.dimension_count', uint32(headDimension(shape))],
+    ['llama.rope.freq_base', float32(shape.ropeFreqBase)],
     ['tokenizer.ggml.model', string('llama')],
     ['tokenizer.ggml.pre', string('default')],
     ['tokenizer.ggml.tokens', { type: 'string[]', value: vocabulary.tokens }],

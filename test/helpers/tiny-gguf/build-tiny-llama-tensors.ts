@@ -6,12 +6,15 @@
 // then acts as a per-token logit bias: it makes <|im_end|> likely enough that replies end, and
 // keeps byte pieces, special tokens and word fragments rare so replies read as words.
 import { createSeededRandom, fillUniform } from './create-seeded-random.js';
-import type { GgufTensor } from './encode-gguf-file.js';
-import { kvLength, tinyLlamaShape } from './tiny-llama-shape.js';
+import type { GgufTensor, GgufTensorType } from './encode-gguf-file.js';
+import { kvLength, type TinyLlamaShape } from './tiny-llama-shape.js';
 
 export interface TinyLlamaTensorOptions {
   seed: number;
   vocabularySize: number;
+  shape: TinyLlamaShape;
+  /** Storage of the 2-D matrices; norms stay F32. */
+  weightType: GgufTensorType;
   /** Logit bias per token id (0 for most). */
   logitBias: (tokenId: number) => number;
 }
@@ -32,34 +35,46 @@ const branchStd = 0.5;
 
 export function buildTinyLlamaTensors(options: TinyLlamaTensorOptions): GgufTensor[] {
   const random = createSeededRandom(options.seed);
-  const { embeddingLength: embedding, vocabularySize } = { ...tinyLlamaShape, ...options };
+  const { shape, vocabularySize, weightType } = options;
+  const embedding = shape.embeddingLength;
+  const vocabularyMatrix = [embedding, vocabularySize];
   return [
-    tensor('token_embd.weight', [embedding, vocabularySize], buildEmbeddings(random, options)),
+    tensor('token_embd.weight', vocabularyMatrix, buildEmbeddings(random, options), weightType),
     tensor('output_norm.weight', [embedding], new Float32Array(embedding).fill(1)),
-    tensor('output.weight', [embedding, vocabularySize], buildOutput(random, options)),
-    ...Array.from({ length: tinyLlamaShape.blockCount }, (_, block) =>
-      buildBlock(random, `blk.${block}.`),
+    tensor('output.weight', vocabularyMatrix, buildOutput(random, options), weightType),
+    ...Array.from({ length: shape.blockCount }, (_, block) =>
+      buildBlock(random, options, `blk.${block}.`),
     ).flat(),
   ];
 }
 
-function buildBlock(random: () => number, prefix: string): GgufTensor[] {
-  const { embeddingLength: embedding, feedForwardLength: ffn } = tinyLlamaShape;
+function buildBlock(
+  random: () => number,
+  { shape, weightType }: TinyLlamaTensorOptions,
+  prefix: string,
+): GgufTensor[] {
+  const { embeddingLength: embedding, feedForwardLength: ffn } = shape;
+  const kv = kvLength(shape);
   const linear = (name: string, inputs: number, outputs: number, std: number) =>
-    tensor(`${prefix}${name}`, [inputs, outputs], fillUniform(random, inputs * outputs, std));
+    tensor(
+      `${prefix}${name}`,
+      [inputs, outputs],
+      fillUniform(random, inputs * outputs, std),
+      weightType,
+    );
   const residualWrite = (name: string, inputs: number, std: number) => {
     const weights = linear(name, inputs, embedding, std);
     weights.data.fill(0, 0, inputs); // output row 0: leave the bias channel alone
     return weights;
   };
   return [
-    tensor(`${prefix}attn_norm.weight`, [embedding], blockNormWeights()),
+    tensor(`${prefix}attn_norm.weight`, [embedding], blockNormWeights(shape)),
     // q·k/√d stays around 1, so attention mixes context without collapsing onto one token.
     linear('attn_q.weight', embedding, embedding, 2 / Math.sqrt(embedding)),
-    linear('attn_k.weight', embedding, kvLength, 2 / Math.sqrt(embedding)),
-    linear('attn_v.weight', embedding, kvLength, 1 / Math.sqrt(embedding)),
+    linear('attn_k.weight', embedding, kv, 2 / Math.sqrt(embedding)),
+    linear('attn_v.weight', embedding, kv, 1 / Math.sqrt(embedding)),
     residualWrite('attn_output.weight', embedding, branchStd / Math.sqrt(embedding)),
-    tensor(`${prefix}ffn_norm.weight`, [embedding], blockNormWeights()),
+    tensor(`${prefix}ffn_norm.weight`, [embedding], blockNormWeights(shape)),
     linear('ffn_gate.weight', embedding, ffn, 1 / Math.sqrt(embedding)),
     linear('ffn_up.weight', embedding, ffn, 1 / Math.sqrt(embedding)),
     residualWrite('ffn_down.weight', ffn, (2 * branchStd) / Math.sqrt(ffn)),
@@ -67,7 +82,7 @@ function buildBlock(random: () => number, prefix: string): GgufTensor[] {
 }
 
 function buildEmbeddings(random: () => number, options: TinyLlamaTensorOptions): Float32Array {
-  const { embeddingLength } = tinyLlamaShape;
+  const { embeddingLength } = options.shape;
   const data = fillUniform(random, embeddingLength * options.vocabularySize, 1);
   for (let token = 0; token < options.vocabularySize; token++) {
     data[token * embeddingLength] = biasChannelValue;
@@ -76,30 +91,35 @@ function buildEmbeddings(random: () => number, options: TinyLlamaTensorOptions):
 }
 
 function buildOutput(random: () => number, options: TinyLlamaTensorOptions): Float32Array {
-  const { embeddingLength } = tinyLlamaShape;
+  const { embeddingLength } = options.shape;
   const rowStd = logitStd / Math.sqrt(embeddingLength - 1);
   const data = fillUniform(random, embeddingLength * options.vocabularySize, rowStd);
   // After the final RMS norm the bias channel reads about biasChannelValue / rms(residual).
-  const biasChannelAfterNorm = biasChannelValue / expectedResidualRms();
+  const biasChannelAfterNorm = biasChannelValue / expectedResidualRms(options.shape);
   for (let token = 0; token < options.vocabularySize; token++) {
     data[token * embeddingLength] = options.logitBias(token) / biasChannelAfterNorm;
   }
   return data;
 }
 
-function expectedResidualRms(): number {
-  const { embeddingLength, blockCount } = tinyLlamaShape;
+function expectedResidualRms(shape: TinyLlamaShape): number {
+  const { embeddingLength, blockCount } = shape;
   const otherChannels = (embeddingLength - 1) * (1 + blockCount * 2 * branchStd ** 2);
   return Math.sqrt((biasChannelValue ** 2 + otherChannels) / embeddingLength);
 }
 
 /** RMS-norm weights that zero the bias channel, so attention and FFN inputs never see it. */
-function blockNormWeights(): Float32Array {
-  const weights = new Float32Array(tinyLlamaShape.embeddingLength).fill(1);
+function blockNormWeights(shape: TinyLlamaShape): Float32Array {
+  const weights = new Float32Array(shape.embeddingLength).fill(1);
   weights[0] = 0;
   return weights;
 }
 
-function tensor(name: string, dimensions: number[], data: Float32Array): GgufTensor {
-  return { name, dimensions, data };
+function tensor(
+  name: string,
+  dimensions: number[],
+  data: Float32Array,
+  type: GgufTensorType = 'f32',
+): GgufTensor {
+  return { name, dimensions, data, type };
 }

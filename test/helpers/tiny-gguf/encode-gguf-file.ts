@@ -13,11 +13,16 @@ export type GgufValue =
   | { type: 'float32[]'; value: readonly number[] }
   | { type: 'int32[]'; value: readonly number[] };
 
+/** Tensor storage: F32, or F16 (converted from `data` on write, rounding to nearest even). */
+export type GgufTensorType = 'f32' | 'f16';
+
 export interface GgufTensor {
   name: string;
   /** ggml order: dimensions[0] is the contiguous (row) length, as llama.cpp lists them. */
   dimensions: readonly number[];
   data: Float32Array;
+  /** Default 'f32'. */
+  type?: GgufTensorType;
 }
 
 export interface GgufContent {
@@ -30,7 +35,8 @@ export const ggufAlignment = 32;
 
 const ggufMagic = 0x46554747; // "GGUF" read as a little-endian u32
 const ggufVersion = 3;
-const ggmlTypeF32 = 0;
+// ggml_type codes and element sizes
+const ggmlType = { f32: { code: 0, bytes: 4 }, f16: { code: 1, bytes: 2 } } as const;
 
 // gguf_type enum
 const valueTypeCode = {
@@ -43,7 +49,7 @@ const valueTypeCode = {
   uint64: 10,
 } as const;
 
-/** Serialises a GGUF v3 file with F32 tensors into one buffer. */
+/** Serialises a GGUF v3 file with F32/F16 tensors into one buffer. */
 export function encodeGgufFile(content: GgufContent): Buffer {
   const sink = new ByteSink();
   sink.u32(ggufMagic);
@@ -54,7 +60,7 @@ export function encodeGgufFile(content: GgufContent): Buffer {
   writeTensorInfos(sink, content.tensors);
   sink.padTo(ggufAlignment);
   for (const tensor of content.tensors) {
-    sink.bytes(Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
+    sink.bytes(tensorBytes(tensor));
     sink.padTo(ggufAlignment);
   }
   return sink.toBuffer();
@@ -72,10 +78,45 @@ function writeTensorInfos(sink: ByteSink, tensors: readonly GgufTensor[]): void 
     sink.string(tensor.name);
     sink.u32(tensor.dimensions.length);
     for (const size of tensor.dimensions) sink.u64(size);
-    sink.u32(ggmlTypeF32);
+    const type = ggmlType[tensor.type ?? 'f32'];
+    sink.u32(type.code);
     sink.u64(offset);
-    offset += alignUp(tensor.data.byteLength, ggufAlignment);
+    offset += alignUp(elements * type.bytes, ggufAlignment);
   }
+}
+
+function tensorBytes({ data, type = 'f32' }: GgufTensor): Buffer {
+  if (type === 'f32') return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  // Int32 rather than Uint32 view: values above 2^31 would be boxed doubles in the loop.
+  const bits = new Int32Array(data.buffer, data.byteOffset, data.length);
+  const halves = new Uint16Array(data.length);
+  for (let index = 0; index < bits.length; index++) {
+    halves[index] = float32BitsToFloat16(bits[index]!);
+  }
+  return Buffer.from(halves.buffer);
+}
+
+/** IEEE half-precision bits of a float32 given as its bits, rounding to nearest even. */
+export function float32BitsToFloat16(bits: number): number {
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  const mantissa = bits & 0x7fffff;
+  if (exponent === 0xff - 127 + 15) return sign | 0x7c00 | (mantissa ? 0x200 : 0); // inf, NaN
+  if (exponent >= 0x1f) return sign | 0x7c00; // overflow: infinity
+  if (exponent <= 0) {
+    // Subnormal half (or zero): shift the mantissa, with its implicit 1, into place.
+    if (exponent < -10) return sign;
+    return sign | roundShift(mantissa | 0x800000, 14 - exponent);
+  }
+  // A carry out of the mantissa rounds up into the exponent, as it should.
+  return sign | ((exponent << 10) + roundShift(mantissa, 13));
+}
+
+function roundShift(value: number, shift: number): number {
+  const kept = value >>> shift;
+  const remainder = value & ((1 << shift) - 1);
+  const half = 1 << (shift - 1);
+  return remainder > half || (remainder === half && kept & 1) ? kept + 1 : kept;
 }
 
 function writeKeyValue(sink: ByteSink, key: string, value: GgufValue): void {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +16,10 @@ import {
 } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chatTokens, findTinyTokenId, type ChatTokenText } from './build-tiny-vocabulary.js';
+import { float32BitsToFloat16 } from './encode-gguf-file.js';
 import { qwenChatTemplate } from './qwen-chat-template.js';
-import { tinyGgufPath, writeTinyGguf } from './write-tiny-gguf.js';
+import type { TinyLlamaShape } from './tiny-llama-shape.js';
+import { tinyGgufPath, writeTinyGguf, type TinyGgufOptions } from './write-tiny-gguf.js';
 
 let directory: string;
 let modelPath: string;
@@ -52,6 +55,61 @@ describe('file', () => {
     expect(bytes.equals(await readFile(second!))).toBe(true);
     expect(bytes.equals(await readFile(otherSeed!))).toBe(false);
     expect(bytes.equals(await readFile(modelPath))).toBe(true);
+    // The default file's bytes, pinned: a change must bump tinyGgufWriterVersion.
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(
+      'c97d5990d7217c20666992b2476d4db72b2235af21deca191b40c7de0c88a355',
+    );
+  });
+
+  test('tinyGgufPath keys the cache by shape and weight type', async () => {
+    const paths = await Promise.all(
+      [{}, { shape: {} }, { shape: { blockCount: 1 } }, { weightType: 'f16' } as const].map(
+        (options) => tinyGgufPath(options, directory),
+      ),
+    );
+    expect(paths[0]).toBe(modelPath);
+    expect(paths[1]).toBe(modelPath);
+    expect(new Set(paths).size).toBe(3);
+  });
+
+  test.each<[string, Partial<TinyLlamaShape>]>([
+    ['embeddingLength % headCount', { embeddingLength: 100, headCount: 8 }],
+    ['headCount % headCountKv', { headCount: 4, headCountKv: 3 }],
+    ['odd head dimension', { embeddingLength: 60, headCount: 4 }],
+    ['zero blocks', { blockCount: 0 }],
+    ['fractional FFN', { feedForwardLength: 1.5 }],
+  ])('rejects a shape with a bad %s', async (_problem, shape) => {
+    await expect(writeTinyGguf(join(directory, 'bad.gguf'), { shape })).rejects.toThrow(
+      /tiny llama shape: /,
+    );
+  });
+
+  test('rejects an unknown weight type', async () => {
+    const options = { weightType: 'q8_0' } as unknown as TinyGgufOptions;
+    await expect(writeTinyGguf(join(directory, 'bad.gguf'), options)).rejects.toThrow(/weightType/);
+  });
+
+  test('converts float32 to float16 rounding to nearest even', () => {
+    const cases: [number, number][] = [
+      [1, 0x3c00],
+      [-2, 0xc000],
+      [0.1, 0x2e66],
+      [65504, 0x7bff],
+      [65520, 0x7c00], // halfway to the next binade: rounds to even, i.e. infinity
+      [6e-5, 0x03ef], // subnormal
+      [3e-8, 0x0001], // above half the smallest subnormal
+      [2.9e-8, 0x0000],
+      [-0, 0x8000],
+      [Infinity, 0x7c00],
+    ];
+    const float = new Float32Array(1);
+    const bits = new Uint32Array(float.buffer);
+    for (const [value, expected] of cases) {
+      float[0] = value;
+      expect([value, float32BitsToFloat16(bits[0]!)]).toEqual([value, expected]);
+    }
+    float[0] = NaN;
+    expect(float32BitsToFloat16(bits[0]!) & 0x7e00).toBe(0x7e00);
   });
 
   test('concurrent tinyGgufPath calls agree and leave no temporary files', async () => {
@@ -208,6 +266,41 @@ describe('generation', () => {
       await sequence.dispose();
     }
     expect(ended.length).toBeGreaterThanOrEqual(17);
+  });
+});
+
+describe('larger shapes', () => {
+  const shape = { embeddingLength: 256, blockCount: 4, headCount: 8, headCountKv: 2 };
+
+  test.each(['f32', 'f16'] as const)('load and generate with %s weights', async (weightType) => {
+    const path = await tinyGgufPath({ shape, weightType }, directory);
+    const info = await readGgufFileInfo(path, { readTensorInfo: true });
+    const metadata = info.metadata as unknown as TinyMetadata;
+    expect(metadata.llama).toMatchObject({ embedding_length: 256, block_count: 4 });
+    expect(metadata.llama.attention).toMatchObject({ head_count: 8, head_count_kv: 2 });
+    // ggml types: F32 norms; F32 or F16 matrices.
+    const types = Object.fromEntries(
+      (info.fullTensorInfo ?? []).map((tensor) => [tensor.name, tensor.ggmlType]),
+    );
+    expect(types).toMatchObject({
+      'blk.3.attn_norm.weight': 0,
+      'blk.3.attn_k.weight': weightType === 'f16' ? 1 : 0,
+      'output.weight': weightType === 'f16' ? 1 : 0,
+    });
+    const bigModel = await llama.loadModel({ modelPath: path });
+    try {
+      const bigContext = await bigModel.createContext({ contextSize: 256, threads: 1 });
+      const sequence = bigContext.getSequence();
+      const tokens: Token[] = [];
+      const prompt = bigModel.tokenize('<|im_start|>user\nHello<|im_end|>\n', true);
+      for await (const token of sequence.evaluate(prompt, { temperature: 0 })) {
+        if (tokens.push(token) >= 5) break;
+      }
+      expect(tokens).toHaveLength(5);
+      await bigContext.dispose();
+    } finally {
+      await bigModel.dispose();
+    }
   });
 });
 

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { buildTinyLlamaMetadata } from './build-tiny-llama-metadata.js';
 import { buildTinyLlamaTensors } from './build-tiny-llama-tensors.js';
 import { buildTinyVocabulary, tokenType } from './build-tiny-vocabulary.js';
-import { encodeGgufFile } from './encode-gguf-file.js';
+import { encodeGgufFile, type GgufTensorType } from './encode-gguf-file.js';
 import { qwenChatTemplate } from './qwen-chat-template.js';
+import { resolveTinyLlamaShape, type TinyLlamaShape } from './tiny-llama-shape.js';
 
 export interface TinyGgufOptions {
   /** Seed of every random weight. Default 1. */
@@ -24,12 +25,23 @@ export interface TinyGgufOptions {
   endOfTurnBias?: number;
   /** `llama.context_length` metadata (the model has no learned positions). Default 32768. */
   contextLength?: number;
+  /**
+   * Architecture; unset fields come from tinyLlamaShape (embedding 64, 2 blocks, 4 heads, 2 KV
+   * heads, FFN 128). Larger shapes give benchmarks a real model's per-token compute.
+   * Throws unless embeddingLength % headCount, headCount % headCountKv are 0 and the head
+   * dimension is even.
+   */
+  shape?: Partial<TinyLlamaShape>;
+  /** Storage of the 2-D weight matrices (norms stay F32). Default 'f32'; 'f16' halves the file. */
+  weightType?: GgufTensorType;
 }
+
+type ResolvedOptions = Required<Omit<TinyGgufOptions, 'shape'>> & { shape: TinyLlamaShape };
 
 /** Bump whenever the written bytes change, so cached files from older writers are not reused. */
 export const tinyGgufWriterVersion = 2;
 
-const defaults: Required<TinyGgufOptions> = { seed: 1, endOfTurnBias: 5.5, contextLength: 32_768 };
+const defaults = { seed: 1, endOfTurnBias: 5.5, contextLength: 32_768, weightType: 'f32' } as const;
 
 /** Logit bias that keeps byte pieces and special tokens out of free-running text. */
 const rareTokenBias = -20;
@@ -74,7 +86,7 @@ export async function tinyGgufPath(
   return filePath;
 }
 
-function encodeTinyGguf(options: Required<TinyGgufOptions>): Buffer {
+function encodeTinyGguf(options: ResolvedOptions): Buffer {
   const vocabulary = buildTinyVocabulary();
   const endOfTurnTokenId = vocabulary.tokens.indexOf('<|im_end|>');
   const logitBias = (tokenId: number) => {
@@ -88,21 +100,31 @@ function encodeTinyGguf(options: Required<TinyGgufOptions>): Buffer {
       chatTemplate: qwenChatTemplate,
       contextLength: options.contextLength,
       endOfTurnTokenId,
+      shape: options.shape,
+      weightType: options.weightType,
       description: `random weights for Ferry's tests (seed ${options.seed}); generated SentencePiece vocab with ChatML and tool tokens`,
     }),
     tensors: buildTinyLlamaTensors({
       seed: options.seed,
       vocabularySize: vocabulary.tokens.length,
+      shape: options.shape,
+      weightType: options.weightType,
       logitBias,
     }),
   });
 }
 
-function resolveOptions(options: TinyGgufOptions): Required<TinyGgufOptions> {
+function resolveOptions(options: TinyGgufOptions): ResolvedOptions {
+  const weightType = options.weightType ?? defaults.weightType;
+  if (weightType !== 'f32' && weightType !== 'f16') {
+    throw new Error(`tiny GGUF: weightType must be 'f32' or 'f16', got ${String(weightType)}`);
+  }
   return {
     seed: options.seed ?? defaults.seed,
     endOfTurnBias: options.endOfTurnBias ?? defaults.endOfTurnBias,
     contextLength: options.contextLength ?? defaults.contextLength,
+    shape: resolveTinyLlamaShape(options.shape),
+    weightType,
   };
 }
 
