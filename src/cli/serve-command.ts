@@ -1,6 +1,7 @@
 import type { Backend } from '../backends/backend.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { limitMemoryGrowth } from './limit-memory-growth.js';
 import { parseServeArgs } from './parse-serve-args.js';
 import { flagForConfigKey, serveUsage } from './serve-flags.js';
 import { secretsOf, startFerryFromConfig } from './start-ferry-from-config.js';
@@ -13,6 +14,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(serveUsage);
     return 0;
   }
+  limitMemoryGrowth();
   const config = await loadConfig(args.flags, args.configFile, flagForConfigKey);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const ferry = await startFerryFromConfig(config, logger);
