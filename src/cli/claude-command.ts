@@ -15,11 +15,15 @@ import { secretsOf, startFerryFromConfig, type StartedFerry } from './start-ferr
 export const claudeUsage = `Usage: ferry claude [serve options] [-- claude arguments]
 
 Starts Claude Code wired to Ferry: uses the Ferry already listening on --host/--port (default
-127.0.0.1:8000) or starts one with the given options (--upstream URL ...), checks that the model
-server answers, then runs Claude Code with ANTHROPIC_BASE_URL, a key and the model variables set.
-Ferry's log goes to $FERRY_LOG_FILE (default ~/.cache/ferry/claude.log).
+127.0.0.1:8000) or starts one with the given options (--upstream URL, or --model PATH|URI for
+the embedded engine; with neither, the default model), checks that the model answers, then runs
+Claude Code with ANTHROPIC_BASE_URL, a key and the model variables set. Options are those of
+ferry serve (ferry serve --help). Ferry's log goes to $FERRY_LOG_FILE (default
+~/.cache/ferry/claude.log).
 
-Example: ferry claude --upstream http://127.0.0.1:8001/v1 -- -p "explain this repo"
+Examples:
+  ferry claude --upstream http://127.0.0.1:8001/v1 -- -p "explain this repo"
+  ferry claude --model hf:Qwen/Qwen2.5-Coder-7B-Instruct-GGUF:Q4_K_M
 `;
 
 /** `ferry claude`: the one-command path from a model server to a Claude Code session. */
