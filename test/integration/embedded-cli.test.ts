@@ -148,6 +148,36 @@ describe('ferry serve --model', () => {
     expect(await ferry.stop('SIGTERM')).toBe(0);
   });
 
+  test('a GGUF of an unknown architecture and a context too big for memory stop start-up clearly', async () => {
+    const bytes = readFileSync(modelPath);
+    const at = bytes.indexOf('llama', bytes.indexOf('general.architecture') + 20);
+    const unknown = Buffer.concat([
+      bytes.subarray(0, at),
+      Buffer.from('llamb'),
+      bytes.subarray(at + 5),
+    ]);
+    const file = join(mkdtempSync(join(tmpdir(), 'ferry-bad-model-')), 'other.gguf');
+    writeFileSync(file, unknown);
+    await expect(startFerryProcess({ args: ['--model', file, ...engineFlags] })).rejects.toThrow(
+      /--model: llama\.cpp cannot load other\.gguf: unsupported architecture "llamb"/,
+    );
+    await expect(
+      startFerryProcess({
+        args: [
+          '--model',
+          modelPath,
+          '--threads',
+          '1',
+          '--gpu-layers',
+          '0',
+          '--ctx-size',
+          '900000000',
+        ],
+        startTimeoutMs: 60_000,
+      }),
+    ).rejects.toThrow(/--model: not enough memory for a 900000000-token context × 2 sequences/);
+  });
+
   test('--chat-template overrides the GGUF template; a bad one stops start-up naming the flag', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ferry-template-'));
     const broken = join(dir, 'broken.jinja');

@@ -1,5 +1,5 @@
 import { existsSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { basename } from 'node:path';
 import {
   getLlama,
@@ -72,6 +72,7 @@ export async function loadEmbeddedBackend(
     checkTemplate(chatTemplate, template === undefined ? '--model' : '--chat-template');
     const contextSize = options.ctxSize ?? Math.min(model.trainContextSize, defaultMaxContext);
     const parallel = options.parallel ?? 2;
+    checkContextFits(model, contextSize, parallel);
     const context = await model
       .createContext({
         contextSize,
@@ -129,10 +130,33 @@ async function loadModel(
     if (error instanceof InsufficientMemoryError)
       throw memoryError(error, `the weights of ${basename(modelPath)}`);
     const architecture = await readArchitecture(modelPath);
+    const what =
+      architecture === undefined
+        ? 'a damaged or unsupported GGUF'
+        : `unsupported architecture "${architecture}" or a damaged file`;
     throw new ConfigError(
-      `--model: llama.cpp cannot load ${basename(modelPath)}` +
-        (architecture === undefined ? '' : ` (architecture "${architecture}")`) +
-        `: ${(error as Error).message}`,
+      `--model: llama.cpp cannot load ${basename(modelPath)}: ${what} (${(error as Error).message})`,
+    );
+  }
+}
+
+/**
+ * Refuses a context that plainly cannot fit before trying it: llama.cpp would first allocate
+ * (and touch) as much as it can, slowly and at other programs' expense, and only then fail. The
+ * library's quick estimate errs high, so only a context beyond twice the machine's memory is
+ * refused here; llama.cpp's own failure covers the rest.
+ */
+function checkContextFits(model: LlamaModel, contextSize: number, sequences: number): void {
+  const needs = model.fileInsights.estimateContextResourceRequirements({
+    contextSize,
+    sequences,
+    modelGpuLayers: model.gpuLayers,
+  });
+  if (needs.cpuRam > 2 * totalmem()) {
+    const gb = (bytes: number) => (bytes / 1e9).toFixed(1);
+    throw new ConfigError(
+      `--model: not enough memory for a ${contextSize}-token context × ${sequences} sequences ` +
+        `(needs ~${gb(needs.cpuRam)} GB, the machine has ${gb(totalmem())} GB); lower --ctx-size or --parallel`,
     );
   }
 }
