@@ -10,7 +10,7 @@
 //   npm run build && node bench/http-layer-comparison.mjs [--seconds 3] [--rounds 2]
 //     [--concurrency 1,64] [--bodies small,claude-code] [--modes stream] [--no-write]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { processStats, startProcess } from './bench-processes.mjs';
 import { bodies, checker, firstToken, model, requestFor } from './bench-requests.mjs';
@@ -100,6 +100,8 @@ async function measureCell(servers, body, stream, concurrency) {
   );
 }
 
+const loadAverage = loadavg()[0].toFixed(2); // other work on the machine skews results
+
 async function main() {
   const upstream = await startProcess(
     ['bench/fake-upstream.mjs', '--port', '0', '--tokens', String(tokens), '--model', model],
@@ -143,14 +145,14 @@ function formatRow({ body, mode, concurrency, cell }) {
 }
 
 function writeSection(rows, peaks) {
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version} (1-minute load average at the start: ${loadAverage})`;
   const section = `## HTTP layer comparison
 
 Measured by [\`bench/http-layer-comparison.mjs\`](../bench/http-layer-comparison.mjs) on ${machine},
 on ${new Date().toISOString().slice(0, 10)}: the same /v1/messages pipeline (Ferry's built code: parse, validate,
 translate, upstream stream, events, SSE) behind each HTTP layer, each in its own process, rounds interleaved
 (${rounds} × ${seconds} s per server and cell, after a warm-up). "ferry" is the real server: Fastify plus its hooks
-(API key, request-id, metrics, one log line per request). Each cell: requests/s (ratio to bare node:http) ·
+(API key, request-id, metrics, one log line per request) and the V8 settings \`ferry serve\` makes (see Memory). Each cell: requests/s (ratio to bare node:http) ·
 TTFT p50 · server CPU per request.
 
 | body | mode | clients | ${layers.join(' | ')} |

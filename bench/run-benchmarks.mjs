@@ -11,7 +11,7 @@
 //     [--bodies small,claude-code] [--modes stream,non-stream] [--node-flags "--flag ..."]
 // (--node-flags go on Ferry's node command line, for trying V8 settings.)
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startProcess, processStats } from './bench-processes.mjs';
 import { bodies, checker, firstToken, model, requestFor } from './bench-requests.mjs';
@@ -65,6 +65,8 @@ function merge(results) {
     cpuMs: results.reduce((sum, r) => sum + (r.cpuMs ?? 0), 0),
   };
 }
+
+const loadAverage = loadavg()[0].toFixed(2); // other work on the machine skews results
 
 async function main() {
   const upstream = await startProcess(
@@ -147,7 +149,7 @@ function formatRow(row) {
 }
 
 function writeResults(rows, peakRssMb) {
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}-${process.arch}`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}-${process.arch} (1-minute load average at the start: ${loadAverage})`;
   const lost = rows.reduce((sum, row) => sum + row.lost, 0);
   const total = rows.reduce((sum, row) => sum + row.requests, 0);
   const section = `## Gateway overhead
