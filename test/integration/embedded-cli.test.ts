@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { killAllFerries, startFerryProcess } from '../reliability/helpers/start-ferry-process.js';
 import { tinyGgufPath } from '../helpers/tiny-gguf/write-tiny-gguf.js';
 
-// `ferry serve --model …` as a user runs it: the built CLI in its own process.
+// `ferry serve --model …` as a user runs it: the built CLI in its own process. Each test
+// starts processes that load a model, so each has a deadline generous for a loaded machine.
 
 const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const engineFlags = ['--threads', '1', '--ctx-size', '1024', '--gpu-layers', '0'];
@@ -98,7 +99,7 @@ describe('ferry serve --model', () => {
     expect(message.usage.output_tokens).toBeGreaterThan(0);
     await ferry.waitForLog(/embedded engine ready/, 1000);
     expect(await ferry.stop('SIGTERM')).toBe(0);
-  });
+  }, 90_000);
 
   test('an http(s) URL downloads into the cache, resumes after an interruption, then starts offline', async () => {
     // Padded past the downloader's write buffer, so half a download reaches the disk.
@@ -128,7 +129,7 @@ describe('ferry serve --model', () => {
     // The server is gone: the cached file is used without asking the network.
     const offline = await startFerryProcess({ args });
     expect(await offline.stop('SIGTERM')).toBe(0);
-  });
+  }, 90_000);
 
   test('with neither --upstream nor --model: the documented default model, from the cache', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'ferry-model-cache-'));
@@ -146,7 +147,7 @@ describe('ferry serve --model', () => {
       'Qwen/Qwen2.5-Coder-1.5B-Instruct',
     ]);
     expect(await ferry.stop('SIGTERM')).toBe(0);
-  });
+  }, 90_000);
 
   test('a GGUF of an unknown architecture and a context too big for memory stop start-up clearly', async () => {
     const bytes = readFileSync(modelPath);
@@ -176,7 +177,7 @@ describe('ferry serve --model', () => {
         startTimeoutMs: 60_000,
       }),
     ).rejects.toThrow(/--model: not enough memory for a 900000000-token context × 2 sequences/);
-  });
+  }, 90_000);
 
   test('--chat-template overrides the GGUF template; a bad one stops start-up naming the flag', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ferry-template-'));
@@ -203,5 +204,5 @@ describe('ferry serve --model', () => {
     // "user: hello\nassistant:" is far shorter than the ChatML rendering with its markers.
     expect(plainCount.input_tokens).toBeLessThan(12);
     expect(await ferry.stop('SIGTERM')).toBe(0);
-  });
+  }, 90_000);
 });

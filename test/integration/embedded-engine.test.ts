@@ -57,7 +57,7 @@ const bashTool: Anthropic.Tool = {
   },
 };
 
-describe('embedded engine (node-llama-cpp, tiny GGUF)', () => {
+describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () => {
   let engine: EmbeddedFerry;
   const model = 'tiny';
 
@@ -250,7 +250,7 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', () => {
   });
 });
 
-describe('embedded engine under load and cancellation', () => {
+describe('embedded engine under load and cancellation', { timeout: 60_000 }, () => {
   let engine: EmbeddedFerry;
   const model = 'endless';
 
