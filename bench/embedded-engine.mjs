@@ -26,8 +26,9 @@ const { values } = parseArgs({
     model: { type: 'string' },
     threads: { type: 'string', default: '1' },
     'ctx-size': { type: 'string', default: '8192' },
-    tokens: { type: 'string', default: '500' },
+    tokens: { type: 'string', default: '300' },
     rounds: { type: 'string', default: '3' },
+    'speed-rounds': { type: 'string', default: '10' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -35,6 +36,7 @@ const threads = Number(values.threads);
 const contextSize = Number(values['ctx-size']);
 const tokens = Number(values.tokens);
 const rounds = Number(values.rounds);
+const speedRounds = Number(values['speed-rounds']);
 const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
 
 // An end-of-turn bias this low means the synthetic models never end their turn: every run makes
@@ -84,9 +86,17 @@ async function measure(modelPath) {
   const speed = { direct: [], ferry: [] };
   await directTokensPerSecond(rig, 50); // warm-up, both sides
   await ferryTokensPerSecond(rig, 50);
-  for (let round = 0; round < rounds; round++) {
-    speed.direct.push(await directTokensPerSecond(rig, tokens));
-    speed.ferry.push(await ferryTokensPerSecond(rig, tokens));
+  // Short alternating rounds, compared in pairs: the machine's speed drifts (a shared VM), and a
+  // pair's two halves see nearly the same machine.
+  for (let round = 0; round < speedRounds; round++) {
+    const first = round % 2 === 0 ? 'direct' : 'ferry';
+    for (const side of first === 'direct' ? ['direct', 'ferry'] : ['ferry', 'direct']) {
+      speed[side].push(
+        side === 'direct'
+          ? await directTokensPerSecond(rig, tokens)
+          : await ferryTokensPerSecond(rig, tokens),
+      );
+    }
   }
   const reuse = [];
   for (let round = 0; round < rounds; round++) reuse.push(await secondTurn(rig, round));
@@ -98,6 +108,7 @@ async function measure(modelPath) {
   return {
     directTps: median(speed.direct),
     ferryTps: median(speed.ferry),
+    ratio: median(speed.ferry.map((ferryTps, round) => ferryTps / speed.direct[round])),
     coldMs: median(reuse.map((entry) => entry.coldMs)),
     warmMs: median(reuse.map((entry) => entry.warmMs)),
     promptTokens: reuse[0].promptTokens,
@@ -251,7 +262,7 @@ function report(results) {
   const mb = (bytes) => (bytes / 1e6).toFixed(1);
   const mark = (ok) => (ok ? '✓' : '✗');
   const rows = results.map((r) => {
-    const ratio = r.ferryTps / r.directTps;
+    const { ratio } = r;
     const reuse = r.warmMs / r.coldMs;
     return `| ${r.label} | ${r.directTps.toFixed(0)} / ${r.ferryTps.toFixed(0)} | **${ratio.toFixed(3)}** ${mark(ratio >= 0.95)} | ${r.coldMs.toFixed(1)} / ${r.warmMs.toFixed(1)} | **${reuse.toFixed(3)}** ${mark(reuse <= 0.2)} | ${r.cachedTokens} / ${r.promptTokens} | ${mb(r.peakRss)} − ${mb(r.modelBytes)} − ${mb(r.kvBytes)} = **${mb(r.ownRss)}** ${mark(r.ownRss <= 100e6)} |`;
   });
@@ -259,7 +270,8 @@ function report(results) {
 
 Measured by [\`bench/embedded-engine.mjs\`](../bench/embedded-engine.mjs) (\`npm run bench:embedded\`) on
 ${cpus().length} × ${cpus()[0].model.trim()}, Node ${process.version}, on ${new Date().toISOString().slice(0, 10)}:
-${threads} thread(s), a ${contextSize}-token context, ${rounds} alternating rounds (medians). Direct is
+${threads} thread(s), a ${contextSize}-token context; tokens/s from ${speedRounds} alternating pairs of rounds (the ratio is
+the median of the pairs' ratios), TTFT from ${rounds} conversations (medians). Direct is
 node-llama-cpp's own token loop in the benchmark process; Ferry is \`ferry serve --model\` in its
 own process, streamed over HTTP to a client that shares the cores. Tokens/s is counted from the
 first token to the last of ${tokens}. Time to first token (TTFT) is to the first content delta, for a
