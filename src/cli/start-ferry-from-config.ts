@@ -19,20 +19,17 @@ export async function startFerryFromConfig(
   config: FerryConfig,
   logger: Logger,
 ): Promise<StartedFerry> {
-  const onWarning = (message: string): void => logger.warn(message);
-  checkParserNames(config);
-  const backend = await createBackend(config, logger);
-  // A backend returning raw text (the embedded engine) gets parsers that follow its chat
-  // template unless they are named.
-  const rawText = backend.chatTemplateOf?.bind(backend);
-  const byDefault = rawText === undefined ? undefined : 'auto';
+  // Built before the backend so an unknown parser name stops start-up before a model is loaded.
+  // The embedded engine returns raw text: its parsers follow its chat template unless named.
+  const byDefault = config.upstream === undefined ? 'auto' : undefined;
   const parseParts = createParseParts({
     ...optional('toolCallParser', config.toolCallParser ?? byDefault),
     ...optional('reasoningParser', config.reasoningParser ?? byDefault),
     models: config.modelParsers,
-    ...optional('chatTemplate', rawText),
-    onWarning,
+    chatTemplate: (model) => backend.chatTemplateOf?.(model), // asked per request, once it exists
+    onWarning: (message) => logger.warn(message),
   });
+  const backend = await createBackend(config, logger);
   warnAboutExposure(config, logger);
   const server = await startServer({
     backend,
@@ -122,15 +119,6 @@ async function loadEmbeddedEngine(config: FerryConfig, logger: Logger): Promise<
 function defaultModelCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
   return join(base, 'ferry', 'models');
-}
-
-/** Unknown parser names stop start-up before a model is loaded or an upstream asked. */
-function checkParserNames(config: FerryConfig): void {
-  createParseParts({
-    ...optional('toolCallParser', config.toolCallParser),
-    ...optional('reasoningParser', config.reasoningParser),
-    models: config.modelParsers,
-  });
 }
 
 function warnAboutExposure(config: FerryConfig, logger: Logger): void {

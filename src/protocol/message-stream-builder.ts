@@ -181,7 +181,6 @@ export class MessageStreamBuilder {
   }
 
   private emptyMessage(): object {
-    const cached = this.usage?.cachedInputTokens ?? 0;
     return {
       id: this.messageId,
       type: 'message',
@@ -190,27 +189,24 @@ export class MessageStreamBuilder {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: {
-        input_tokens: (this.usage?.inputTokens ?? this.options.inputTokens ?? 0) - cached,
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: cached,
-        output_tokens: 0,
-      } satisfies Partial<Usage>,
+      usage: { ...this.promptUsage(), output_tokens: 0 } satisfies Partial<Usage>,
     };
+  }
+
+  private deltaUsage(): Partial<MessageDeltaUsage> {
+    return { ...this.promptUsage(), output_tokens: this.usage?.outputTokens ?? 0 };
   }
 
   /**
    * Anthropic counts cache reads apart from input tokens (input + cache_read = whole prompt),
    * so the engine's cached prefix is moved out of input_tokens.
    */
-  private deltaUsage(): Partial<MessageDeltaUsage> {
-    const usage = this.usage ?? { inputTokens: this.options.inputTokens ?? 0, outputTokens: 0 };
-    const cached = usage.cachedInputTokens ?? 0;
+  private promptUsage() {
+    const cached = this.usage?.cachedInputTokens ?? 0;
     return {
-      input_tokens: usage.inputTokens - cached,
+      input_tokens: (this.usage?.inputTokens ?? this.options.inputTokens ?? 0) - cached,
       cache_creation_input_tokens: 0,
       cache_read_input_tokens: cached,
-      output_tokens: usage.outputTokens,
     };
   }
 }
