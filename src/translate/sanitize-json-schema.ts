@@ -8,74 +8,87 @@ export function sanitizeJsonSchema(schema: Record<string, unknown>): Record<stri
   return sanitizeNode(schema) as Record<string, unknown>;
 }
 
-const boundKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const;
-/** Keywords whose value is one subschema. */
-const singleSchemaKeywords = [
-  'items',
-  'additionalProperties',
-  'not',
-  'if',
-  'then',
-  'else',
-  'contains',
-  'propertyNames',
-  'unevaluatedProperties',
-  'unevaluatedItems',
-  'additionalItems',
-];
-/** Keywords whose value is an array of subschemas. */
-const schemaListKeywords = ['anyOf', 'oneOf', 'allOf', 'prefixItems'];
-/** Keywords whose value maps names to subschemas. */
-const schemaMapKeywords = [
-  'properties',
-  'patternProperties',
-  '$defs',
-  'definitions',
-  'dependentSchemas',
-];
+type KeywordKind = 'bound' | 'schema' | 'list' | 'map';
+
+/**
+ * What each keyword Ferry looks into holds. A schema node is walked once over its own keys
+ * (usually two to four) rather than probed for every keyword: Claude Code sends ~300 schema
+ * nodes a request, and this runs on every one.
+ */
+const keywordKinds = new Map<string, KeywordKind>([
+  ...(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const).map(
+    (key) => [key, 'bound'] as const,
+  ),
+  // one subschema
+  ...[
+    'items',
+    'additionalProperties',
+    'not',
+    'if',
+    'then',
+    'else',
+    'contains',
+    'propertyNames',
+    'unevaluatedProperties',
+    'unevaluatedItems',
+    'additionalItems',
+  ].map((key) => [key, 'schema'] as const),
+  // a list of subschemas
+  ...['anyOf', 'oneOf', 'allOf', 'prefixItems'].map((key) => [key, 'list'] as const),
+  // names mapped to subschemas
+  ...['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'].map(
+    (key) => [key, 'map'] as const,
+  ),
+]);
 
 function sanitizeNode(node: unknown): unknown {
   if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
   const schema = node as Record<string, unknown>;
   let copy: Record<string, unknown> | undefined;
-  const set = (key: string, value: unknown): void => {
+  for (const key in schema) {
+    const value = schema[key];
+    let sanitized: unknown = value;
+    if (key === '$schema') sanitized = undefined;
+    else {
+      const kind = keywordKinds.get(key);
+      if (kind === undefined) continue;
+      if (kind === 'bound') sanitized = isUnboundedMarker(value) ? undefined : value;
+      else if (kind === 'schema') sanitized = sanitizeNode(value);
+      else if (kind === 'list') sanitized = sanitizeList(value);
+      else sanitized = sanitizeMap(value);
+    }
+    if (sanitized === value) continue;
     copy ??= { ...schema };
-    if (value === undefined) delete copy[key];
-    else copy[key] = value;
-  };
-  if ('$schema' in schema) set('$schema', undefined);
-  for (const key of boundKeywords) if (isUnboundedMarker(schema[key])) set(key, undefined);
-  for (const key of singleSchemaKeywords) replaceIfChanged(schema, key, sanitizeNode, set);
-  for (const key of schemaListKeywords) replaceIfChanged(schema, key, sanitizeList, set);
-  for (const key of schemaMapKeywords) replaceIfChanged(schema, key, sanitizeMap, set);
+    if (sanitized === undefined) delete copy[key];
+    else copy[key] = sanitized;
+  }
   return copy ?? schema;
-}
-
-function replaceIfChanged(
-  schema: Record<string, unknown>,
-  key: string,
-  sanitize: (value: unknown) => unknown,
-  set: (key: string, value: unknown) => void,
-): void {
-  const value = schema[key];
-  if (value === undefined) return;
-  const sanitized = sanitize(value);
-  if (sanitized !== value) set(key, sanitized);
 }
 
 function sanitizeList(value: unknown): unknown {
   if (!Array.isArray(value)) return sanitizeNode(value);
-  const sanitized = value.map(sanitizeNode);
-  return sanitized.some((item, i) => item !== value[i]) ? sanitized : value;
+  const list = value as unknown[];
+  let copy: unknown[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const sanitized = sanitizeNode(list[i]);
+    if (sanitized === list[i]) continue;
+    copy ??= [...list];
+    copy[i] = sanitized;
+  }
+  return copy ?? list;
 }
 
 function sanitizeMap(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const entries = Object.entries(value as Record<string, unknown>);
-  const sanitized = entries.map(([key, sub]) => [key, sanitizeNode(sub)] as const);
-  return sanitized.some(([, sub], i) => sub !== entries[i]?.[1])
-    ? Object.fromEntries(sanitized)
-    : value;
+  const map = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key in map) {
+    const sanitized = sanitizeNode(map[key]);
+    if (sanitized === map[key]) continue;
+    copy ??= { ...map };
+    copy[key] = sanitized;
+  }
+  return copy ?? value;
 }
 
 function isUnboundedMarker(value: unknown): boolean {
