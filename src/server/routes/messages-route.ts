@@ -16,36 +16,50 @@ import { writeSse } from '../write-sse.js';
 /** POST /v1/messages (also with `?beta=true`): streaming and not, from one event path. */
 export function registerMessagesRoute(app: FastifyInstance, options: FerryAppOptions): void {
   app.post('/v1/messages', async (request, reply) => {
-    const started = performance.now();
-    const body = parseRequestBody(messagesRequestSchema, request.body);
-    request.body = undefined; // a stream can last minutes; the parsed JSON is no longer needed
     const abort = abortOnDisconnect(reply);
-    const model = await resolveServedModel(
-      options.backend,
-      body.model,
-      options.aliases ?? {},
-      abort.signal,
-    );
-    const modelRequest = buildModelRequest(body, {
-      model,
-      ...optional('sessionKey', sessionKey(request.headers, body.metadata?.user_id)),
-    });
-    const rawParts = options.backend.streamChat(modelRequest, abort.signal);
-    const parts = options.parseParts ? options.parseParts(rawParts, modelRequest) : rawParts;
-    const events = streamMessageEvents(parts, {
-      model: body.model,
-      omitThinking: omitsThinking(body),
-      stopSequences: modelRequest.stopSequences,
-      onFirstPart: () => options.metrics?.recordFirstEvent((performance.now() - started) / 1000),
-      onUsage: (usage) => options.metrics?.recordUsage(usage),
-    });
+    const { events, stream } = await openMessage(request, options, abort.signal);
     try {
-      if (body.stream === true) await sendStream(request, reply, events, options);
+      if (stream) await sendStream(request, reply, events, options);
       else await sendMessage(reply, events);
     } finally {
       await events.return(undefined);
     }
   });
+}
+
+/**
+ * Validates and translates the request and starts the backend. Kept apart from the route so
+ * that none of the request's trees (the parsed body, its validated copy, the upstream request)
+ * outlive this call: a stream can last minutes, and under load these are most of the heap.
+ */
+async function openMessage(
+  request: FastifyRequest,
+  options: FerryAppOptions,
+  signal: AbortSignal,
+): Promise<{ events: AsyncGenerator<RawMessageStreamEvent[]>; stream: boolean }> {
+  const started = performance.now();
+  const body = parseRequestBody(messagesRequestSchema, request.body);
+  request.body = undefined;
+  const model = await resolveServedModel(
+    options.backend,
+    body.model,
+    options.aliases ?? {},
+    signal,
+  );
+  const modelRequest = buildModelRequest(body, {
+    model,
+    ...optional('sessionKey', sessionKey(request.headers, body.metadata?.user_id)),
+  });
+  const rawParts = options.backend.streamChat(modelRequest, signal);
+  const parts = options.parseParts ? options.parseParts(rawParts, modelRequest) : rawParts;
+  const events = streamMessageEvents(parts, {
+    model: body.model,
+    omitThinking: omitsThinking(body),
+    stopSequences: modelRequest.stopSequences,
+    onFirstPart: () => options.metrics?.recordFirstEvent((performance.now() - started) / 1000),
+    onUsage: (usage) => options.metrics?.recordUsage(usage),
+  });
+  return { events, stream: body.stream === true };
 }
 
 async function sendStream(
