@@ -1,18 +1,47 @@
-import { setFlagsFromString } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
- * V8 settings for a long-running `ferry serve`, set at run time (before the first upstream
- * connection) so they hold however Ferry is started. Measured with
- * bench/node-flags-comparison.mjs (docs/benchmarks.md, "Memory"):
+ * V8 settings for a long-running Ferry, set at run time (before anything else is loaded) so
+ * they hold however Ferry is started; V8 reads these flags when it decides, not only at start.
+ * Measured with bench/node-flags-comparison.mjs and bench/embedded-engine.mjs
+ * (docs/benchmarks.md, "Memory"):
  *
  * - `--liftoff-only`: undici parses HTTP with llhttp compiled to WebAssembly; optimising that
  *   one large function with TurboFan takes ~30 MB for a moment, which was Ferry's peak RSS at
  *   start-up. The baseline compiler's code showed no throughput difference.
  * - `--heap-growing-percent=50`: V8 otherwise lets the old generation grow to about four times
- *   the live heap (~21 MB) under a high allocation rate before collecting; 1.5× keeps the
- *   peak RSS under 64 Claude-Code-sized streams ~65 MB lower for a few percent of throughput.
+ *   the live heap under a high allocation rate before collecting; 1.5× keeps the peak RSS under
+ *   64 Claude-Code-sized streams ~65 MB lower for a few percent of throughput.
+ * - `--semi-space-growth-factor=1`: the young generation keeps its initial 1 MB semi-spaces
+ *   instead of doubling to 16 MB (~35 MB of RSS at the peak). Growth is allowed again, up to a
+ *   bound, by `allowYoungGenerationGrowth` where throughput needs it.
  */
 export function limitMemoryGrowth(): void {
   setFlagsFromString('--liftoff-only');
   setFlagsFromString('--heap-growing-percent=50');
+  setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+/**
+ * Lets the young generation double again, up to `semiSpaceMb` per semi-space (V8's own bound,
+ * `--max-semi-space-size`, can only be set when the process starts). A gateway under load
+ * allocates ~0.7 MB per Claude-Code request, most of it dead within the request; small
+ * semi-spaces promote it to the old generation and collect it there at several times the
+ * cost. After each collection the growth factor is set from the current size, so the young
+ * generation grows to the bound, stops there, and may grow back after V8 shrinks it when idle.
+ */
+export function allowYoungGenerationGrowth(semiSpaceMb: number): void {
+  // The new space is reported as both semi-spaces together.
+  const bound = 2 * semiSpaceMb * 1024 * 1024;
+  let growing = false;
+  const update = (): void => {
+    const size = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+    const grow = size !== undefined && size.space_size < bound;
+    if (grow === growing) return;
+    growing = grow;
+    setFlagsFromString(`--semi-space-growth-factor=${grow ? 2 : 1}`);
+  };
+  update();
+  new PerformanceObserver(update).observe({ entryTypes: ['gc'] });
 }

@@ -1,4 +1,8 @@
-import { ConfigError } from '../config/load-config.js';
+// First, so the V8 limits hold while everything else loads.
+import { limitMemoryGrowth } from './limit-memory-growth.js';
+import { ConfigError } from '../config/config-error.js';
+
+limitMemoryGrowth();
 
 const usage = `Usage: ferry <command> [options]
 

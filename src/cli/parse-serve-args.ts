@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { FerryConfigInput } from '../config/config-schema.js';
-import { ConfigError } from '../config/load-config.js';
+import { ConfigError } from '../config/config-error.js';
 import { serveFlags } from './serve-flags.js';
 
 export interface ServeArgs {

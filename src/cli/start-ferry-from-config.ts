@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Backend } from '../backends/backend.js';
 import type { FerryConfig } from '../config/config-schema.js';
 import { defaultModel } from '../config/default-model.js';
-import { ConfigError } from '../config/load-config.js';
+import { ConfigError } from '../config/config-error.js';
 import type { Logger } from '../observability/logger.js';
 import { createParseParts } from '../server/create-parse-parts.js';
 import { startServer, type RunningServer } from '../server/start-server.js';

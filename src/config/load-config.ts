@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { configSchema, type FerryConfig, type FerryConfigInput } from './config-schema.js';
+import { ConfigError } from './config-error.js';
 
-/** Raised for any configuration problem; the message names the flag or config key. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 /**
  * The effective configuration: the YAML file (if any) overridden by flags. Every problem names

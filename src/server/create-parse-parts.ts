@@ -1,6 +1,6 @@
 import type { ModelRequest } from '../model/model-request.js';
 import type { ModelStreamPart } from '../model/model-stream-part.js';
-import { ConfigError } from '../config/load-config.js';
+import { ConfigError } from '../config/config-error.js';
 import type { TextParserSelection } from '../parsers/apply-text-parsers.js';
 import { chooseReasoningParser } from '../parsers/choose-reasoning-parser.js';
 import { chooseToolCallParser } from '../parsers/choose-tool-call-parser.js';

@@ -9,7 +9,7 @@ import {
   type Llama,
   type LlamaModel,
 } from 'node-llama-cpp';
-import { ConfigError } from '../../config/load-config.js';
+import { ConfigError } from '../../config/config-error.js';
 import { LlamaCppBackend } from './llama-cpp-backend.js';
 import { parseChatTemplate } from './render-chat-prompt.js';
 import { resolveModelSource, type DownloadReporter } from './resolve-model-source.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveModelFile } from 'node-llama-cpp';
-import { ConfigError } from '../../config/load-config.js';
+import { ConfigError } from '../../config/config-error.js';
 import { DownloadProgress } from './download-progress.js';
 
 /** Where download progress goes: a live bar on a terminal, plain lines anywhere else. */
