@@ -62,6 +62,9 @@ class SseWriter {
   private lastFlush = -Infinity;
   private readonly timer: NodeJS.Timeout;
   private pending = '';
+  private flushTimer: NodeJS.Timeout | undefined;
+  /** Whether a content delta was written yet: the first one skips the coalescing wait. */
+  private contentSent = false;
   closed = false;
 
   constructor(
@@ -78,29 +81,38 @@ class SseWriter {
 
   write(events: RawMessageStreamEvent[]): void {
     let text = '';
-    for (const event of events) text += encodeSseEvent(event);
-    if (text !== '') this.writeRaw(text);
+    let firstContent = false;
+    for (const event of events) {
+      text += encodeSseEvent(event);
+      if (!this.contentSent && event.type === 'content_block_delta') firstContent = true;
+    }
+    if (firstContent) this.contentSent = true;
+    if (text !== '') this.writeRaw(text, firstContent);
   }
 
   /**
    * Buffers text and writes it once per event-loop turn: the parts of one upstream read become
    * one socket write instead of one per event. Writes are also at least `coalesceMs` apart: a
    * fast engine producing a token every few hundred microseconds then costs one syscall per
-   * few tokens, while the first event (and every event of a model slower than that) still goes
-   * out at once.
+   * few tokens, while the first event, the first content (time to first token is what a user
+   * feels) and every event of a model slower than that still go out at once.
    */
-  writeRaw(text: string): void {
+  writeRaw(text: string, urgent = false): void {
     if (this.closed) return;
-    if (this.pending === '') {
-      const wait = this.lastFlush + coalesceMs - performance.now();
+    if (this.pending === '' || (urgent && this.flushTimer !== undefined)) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      const wait = urgent ? 0 : this.lastFlush + coalesceMs - performance.now();
       if (wait <= 0) setImmediate(this.flush);
-      else setTimeout(this.flush, wait);
+      else this.flushTimer = setTimeout(this.flush, wait);
     }
     this.pending += text;
     this.lastWrite = Date.now();
   }
 
   readonly flush = (): void => {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     if (this.pending === '' || this.closed) return;
     const text = this.pending;
     this.pending = '';

@@ -1,0 +1,93 @@
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { afterEach, expect, test, vi } from 'vitest';
+import { writeSse } from './write-sse.js';
+
+/** Just enough of a ServerResponse to record what was written and when. */
+class RecordingResponse extends EventEmitter {
+  readonly writes: { at: number; text: string }[] = [];
+  writableNeedDrain = false;
+  writeHead(): this {
+    return this;
+  }
+  write(text: string): boolean {
+    this.writes.push({ at: performance.now(), text });
+    return true;
+  }
+  end(): void {
+    this.emit('close');
+  }
+}
+
+const start = {
+  type: 'message_start',
+  message: { id: 'msg_1', type: 'message', role: 'assistant', content: [], model: 'm' },
+} as unknown as RawMessageStreamEvent;
+const delta = (text: string): RawMessageStreamEvent => ({
+  type: 'content_block_delta',
+  index: 0,
+  delta: { type: 'text_delta', text },
+});
+
+/** Batches handed over one at a time by the test. */
+function channel(): {
+  events: AsyncIterator<RawMessageStreamEvent[]>;
+  send: (batch: RawMessageStreamEvent[] | 'end') => void;
+} {
+  const queue: (RawMessageStreamEvent[] | 'end')[] = [];
+  let wake: (() => void) | undefined;
+  const events = (async function* () {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const batch = queue.shift()!;
+      if (batch === 'end') return;
+      yield batch;
+    }
+  })();
+  return {
+    events,
+    send: (batch) => {
+      queue.push(batch);
+      wake?.();
+    },
+  };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+test('the first content delta is written at once; later ones wait for the coalescing window', async () => {
+  vi.useFakeTimers();
+  const res = new RecordingResponse();
+  const { events, send } = channel();
+  const done = writeSse(res as unknown as ServerResponse, [start], events, {
+    pingIntervalMs: 10_000,
+    headers: {},
+    logger: { warn: () => undefined },
+  });
+  const texts = (): string[] => res.writes.map((write) => write.text);
+  await vi.advanceTimersByTimeAsync(0);
+  expect(texts()).toHaveLength(1);
+  expect(texts()[0]).toContain('message_start');
+
+  send([delta('a')]); // within 4 ms of message_start, yet not held back
+  await vi.advanceTimersByTimeAsync(1);
+  expect(texts()).toHaveLength(2);
+  expect(texts()[1]).toContain('"text":"a"');
+
+  send([delta('b')]);
+  send([delta('c')]);
+  await vi.advanceTimersByTimeAsync(1);
+  expect(texts()).toHaveLength(2); // b and c wait for the window...
+  await vi.advanceTimersByTimeAsync(4);
+  expect(texts()).toHaveLength(3); // ...and go out together
+  expect(texts()[2]).toMatch(/"text":"b"[\s\S]*"text":"c"/);
+
+  send([{ type: 'message_stop' }]);
+  send('end');
+  await vi.advanceTimersByTimeAsync(10);
+  await done;
+  expect(texts().at(-1)).toContain('message_stop');
+});
