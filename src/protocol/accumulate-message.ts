@@ -62,6 +62,8 @@ export class MessageAccumulator {
     const message = this.current();
     message.stop_reason = event.delta.stop_reason;
     message.stop_sequence = event.delta.stop_sequence;
+    message.stop_details = event.delta.stop_details ?? null;
+    if (event.delta.container != null) message.container = event.delta.container;
     message.usage = { ...message.usage, ...definedUsage(event.usage) };
   }
 

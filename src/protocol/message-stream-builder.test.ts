@@ -1,4 +1,11 @@
-import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type {
+  Message,
+  RawMessageDeltaEvent,
+  RawMessageStreamEvent,
+  TextBlock,
+  ThinkingBlock,
+  ToolUseBlock,
+} from '@anthropic-ai/sdk/resources/messages';
 import { describe, expect, test } from 'vitest';
 import type { ModelStreamPart } from '../model/model-stream-part.js';
 import { MessageAccumulator } from './accumulate-message.js';
@@ -62,14 +69,69 @@ describe('MessageStreamBuilder', () => {
     ]);
     expect(events.at(-2)).toEqual({
       type: 'message_delta',
-      delta: { stop_reason: 'tool_use', stop_sequence: null },
+      delta: { stop_reason: 'tool_use', stop_sequence: null, stop_details: null, container: null },
       usage: {
         input_tokens: 40,
         cache_creation_input_tokens: 0,
         cache_read_input_tokens: 60,
         output_tokens: 7,
+        output_tokens_details: null,
+        server_tool_use: null,
       },
-    });
+    } satisfies RawMessageDeltaEvent);
+  });
+
+  // The expected objects are typed with the SDK's own types, so a field the SDK declares and
+  // Ferry leaves out fails to compile, and one Ferry sends differently fails here.
+  test('every event carries each field the SDK type declares (null when Ferry has none)', () => {
+    const events = build([
+      { type: 'usage', usage: { inputTokens: 12, outputTokens: 0, cachedInputTokens: 2 } },
+      { type: 'reasoning-delta', text: 'r' },
+      { type: 'text-delta', text: 'Hi' },
+      { type: 'tool-call-start', id: 'a', name: 'Bash' },
+      { type: 'tool-call-end', id: 'a' },
+      finish('tool-calls'),
+    ]);
+    const message: Message = {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-x',
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      stop_details: null,
+      container: null,
+      diagnostics: null,
+      usage: {
+        input_tokens: 10,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 2,
+        cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+        output_tokens: 0,
+        output_tokens_details: null,
+        server_tool_use: null,
+        service_tier: 'standard',
+        inference_geo: null,
+        speed: null,
+      },
+    };
+    expect(events[0]).toEqual({ type: 'message_start', message });
+    const blocks = events.flatMap((event) =>
+      event.type === 'content_block_start' ? [event.content_block] : [],
+    );
+    const expected: Array<ThinkingBlock | TextBlock | ToolUseBlock> = [
+      { type: 'thinking', thinking: '', signature: '' },
+      { type: 'text', text: '', citations: null },
+      {
+        type: 'tool_use',
+        id: expect.stringMatching(/^toolu_/) as string,
+        name: 'Bash',
+        input: {},
+        caller: { type: 'direct' },
+      },
+    ];
+    expect(blocks).toEqual(expected);
   });
 
   test('tool_use ids are toolu_ ids and the message id is kept', () => {
@@ -164,7 +226,10 @@ describe('MessageStreamBuilder', () => {
         { type: 'tool_use', name: 'Bad', input: '{"x": nope' },
       ],
       stop_reason: 'tool_use',
-      usage: { input_tokens: 5, output_tokens: 2 },
+      stop_sequence: null,
+      stop_details: null,
+      container: null,
+      usage: { input_tokens: 5, output_tokens: 2, service_tier: 'standard' },
     });
   });
 });

@@ -1,8 +1,11 @@
 import type {
+  Message,
   MessageDeltaUsage,
   RawMessageStreamEvent,
   StopReason,
-  Usage,
+  TextBlock,
+  ThinkingBlock,
+  ToolUseBlock,
 } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelFinishReason, ModelStreamPart, ModelUsage } from '../model/model-stream-part.js';
 import { ApiError } from './api-error.js';
@@ -79,7 +82,7 @@ export class MessageStreamBuilder {
   start(): RawMessageStreamEvent[] {
     if (this.started) return [];
     this.started = true;
-    return [{ type: 'message_start', message: this.emptyMessage() } as RawMessageStreamEvent];
+    return [{ type: 'message_start', message: this.emptyMessage() }];
   }
 
   finish(): RawMessageStreamEvent[] {
@@ -93,16 +96,19 @@ export class MessageStreamBuilder {
       delta: {
         stop_reason: this.stopReason(this.finishReason),
         stop_sequence: this.stopSequence,
+        stop_details: null,
+        container: null,
       },
       usage: this.deltaUsage(),
-    } as RawMessageStreamEvent);
+    });
     events.push({ type: 'message_stop' });
     return events;
   }
 
   private textDelta(text: string, events: RawMessageStreamEvent[]): void {
     if (this.block?.kind !== 'text') {
-      this.openBlock(events, { kind: 'text', index: this.nextIndex }, { type: 'text', text: '' });
+      const block: TextBlock = { type: 'text', text: '', citations: null };
+      this.openBlock(events, { kind: 'text', index: this.nextIndex }, block);
     }
     const index = this.nextIndex - 1;
     events.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
@@ -110,7 +116,7 @@ export class MessageStreamBuilder {
 
   private reasoningDelta(text: string, events: RawMessageStreamEvent[]): void {
     if (this.block?.kind !== 'thinking') {
-      const block = { type: 'thinking', thinking: '', signature: '' };
+      const block: ThinkingBlock = { type: 'thinking', thinking: '', signature: '' };
       this.openBlock(events, { kind: 'thinking', index: this.nextIndex, text: '' }, block);
     }
     const block = this.block as OpenBlock & { kind: 'thinking' };
@@ -124,7 +130,13 @@ export class MessageStreamBuilder {
   }
 
   private openToolBlock(partId: string, name: string, events: RawMessageStreamEvent[]): void {
-    const block = { type: 'tool_use', id: createId('toolu'), name, input: {} };
+    const block: ToolUseBlock = {
+      type: 'tool_use',
+      id: createId('toolu'),
+      name,
+      input: {},
+      caller: { type: 'direct' },
+    };
     this.openBlock(events, { kind: 'tool', index: this.nextIndex, partId }, block);
     this.toolBlocks++;
   }
@@ -138,15 +150,15 @@ export class MessageStreamBuilder {
     });
   }
 
-  private openBlock(events: RawMessageStreamEvent[], block: OpenBlock, contentBlock: object): void {
+  private openBlock(
+    events: RawMessageStreamEvent[],
+    block: OpenBlock,
+    contentBlock: TextBlock | ThinkingBlock | ToolUseBlock,
+  ): void {
     this.closeBlock(events);
     this.block = block;
     this.nextIndex++;
-    events.push({
-      type: 'content_block_start',
-      index: block.index,
-      content_block: contentBlock,
-    } as RawMessageStreamEvent);
+    events.push({ type: 'content_block_start', index: block.index, content_block: contentBlock });
   }
 
   private closeBlock(events: RawMessageStreamEvent[]): void {
@@ -180,7 +192,11 @@ export class MessageStreamBuilder {
     }
   }
 
-  private emptyMessage(): object {
+  /**
+   * Every field the SDK's Message declares is present (typed SDKs in other languages reject a
+   * missing required field); what Ferry has no value for is null, as Anthropic sends it.
+   */
+  private emptyMessage(): Message {
     return {
       id: this.messageId,
       type: 'message',
@@ -189,12 +205,29 @@ export class MessageStreamBuilder {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { ...this.promptUsage(), output_tokens: 0 } satisfies Partial<Usage>,
+      stop_details: null,
+      container: null,
+      diagnostics: null,
+      usage: {
+        ...this.promptUsage(),
+        cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+        output_tokens: 0,
+        output_tokens_details: null,
+        server_tool_use: null,
+        service_tier: 'standard',
+        inference_geo: null,
+        speed: null,
+      },
     };
   }
 
-  private deltaUsage(): Partial<MessageDeltaUsage> {
-    return { ...this.promptUsage(), output_tokens: this.usage?.outputTokens ?? 0 };
+  private deltaUsage(): MessageDeltaUsage {
+    return {
+      ...this.promptUsage(),
+      output_tokens: this.usage?.outputTokens ?? 0,
+      output_tokens_details: null,
+      server_tool_use: null,
+    };
   }
 
   /**

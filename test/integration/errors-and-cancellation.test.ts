@@ -175,7 +175,7 @@ describe('upstream failures', () => {
       { sse: sse([chunk({ content: 'ok' }), finishChunk('stop'), usageChunk(1, 1)]) },
     ]);
     const message = await client.messages.create(ask);
-    expect(message.content).toEqual([{ type: 'text', text: 'ok' }]);
+    expect(message.content).toEqual([{ type: 'text', text: 'ok', citations: null }]);
   });
 
   test('a stream that dies midway ends with an SSE error event, never message_stop', async () => {

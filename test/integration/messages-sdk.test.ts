@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import {
   startScriptedUpstream,
@@ -45,8 +46,10 @@ describe('POST /v1/messages through the official SDK', () => {
     ]);
     const stream = client.messages.stream(ask);
     const message = await stream.finalMessage();
-    expect(message.content).toEqual([{ type: 'text', text: 'Hello there' }]);
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello there', citations: null }]);
     expect(message.stop_reason).toBe('end_turn');
+    expect(message.stop_details).toBeNull();
+    expect(message.container).toBeNull();
     expect(message.model).toBe('claude-opus-5-5');
     expect(message.id).toMatch(/^msg_/);
     expect(message.usage).toMatchObject({
@@ -67,6 +70,55 @@ describe('POST /v1/messages through the official SDK', () => {
       content: [{ type: 'text', text: 'Hi' }],
       stop_reason: 'max_tokens',
     });
+  });
+
+  test('a non-streamed Message has every field the SDK type declares', async () => {
+    await upstream.script([
+      {
+        sse: sse([
+          chunk({ content: 'Hi' }),
+          toolCallChunk(0, { id: 'chatcmpl-tool-a', name: 'Bash', args: '{"command": "ls"}' }),
+          finishChunk('tool_calls'),
+          usageChunk(30, 4, 10),
+        ]),
+      },
+    ]);
+    const message = await client.messages.create(ask);
+    // Typed as the SDK's Message: leaving out a field it declares does not compile.
+    const expected: Message = {
+      id: expect.stringMatching(/^msg_01[A-Za-z0-9]{22}$/) as string,
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-opus-5-5',
+      content: [
+        { type: 'text', text: 'Hi', citations: null },
+        {
+          type: 'tool_use',
+          id: expect.stringMatching(/^toolu_01[A-Za-z0-9]{22}$/) as string,
+          name: 'Bash',
+          input: { command: 'ls' },
+          caller: { type: 'direct' },
+        },
+      ],
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      stop_details: null,
+      container: null,
+      diagnostics: null,
+      usage: {
+        input_tokens: 20,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 10,
+        cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+        output_tokens: 4,
+        output_tokens_details: null,
+        server_tool_use: null,
+        service_tier: 'standard',
+        inference_geo: null,
+        speed: null,
+      },
+    };
+    expect(message).toEqual(expected);
   });
 
   test('tool calls stream as input_json_delta that concatenates to the input', async () => {

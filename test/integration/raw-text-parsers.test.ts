@@ -137,6 +137,6 @@ describe('raw-text tool calls and reasoning through the official SDK', () => {
       thinking: { type: 'disabled' },
       messages: [{ role: 'user', content: 'x' }],
     });
-    expect(message.content).toEqual([{ type: 'text', text: 'Just an answer.' }]);
+    expect(message.content).toEqual([{ type: 'text', text: 'Just an answer.', citations: null }]);
   });
 });
