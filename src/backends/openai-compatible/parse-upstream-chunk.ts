@@ -1,4 +1,5 @@
 import { ApiError } from '../../protocol/api-error.js';
+import { isPlainChunk } from '../../translate/is-plain-chunk.js';
 import { openAIChunkSchema, type OpenAIChunk } from '../../translate/openai-chunk-schema.js';
 
 /** One SSE `data` payload from the upstream, checked loosely at the trust boundary. */
@@ -9,7 +10,7 @@ export function parseUpstreamChunk(data: string): OpenAIChunk {
   } catch {
     throw new ApiError('api_error', 'The upstream sent a stream chunk that is not JSON');
   }
-  return validateChunk(json);
+  return isPlainChunk(json) ? json : validateChunk(json);
 }
 
 function validateChunk(json: unknown): OpenAIChunk {
