@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { resolveModelFile } from 'node-llama-cpp';
 import { ConfigError } from '../../config/config-error.js';
 import { DownloadProgress } from './download-progress.js';
+import { networkErrorCode } from '../../util/network-error-code.js';
 
 /** Where download progress goes: a live bar on a terminal, plain lines anywhere else. */
 export interface DownloadReporter {
@@ -93,10 +94,11 @@ async function probeUrl(url: string): Promise<void> {
 
 function describe(error: unknown): string {
   if (error instanceof DOMException && error.name === 'TimeoutError') return 'no answer in 15 s';
-  const record = error as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
-  const code = record.code ?? record.cause?.code;
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return `network: ${code}`;
-  const cause = (record.cause as { message?: unknown } | undefined)?.message;
+  const code = networkErrorCode(error);
+  if (code !== undefined && /^E[A-Z]+$/.test(code)) return `network: ${code}`;
+  const record = error as { cause?: { message?: unknown }; message?: unknown } | null;
+  if (record === null || typeof record !== 'object') return String(error);
+  const cause = record.cause?.message;
   if (typeof cause === 'string') return cause;
   return typeof record.message === 'string' ? record.message : String(error);
 }

@@ -1,5 +1,6 @@
 import { Agent, errors, request, type Dispatcher } from 'undici';
 import { ApiError } from '../../protocol/api-error.js';
+import { networkErrorCode } from '../../util/network-error-code.js';
 
 export interface UpstreamHttpOptions {
   /** The upstream's `--api-key` (sent as a Bearer token). */
@@ -95,11 +96,10 @@ export function transportError(error: unknown, url: string, signal?: AbortSignal
 }
 
 function errorCode(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return 'unknown error';
-  const record = error as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
-  const code = record.code ?? record.cause?.code;
-  if (typeof code === 'string') return code;
-  return typeof record.message === 'string' ? record.message : 'unknown error';
+  const code = networkErrorCode(error);
+  if (code !== undefined) return code;
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : 'unknown error';
 }
 
 function safeOrigin(url: string): string {
