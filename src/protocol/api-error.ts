@@ -1,7 +1,7 @@
 /**
  * The one error class. Routes and backends throw it; one renderer turns it into Anthropic's
- * `{"type":"error","error":{"type","message"}}`, as JSON before the first byte and as a final
- * SSE `error` event after it.
+ * `{"type":"error","error":{"type","message"},"request_id"}`, as JSON before the first byte and
+ * as a final SSE `error` event after it.
  */
 export type ApiErrorType =
   | 'invalid_request_error'
@@ -31,20 +31,48 @@ export class ApiError extends Error {
   readonly status: number;
   /** Extra response headers, e.g. a `retry-after` passed through from the upstream. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The `request-id` of the request that failed; the body's `request_id` (null when unknown). */
+  readonly requestId: string | undefined;
 
   constructor(
     readonly type: ApiErrorType,
     message: string,
-    options: { status?: number; headers?: Record<string, string>; cause?: unknown } = {},
+    options: {
+      status?: number;
+      headers?: Record<string, string>;
+      cause?: unknown;
+      requestId?: string;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ApiError';
     this.status = options.status ?? statusOfErrorType[type];
     this.headers = options.headers ?? {};
+    this.requestId = options.requestId;
   }
 
-  toJSON(): { type: 'error'; error: { type: ApiErrorType; message: string } } {
-    return { type: 'error', error: { type: this.type, message: this.message } };
+  /** The same error, answering for request `requestId`. */
+  withRequestId(requestId: string): ApiError {
+    if (this.requestId === requestId) return this;
+    return new ApiError(this.type, this.message, {
+      status: this.status,
+      headers: { ...this.headers },
+      cause: this.cause,
+      requestId,
+    });
+  }
+
+  /** Anthropic's ErrorResponse (the SDK declares `request_id` as a required field). */
+  toJSON(): {
+    type: 'error';
+    error: { type: ApiErrorType; message: string };
+    request_id: string | null;
+  } {
+    return {
+      type: 'error',
+      error: { type: this.type, message: this.message },
+      request_id: this.requestId ?? null,
+    };
   }
 }
 

@@ -23,9 +23,14 @@ describe('answerClientError', () => {
     const { text, logged } = answer(code);
     const [head = '', body = ''] = text.split('\r\n\r\n');
     expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
-    expect(head).toMatch(/\r\nrequest-id: req_\w+/);
+    const requestId = /\r\nrequest-id: (req_\w+)/.exec(head)?.[1];
+    expect(requestId).toBeDefined();
     expect(head).toContain(`content-length: ${Buffer.byteLength(body)}`);
-    expect(JSON.parse(body)).toMatchObject({ type: 'error', error: { type } });
+    expect(JSON.parse(body)).toMatchObject({
+      type: 'error',
+      error: { type },
+      request_id: requestId,
+    });
     expect(logged).toHaveLength(1);
   });
 

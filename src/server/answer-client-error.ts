@@ -30,8 +30,8 @@ export function answerClientError(
 ): void {
   // A reset connection has no one left to answer (https://nodejs.org/api/http.html#event-clienterror).
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const apiError = describeClientError(error.code);
   const requestId = createId('req');
+  const apiError = describeClientError(error.code).withRequestId(requestId);
   log({ reqId: requestId, code: error.code, status: apiError.status }, apiError.message);
   if (socket.writable) {
     const body = JSON.stringify(apiError.toJSON());

@@ -33,7 +33,7 @@ export function createApp(appOptions: FerryAppOptions): FastifyInstance {
       ),
     // A URL Fastify cannot decode never reaches the routes or setErrorHandler.
     frameworkErrors: (error, request, reply) => {
-      const apiError = renderError(error, maxBodyBytes);
+      const apiError = renderError(error, maxBodyBytes).withRequestId(request.id);
       const plain = reply as unknown as FastifyReply; // its generics are the route's, unknown here
       void plain.status(apiError.status).header('request-id', request.id).send(apiError.toJSON());
     },
@@ -104,7 +104,7 @@ function registerHooks(
 
 function registerErrorHandlers(app: FastifyInstance, maxBodyBytes: number): void {
   app.setErrorHandler(async (error, request, reply) => {
-    const apiError = renderError(error, maxBodyBytes);
+    const apiError = renderError(error, maxBodyBytes).withRequestId(request.id);
     if (apiError.status >= 500) request.log.error({ err: error }, apiError.message);
     else request.log.debug(apiError.message);
     return reply.status(apiError.status).headers(apiError.headers).send(apiError.toJSON());
@@ -116,9 +116,11 @@ function registerErrorHandlers(app: FastifyInstance, maxBodyBytes: number): void
         ? new ApiError(
             'invalid_request_error',
             `Method ${request.method} is not allowed on ${path}`,
-            { status: 405 },
+            { status: 405, requestId: request.id },
           )
-        : new ApiError('not_found_error', `Not found: ${request.method} ${path}`);
+        : new ApiError('not_found_error', `Not found: ${request.method} ${path}`, {
+            requestId: request.id,
+          });
     return reply.status(error.status).send(error.toJSON());
   });
 }

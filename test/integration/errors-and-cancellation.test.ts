@@ -100,6 +100,8 @@ describe('bad requests get Anthropic-shaped errors naming the problem', () => {
       error: { type, message: expect.stringContaining(message) },
     });
     expect(response.headers.get('request-id')).toMatch(/^req_/);
+    // ErrorResponse.request_id: the body names the request, as the header does.
+    expect(response.json).toMatchObject({ request_id: response.headers.get('request-id') });
   });
 
   test('unknown routes are 404 and wrong methods 405, in the same shape', async () => {
@@ -108,9 +110,13 @@ describe('bad requests get Anthropic-shaped errors naming the problem', () => {
     expect(await missing.json()).toMatchObject({
       type: 'error',
       error: { type: 'not_found_error' },
+      request_id: missing.headers.get('request-id'),
     });
     const wrongMethod = await fetch(`${ferry.url}/v1/messages`, { method: 'GET' });
     expect(wrongMethod.status).toBe(405);
+    expect(await wrongMethod.json()).toMatchObject({
+      request_id: wrongMethod.headers.get('request-id'),
+    });
   });
 
   test('the SDK raises its own typed errors for them', async () => {
@@ -195,6 +201,12 @@ describe('upstream failures', () => {
     expect(text).toContain('event: message_start');
     expect(text).toContain('event: error');
     expect(text).not.toContain('message_stop');
+    const errorData = /event: error\ndata: (.*)\n/.exec(text)?.[1];
+    expect(JSON.parse(errorData ?? 'null')).toMatchObject({
+      type: 'error',
+      error: { type: expect.any(String), message: expect.any(String) },
+      request_id: response.headers.get('request-id'),
+    });
     const stream = client.messages.stream(ask);
     await upstream.script([{ sse: sse([chunk({ content: 'x' })], false), cutAfterChunks: 1 }]);
     await expect(stream.finalMessage()).rejects.toThrow();

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { MessageAccumulator } from '../../protocol/accumulate-message.js';
+import { toApiError } from '../../protocol/api-error.js';
 import {
   messagesRequestSchema,
   type MessagesRequest,
@@ -71,10 +72,18 @@ async function sendStream(
   const first = await events.next(); // errors before the first part answer as JSON
   reply.hijack();
   options.metrics?.activeStreams.inc();
+  const requestId = String(request.id);
+  // A failure after the first byte becomes the SSE `error` event: it names the request too.
+  const rest: AsyncIterator<RawMessageStreamEvent[]> = {
+    next: () =>
+      events.next().catch((error: unknown) => {
+        throw toApiError(error).withRequestId(requestId);
+      }),
+  };
   try {
-    await writeSse(reply.raw, first.done === true ? [] : first.value, events, {
+    await writeSse(reply.raw, first.done === true ? [] : first.value, rest, {
       pingIntervalMs: options.pingIntervalMs ?? 10_000,
-      headers: { 'request-id': String(request.id) },
+      headers: { 'request-id': requestId },
       logger: request.log,
     });
   } finally {
