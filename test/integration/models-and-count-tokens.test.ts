@@ -1,3 +1,4 @@
+import type { ModelInfo } from '@anthropic-ai/sdk/resources/models';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   startScriptedUpstream,
@@ -31,6 +32,22 @@ describe.each(['vllm', 'llama-server'] as const)('with a %s upstream', (flavor) 
       display_name: expect.any(String),
       created_at: expect.any(String),
     });
+    // Typed as the SDK's ModelInfo: a field it declares and Ferry leaves out does not compile.
+    const expected: ModelInfo = {
+      type: 'model',
+      id: 'small',
+      display_name: 'small',
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
+      capabilities: null,
+      deprecated_at: null,
+      lifecycle: 'active',
+      line: null,
+      max_input_tokens: null,
+      max_tokens: null,
+      retires_at: null,
+    };
+    expect(page.data[1]).toEqual(expected);
+    expect(await ferry.client().models.retrieve('small')).toEqual(expected);
     const raw = (await (await fetch(`${ferry.url}/v1/models?limit=1`)).json()) as Record<
       string,
       unknown
@@ -86,13 +103,11 @@ describe('--served-model-name renaming a single upstream model', () => {
     try {
       const page = await ferry.client().models.list();
       expect(page.data.map((model) => model.id)).toEqual(['coder']);
-      await ferry
-        .client()
-        .messages.create({
-          model: 'coder',
-          max_tokens: 10,
-          messages: [{ role: 'user', content: 'hi' }],
-        });
+      await ferry.client().messages.create({
+        model: 'coder',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
       const chat = (await upstream.requests()).find(
         (request) => request.path === '/v1/chat/completions',
       );

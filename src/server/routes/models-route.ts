@@ -1,3 +1,4 @@
+import type { ModelInfo } from '@anthropic-ai/sdk/resources/models';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../../protocol/api-error.js';
@@ -11,21 +12,23 @@ const listQuery = z.object({
   before_id: z.string().optional(),
 });
 
-interface ModelInfo {
-  type: 'model';
-  id: string;
-  display_name: string;
-  created_at: string;
-}
-
 /** GET /v1/models and /v1/models/{id} in Anthropic's shape; ids may contain `/`. */
 export function registerModelsRoute(app: FastifyInstance, options: FerryAppOptions): void {
   const createdAt = new Date().toISOString();
+  // Every field the SDK's ModelInfo declares; what Ferry cannot know (capabilities, limits,
+  // model line, deprecation dates) is null, which the type allows.
   const info = (id: string, displayName = id): ModelInfo => ({
     type: 'model',
     id,
     display_name: displayName,
     created_at: createdAt,
+    capabilities: null,
+    deprecated_at: null,
+    lifecycle: 'active',
+    line: null,
+    max_input_tokens: null,
+    max_tokens: null,
+    retires_at: null,
   });
 
   app.get('/v1/models', async (request) => {
