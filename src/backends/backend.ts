@@ -8,7 +8,8 @@ export interface TokenCount {
 }
 
 /**
- * One engine behind Ferry. Every implementation passes the same conformance suite.
+ * One engine behind Ferry. Every implementation passes the same conformance suite
+ * (test/backends/backend.case.ts).
  *
  * `streamChat` throws an ApiError for failures it can see before the first part (so the server
  * can still answer with a JSON error) and throws mid-iteration for failures after it. Aborting

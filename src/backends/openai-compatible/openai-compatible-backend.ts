@@ -78,6 +78,7 @@ export class OpenAICompatibleBackend implements Backend {
         yield* capFinish(toParts.push(completionAsChunk(await response.body.json())), capped);
       } else {
         for await (const batch of readSseData(response.body)) {
+          if (signal.aborted) return; // the client left: nothing more is wanted from this read
           for (const data of batch) {
             if (data === '[DONE]') continue;
             yield* capFinish(toParts.push(parseUpstreamChunk(data)), capped);
