@@ -6,6 +6,10 @@ import type {
   ThinkingBlock,
   ToolUseBlock,
 } from '@anthropic-ai/sdk/resources/messages';
+import type {
+  BetaMessage,
+  BetaRawMessageDeltaEvent,
+} from '@anthropic-ai/sdk/resources/beta/messages';
 import { describe, expect, test } from 'vitest';
 import type { ModelStreamPart } from '../model/model-stream-part.js';
 import { MessageAccumulator } from './accumulate-message.js';
@@ -70,6 +74,7 @@ describe('MessageStreamBuilder', () => {
     expect(events.at(-2)).toEqual({
       type: 'message_delta',
       delta: { stop_reason: 'tool_use', stop_sequence: null, stop_details: null, container: null },
+      context_management: null,
       usage: {
         input_tokens: 40,
         cache_creation_input_tokens: 0,
@@ -77,12 +82,15 @@ describe('MessageStreamBuilder', () => {
         output_tokens: 7,
         output_tokens_details: null,
         server_tool_use: null,
+        iterations: null,
+        fallback_credit: null,
       },
-    } satisfies RawMessageDeltaEvent);
+    } satisfies RawMessageDeltaEvent & BetaRawMessageDeltaEvent);
   });
 
-  // The expected objects are typed with the SDK's own types, so a field the SDK declares and
-  // Ferry leaves out fails to compile, and one Ferry sends differently fails here.
+  // The expected objects are typed with the SDK's own types (stable and beta: Claude Code reads
+  // replies as BetaMessage), so a field the SDK declares and Ferry leaves out fails to compile,
+  // and one Ferry sends differently fails here.
   test('every event carries each field the SDK type declares (null when Ferry has none)', () => {
     const events = build([
       { type: 'usage', usage: { inputTokens: 12, outputTokens: 0, cachedInputTokens: 2 } },
@@ -92,7 +100,7 @@ describe('MessageStreamBuilder', () => {
       { type: 'tool-call-end', id: 'a' },
       finish('tool-calls'),
     ]);
-    const message: Message = {
+    const message: Message & BetaMessage = {
       id: 'msg_1',
       type: 'message',
       role: 'assistant',
@@ -103,6 +111,7 @@ describe('MessageStreamBuilder', () => {
       stop_details: null,
       container: null,
       diagnostics: null,
+      context_management: null,
       usage: {
         input_tokens: 10,
         cache_creation_input_tokens: 0,
@@ -114,6 +123,8 @@ describe('MessageStreamBuilder', () => {
         service_tier: 'standard',
         inference_geo: null,
         speed: null,
+        iterations: null,
+        fallback_credit: null,
       },
     };
     expect(events[0]).toEqual({ type: 'message_start', message });

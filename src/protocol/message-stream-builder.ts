@@ -7,6 +7,11 @@ import type {
   ThinkingBlock,
   ToolUseBlock,
 } from '@anthropic-ai/sdk/resources/messages';
+import type {
+  BetaMessage,
+  BetaMessageDeltaUsage,
+  BetaRawMessageDeltaEvent,
+} from '@anthropic-ai/sdk/resources/beta/messages';
 import type { ModelFinishReason, ModelStreamPart, ModelUsage } from '../model/model-stream-part.js';
 import { ApiError } from './api-error.js';
 import { createId } from './create-ids.js';
@@ -21,6 +26,9 @@ export interface MessageStreamBuilderOptions {
   /** `thinking.display: "omitted"`: thinking text travels only inside the signature. */
   omitThinking?: boolean;
 }
+
+/** message_delta as both the SDK's stable and beta types declare it. */
+type MessageDelta = RawMessageStreamEvent & { type: 'message_delta' } & BetaRawMessageDeltaEvent;
 
 type OpenBlock =
   | { kind: 'text'; index: number }
@@ -91,7 +99,7 @@ export class MessageStreamBuilder {
     }
     const events = this.start();
     this.closeBlock(events);
-    events.push({
+    const delta: MessageDelta = {
       type: 'message_delta',
       delta: {
         stop_reason: this.stopReason(this.finishReason),
@@ -99,8 +107,11 @@ export class MessageStreamBuilder {
         stop_details: null,
         container: null,
       },
+      // Claude Code asks for context_management edits; Ferry applies none.
+      context_management: null,
       usage: this.deltaUsage(),
-    });
+    };
+    events.push(delta);
     events.push({ type: 'message_stop' });
     return events;
   }
@@ -193,10 +204,11 @@ export class MessageStreamBuilder {
   }
 
   /**
-   * Every field the SDK's Message declares is present (typed SDKs in other languages reject a
-   * missing required field); what Ferry has no value for is null, as Anthropic sends it.
+   * Every field the SDK's Message and BetaMessage declare is present (typed SDKs in other
+   * languages reject a missing required field; Claude Code reads replies as BetaMessage); what
+   * Ferry has no value for is null, as Anthropic sends it.
    */
-  private emptyMessage(): Message {
+  private emptyMessage(): Message & BetaMessage {
     return {
       id: this.messageId,
       type: 'message',
@@ -208,6 +220,7 @@ export class MessageStreamBuilder {
       stop_details: null,
       container: null,
       diagnostics: null,
+      context_management: null,
       usage: {
         ...this.promptUsage(),
         cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
@@ -217,16 +230,20 @@ export class MessageStreamBuilder {
         service_tier: 'standard',
         inference_geo: null,
         speed: null,
+        iterations: null,
+        fallback_credit: null,
       },
     };
   }
 
-  private deltaUsage(): MessageDeltaUsage {
+  private deltaUsage(): MessageDeltaUsage & BetaMessageDeltaUsage {
     return {
       ...this.promptUsage(),
       output_tokens: this.usage?.outputTokens ?? 0,
       output_tokens_details: null,
       server_tool_use: null,
+      iterations: null,
+      fallback_credit: null,
     };
   }
 

@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import type { BetaMessage } from '@anthropic-ai/sdk/resources/beta/messages';
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import {
@@ -72,20 +73,18 @@ describe('POST /v1/messages through the official SDK', () => {
     });
   });
 
-  test('a non-streamed Message has every field the SDK type declares', async () => {
-    await upstream.script([
-      {
-        sse: sse([
-          chunk({ content: 'Hi' }),
-          toolCallChunk(0, { id: 'chatcmpl-tool-a', name: 'Bash', args: '{"command": "ls"}' }),
-          finishChunk('tool_calls'),
-          usageChunk(30, 4, 10),
-        ]),
-      },
+  test('a Message has every field the SDK types declare', async () => {
+    const script = sse([
+      chunk({ content: 'Hi' }),
+      toolCallChunk(0, { id: 'chatcmpl-tool-a', name: 'Bash', args: '{"command": "ls"}' }),
+      finishChunk('tool_calls'),
+      usageChunk(30, 4, 10),
     ]);
+    await upstream.script([{ sse: script }]);
     const message = await client.messages.create(ask);
-    // Typed as the SDK's Message: leaving out a field it declares does not compile.
-    const expected: Message = {
+    // Typed as the SDK's Message and BetaMessage: leaving out a field they declare does not
+    // compile. Claude Code uses the beta client (?beta=true); the reply is the same.
+    const expected: Message & BetaMessage = {
       id: expect.stringMatching(/^msg_01[A-Za-z0-9]{22}$/) as string,
       type: 'message',
       role: 'assistant',
@@ -105,6 +104,7 @@ describe('POST /v1/messages through the official SDK', () => {
       stop_details: null,
       container: null,
       diagnostics: null,
+      context_management: null,
       usage: {
         input_tokens: 20,
         cache_creation_input_tokens: 0,
@@ -116,9 +116,19 @@ describe('POST /v1/messages through the official SDK', () => {
         service_tier: 'standard',
         inference_geo: null,
         speed: null,
+        iterations: null,
+        fallback_credit: null,
       },
     };
     expect(message).toEqual(expected);
+    await upstream.script([{ sse: script }]);
+    expect(await client.beta.messages.create(ask)).toEqual(expected);
+    await upstream.script([{ sse: script }]);
+    // parsed_output is the SDK's own addition (structured outputs), not a wire field.
+    expect(await client.beta.messages.stream(ask).finalMessage()).toEqual({
+      ...expected,
+      parsed_output: null,
+    });
   });
 
   test('tool calls stream as input_json_delta that concatenates to the input', async () => {

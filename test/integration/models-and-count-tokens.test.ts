@@ -1,3 +1,4 @@
+import type { BetaMessageTokensCount } from '@anthropic-ai/sdk/resources/beta/messages';
 import type { ModelInfo } from '@anthropic-ai/sdk/resources/models';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -79,6 +80,14 @@ describe.each(['vllm', 'llama-server'] as const)('with a %s upstream', (flavor) 
       ],
     });
     expect(result.input_tokens).toBeGreaterThan(0);
+    const beta = await ferry.client().beta.messages.countTokens({
+      model: 'claude-opus-5-5',
+      messages: [{ role: 'user', content: 'count me' }],
+    });
+    expect(beta).toEqual({
+      input_tokens: expect.any(Number) as number,
+      context_management: null,
+    } satisfies BetaMessageTokensCount);
     const requests = await upstream.requests();
     const tokenize = requests.filter((request) => request.path === '/tokenize');
     expect(tokenize.length).toBeGreaterThan(0);

@@ -1,3 +1,5 @@
+import type { BetaMessageTokensCount } from '@anthropic-ai/sdk/resources/beta/messages';
+import type { MessageTokensCount } from '@anthropic-ai/sdk/resources/messages';
 import type { FastifyInstance } from 'fastify';
 import { countTokensRequestSchema } from '../../protocol/messages-request-schema.js';
 import { parseRequestBody } from '../../protocol/parse-messages-request.js';
@@ -25,6 +27,12 @@ export function registerCountTokensRoute(app: FastifyInstance, options: FerryApp
     );
     const count = await options.backend.countTokens(modelRequest, signal);
     void reply.header('x-ferry-token-count', count.exact ? 'exact' : 'estimate');
-    return { input_tokens: count.inputTokens };
+    // BetaMessageTokensCount (Claude Code counts with ?beta=true) also declares
+    // context_management, null when no edit applied; Ferry applies none.
+    const result: MessageTokensCount & BetaMessageTokensCount = {
+      input_tokens: count.inputTokens,
+      context_management: null,
+    };
+    return result;
   });
 }
