@@ -64,7 +64,7 @@ test('the first content delta is written at once; later ones wait for the coales
   const { events, send } = channel();
   const done = writeSse(res as unknown as ServerResponse, [start], events, {
     pingIntervalMs: 10_000,
-    headers: {},
+    requestId: 'req_test',
     logger: { warn: () => undefined },
   });
   const texts = (): string[] => res.writes.map((write) => write.text);

@@ -6,7 +6,8 @@ import { encodeSseError, encodeSseEvent } from '../protocol/encode-sse-event.js'
 export interface WriteSseOptions {
   /** Milliseconds of silence before a `ping` event. */
   pingIntervalMs: number;
-  headers: Record<string, string>;
+  /** Sent as the `request-id` header and named in a mid-stream `error` event. */
+  requestId: string;
   logger: { warn(details: object, message: string): void };
 }
 
@@ -27,7 +28,7 @@ export async function writeSse(
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
-    ...options.headers,
+    'request-id': options.requestId,
   });
   const writer = new SseWriter(res, options.pingIntervalMs);
   try {
@@ -40,7 +41,7 @@ export async function writeSse(
     }
   } catch (error) {
     if (!writer.closed) {
-      const apiError = toApiError(error);
+      const apiError = toApiError(error).withRequestId(options.requestId);
       options.logger.warn(
         { err: error },
         `stream failed after its first byte: ${apiError.message}`,

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { MessageAccumulator } from '../../protocol/accumulate-message.js';
-import { toApiError } from '../../protocol/api-error.js';
 import {
   messagesRequestSchema,
   type MessagesRequest,
@@ -73,17 +72,10 @@ async function sendStream(
   reply.hijack();
   options.metrics?.activeStreams.inc();
   const requestId = String(request.id);
-  // A failure after the first byte becomes the SSE `error` event: it names the request too.
-  const rest: AsyncIterator<RawMessageStreamEvent[]> = {
-    next: () =>
-      events.next().catch((error: unknown) => {
-        throw toApiError(error).withRequestId(requestId);
-      }),
-  };
   try {
-    await writeSse(reply.raw, first.done === true ? [] : first.value, rest, {
+    await writeSse(reply.raw, first.done === true ? [] : first.value, events, {
       pingIntervalMs: options.pingIntervalMs ?? 10_000,
-      headers: { 'request-id': requestId },
+      requestId,
       logger: request.log,
     });
   } finally {
