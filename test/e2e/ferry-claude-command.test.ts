@@ -1,18 +1,20 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { installClaudeCode } from './helpers/install-claude-code.js';
-import { makeTempDir, removeTempDirs } from './helpers/make-temp-dir.js';
+import { removeTempDirs } from './helpers/make-temp-dir.js';
 import { resultOf, toolResultsOf } from './helpers/read-session-events.js';
-import { spawnCollecting, type StreamEvent } from './helpers/run-claude-code.js';
+import {
+  freePort,
+  printArgs,
+  runFerryClaude as ferryClaude,
+  sandbox,
+  type Sandbox,
+} from './helpers/run-ferry-claude.js';
 import { startE2eStack, type E2eStack } from './helpers/start-e2e-stack.js';
 
 // `bin/ferry claude` for real: the built CLI (dist/, as `npm install` leaves it) starting or
 // reusing Ferry and launching the real Claude Code, or explaining why it cannot.
-const ferryBin = new URL('../../bin/ferry', import.meta.url).pathname;
-const printArgs = ['--output-format', 'stream-json', '--verbose', '--allowedTools', 'Write'];
 
 let claude: string;
 let stack: E2eStack;
@@ -26,46 +28,6 @@ afterAll(async () => {
   await stack?.close();
 });
 beforeEach(async () => stack.reset());
-
-interface Sandbox {
-  home: string;
-  cwd: string;
-  /** PATH with node and the system tools, and no `claude`. */
-  path: string;
-}
-
-function sandbox(): Sandbox {
-  return {
-    home: makeTempDir('home'),
-    cwd: makeTempDir('project'),
-    path: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
-  };
-}
-
-/** Runs `ferry claude ARGS` with only the environment given (no developer settings leak in). */
-async function ferryClaude(box: Sandbox, args: string[], env: Record<string, string> = {}) {
-  const run = await spawnCollecting(process.execPath, [ferryBin, 'claude', ...args], {
-    cwd: box.cwd,
-    env: { PATH: box.path, HOME: box.home, TMPDIR: tmpdir(), DISABLE_AUTOUPDATER: '1', ...env },
-    timeoutMs: 60_000,
-  });
-  const events = run.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as StreamEvent);
-  return { ...run, events };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A `claude` on PATH, as `npm install -g` would leave it. */
 function putClaudeOnPath(box: Sandbox): void {
