@@ -16,7 +16,13 @@ export type ModelStreamPart =
 
 /** Why generation ended, in backend-neutral words (mapped to Anthropic's stop_reason later). */
 export type ModelFinishReason =
-  'end-turn' | 'max-tokens' | 'stop-sequence' | 'tool-calls' | 'context-window-exceeded';
+  | 'end-turn'
+  | 'max-tokens'
+  | 'stop-sequence'
+  | 'tool-calls'
+  | 'context-window-exceeded'
+  /** The engine's content filter withheld the reply (OpenAI's `content_filter`). */
+  | 'refusal';
 
 export interface ModelUsage {
   inputTokens: number;

@@ -169,6 +169,7 @@ describe('MessageStreamBuilder', () => {
     ['end-turn', [{ type: 'tool-call-start', id: 'a', name: 'X' }], 'tool_use'],
     ['max-tokens', [], 'max_tokens'],
     ['context-window-exceeded', [], 'model_context_window_exceeded'],
+    ['refusal', [], 'refusal'],
   ] as const)('finish %s (with %j) → stop_reason %s', (reason, extra, expected) => {
     const events = build([...extra, { type: 'finish', reason }]);
     expect(events.at(-2)).toMatchObject({ delta: { stop_reason: expected } });

@@ -200,6 +200,8 @@ export class MessageStreamBuilder {
         return 'stop_sequence';
       case 'context-window-exceeded':
         return 'model_context_window_exceeded';
+      case 'refusal':
+        return 'refusal';
     }
   }
 

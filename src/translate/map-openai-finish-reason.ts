@@ -8,6 +8,8 @@ export function mapOpenAIFinishReason(reason: string): ModelFinishReason {
     case 'tool_calls':
     case 'function_call':
       return 'tool-calls';
+    case 'content_filter':
+      return 'refusal';
     default:
       return 'end-turn';
   }

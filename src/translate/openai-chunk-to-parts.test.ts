@@ -162,7 +162,8 @@ describe('OpenAIChunkToParts', () => {
     ['length', 'max-tokens'],
     ['tool_calls', 'tool-calls'],
     ['function_call', 'tool-calls'],
-    ['content_filter', 'end-turn'],
+    ['content_filter', 'refusal'],
+    ['something_new', 'end-turn'],
   ])('finish_reason %s → %s', (reason, expected) => {
     expect(run([delta({}, reason)])).toEqual([{ type: 'finish', reason: expected }]);
   });
