@@ -26,5 +26,7 @@ export interface Backend {
    * they render prompts with, from which `auto` parsers are chosen.
    */
   chatTemplateOf?(model: string): string | undefined;
+  /** Tokens of context the served model has (prompt and output together), where known. */
+  contextLength?(model: string, signal?: AbortSignal): Promise<number | undefined>;
   close(): Promise<void>;
 }

@@ -77,6 +77,8 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () 
   test('lists the served model and answers Claude model ids with it', async () => {
     const models = await engine.client.models.list();
     expect(models.data.map((entry) => entry.id)).toEqual([model]);
+    // The input limit is the engine's own context.
+    expect(models.data[0]?.max_input_tokens).toBe(2048);
     const message = await engine.client.messages.create({
       model: 'claude-opus-5-5',
       max_tokens: 8,

@@ -43,7 +43,8 @@ describe.each(['vllm', 'llama-server'] as const)('with a %s upstream', (flavor) 
       deprecated_at: null,
       lifecycle: 'active',
       line: null,
-      max_input_tokens: null,
+      // vLLM lists each model's max_model_len; llama-server's list has no serving context.
+      max_input_tokens: flavor === 'vllm' ? 32768 : null,
       max_tokens: null,
       retires_at: null,
     };

@@ -54,6 +54,10 @@ export class LlamaCppBackend implements Backend {
     return this.options.context.contextSize;
   }
 
+  contextLength(): Promise<number> {
+    return Promise.resolve(this.contextSize);
+  }
+
   listModels(): Promise<string[]> {
     return Promise.resolve([...this.options.servedModelNames]);
   }

@@ -93,6 +93,11 @@ export class OpenAICompatibleBackend implements Backend {
     }
   }
 
+  /** vLLM's `max_model_len`; servers that do not list it leave it unknown. */
+  async contextLength(model: string, signal?: AbortSignal): Promise<number | undefined> {
+    return (await this.upstreamModel(model, signal ?? AbortSignal.timeout(10_000)))?.contextLength;
+  }
+
   async countTokens(request: ModelRequest, signal: AbortSignal): Promise<TokenCount> {
     const upstream = await this.upstreamModel(request.chat.model, signal);
     return this.tokenCounter.count(

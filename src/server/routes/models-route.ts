@@ -15,9 +15,11 @@ const listQuery = z.object({
 /** GET /v1/models and /v1/models/{id} in Anthropic's shape; ids may contain `/`. */
 export function registerModelsRoute(app: FastifyInstance, options: FerryAppOptions): void {
   const createdAt = new Date().toISOString();
-  // Every field the SDK's ModelInfo declares; what Ferry cannot know (capabilities, limits,
-  // model line, deprecation dates) is null, which the type allows.
-  const info = (id: string, displayName = id): ModelInfo => ({
+  // Every field the SDK's ModelInfo declares; what Ferry cannot know (capabilities, the output
+  // limit, model line, deprecation dates) is null, which the type allows. The input limit is
+  // the served model's context where the engine says (vLLM's max_model_len, the embedded
+  // engine's context size).
+  const info = (id: string, contextLength: number | undefined, displayName = id): ModelInfo => ({
     type: 'model',
     id,
     display_name: displayName,
@@ -26,17 +28,20 @@ export function registerModelsRoute(app: FastifyInstance, options: FerryAppOptio
     deprecated_at: null,
     lifecycle: 'active',
     line: null,
-    max_input_tokens: null,
+    max_input_tokens: contextLength ?? null,
     max_tokens: null,
     retires_at: null,
   });
+
+  const contextOf = (model: string): Promise<number | undefined> =>
+    options.backend.contextLength?.(model).catch(() => undefined) ?? Promise.resolve(undefined);
 
   app.get('/v1/models', async (request) => {
     const query = parseRequestBody(listQuery, request.query);
     const ids = await options.backend.listModels();
     const page = paginate(ids, query);
     return {
-      data: page.ids.map((id) => info(id)),
+      data: await Promise.all(page.ids.map(async (id) => info(id, await contextOf(id)))),
       has_more: page.hasMore,
       first_id: page.ids[0] ?? null,
       last_id: page.ids.at(-1) ?? null,
@@ -48,7 +53,7 @@ export function registerModelsRoute(app: FastifyInstance, options: FerryAppOptio
     const served = await options.backend.listModels();
     const model = resolveModel(id, served, options.aliases ?? {});
     if (model === undefined) throw new ApiError('not_found_error', `model: ${id} not found`);
-    return info(id, model === id ? id : `${id} (served by ${model})`);
+    return info(id, await contextOf(model), model === id ? id : `${id} (served by ${model})`);
   });
 }
 
