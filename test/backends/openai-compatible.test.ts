@@ -1,5 +1,7 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OpenAICompatibleBackend } from '../../src/backends/openai-compatible/openai-compatible-backend.js';
+import { messagesRequestSchema } from '../../src/protocol/messages-request-schema.js';
+import { buildModelRequest } from '../../src/translate/build-model-request.js';
 import {
   startScriptedUpstream,
   type ScriptedUpstream,
@@ -65,3 +67,55 @@ function overflowError(flavor: 'vllm' | 'llama-server', promptTokens: number) {
     },
   };
 }
+
+describe('OpenAI-compatible: max_tokens past the context', () => {
+  let upstream: ScriptedUpstream;
+  let backend: OpenAICompatibleBackend;
+  beforeAll(async () => {
+    upstream = await startScriptedUpstream({ flavor: 'vllm', models: ['test-model'] });
+    backend = new OpenAICompatibleBackend({ url: upstream.url, retries: 0 });
+  });
+  afterAll(async () => {
+    await backend.close();
+    await upstream.close();
+  });
+
+  test('is retried once with exactly the room left, the body otherwise byte-identical', async () => {
+    await upstream.script([
+      {
+        status: 400,
+        body: {
+          object: 'error',
+          message:
+            "This model's maximum context length is 4096 tokens. However, you requested 33000 tokens (1000 in the messages, 32000 in the completion). Please reduce the length of the messages or completion.",
+          type: 'BadRequestError',
+          param: null,
+          code: 400,
+        },
+      },
+      { text: 'fits now', finishReason: 'length' },
+    ]);
+    await upstream.clearRequests();
+    const request = buildModelRequest(
+      messagesRequestSchema.parse({
+        model: 'test-model',
+        max_tokens: 32000,
+        stream: true,
+        messages: [{ role: 'user', content: 'hello' }],
+      }),
+      { model: 'test-model' },
+    );
+    const parts = [];
+    for await (const part of backend.streamChat(request, AbortSignal.timeout(10_000)))
+      parts.push(part);
+    // Running out of the capped budget means the context window was full.
+    expect(parts).toContainEqual({ type: 'finish', reason: 'context-window-exceeded' });
+    const sent = (await upstream.requests()).filter((entry) => entry.path.endsWith('/completions'));
+    expect(sent.map((entry) => (entry.body as { max_tokens: number }).max_tokens)).toEqual([
+      32000, 3096,
+    ]);
+    const [first, second] = sent.map((entry) => entry.body as Record<string, unknown>);
+    expect(Object.keys(second!)).toEqual(Object.keys(first!));
+    expect({ ...second, max_tokens: 32000 }).toEqual(first);
+  });
+});

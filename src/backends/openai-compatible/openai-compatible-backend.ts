@@ -111,10 +111,11 @@ export class OpenAICompatibleBackend implements Backend {
   }
 
   /**
-   * Sends the chat request. Claude Code asks for 32000 output tokens, often more than the whole
-   * context of a local model: max_tokens is capped to the context, and when vLLM says the prompt
-   * plus max_tokens do not fit, it is retried once with exactly the room left. Nothing has reached
-   * the client yet, so an unreachable upstream or a 502/503 is retried too (bounded, backoff).
+   * Names the upstream's model, caps max_tokens and serialises the request. Claude Code asks for
+   * 32000 output tokens, often more than the whole context of a local model: max_tokens is
+   * capped to the context. Only the JSON goes on: returning without awaiting lets the request's
+   * object tree die now rather than when the upstream answers (under load, many milliseconds
+   * and several young-generation collections later, each of which would copy it).
    */
   private async openStream(
     chat: ChatRequest,
@@ -123,9 +124,26 @@ export class OpenAICompatibleBackend implements Backend {
     const upstream = await this.upstreamModel(chat.model, signal);
     const named =
       upstream === undefined || upstream.id === chat.model ? chat : { ...chat, model: upstream.id };
-    let body = capMaxTokens(named, upstream?.contextLength);
-    let capped = body !== named;
-    let json = JSON.stringify(body);
+    const body = capMaxTokens(named, upstream?.contextLength);
+    return this.sendChat(
+      JSON.stringify(body),
+      body.max_tokens ?? undefined,
+      body !== named,
+      signal,
+    );
+  }
+
+  /**
+   * Sends the serialised chat request. When vLLM says the prompt plus max_tokens do not fit, it
+   * is retried once with exactly the room left. Nothing has reached the client yet, so an
+   * unreachable upstream or a 502/503 is retried too (bounded, backoff).
+   */
+  private async sendChat(
+    json: string,
+    maxTokens: number | undefined,
+    capped: boolean,
+    signal: AbortSignal,
+  ): Promise<{ response: UpstreamResponse; capped: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < (this.options.retries ?? 2) && !signal.aborted;
       let response: UpstreamResponse;
@@ -140,15 +158,11 @@ export class OpenAICompatibleBackend implements Backend {
       }
       if (response.statusCode < 300) return { response, capped };
       const text = await this.http.errorText(response);
-      const failure = mapUpstreamError(
-        response.statusCode,
-        text,
-        response.headers,
-        body.max_tokens ?? undefined,
-      );
+      const failure = mapUpstreamError(response.statusCode, text, response.headers, maxTokens);
       if (failure.retryWithMaxTokens !== undefined && !capped) {
-        body = { ...body, max_tokens: failure.retryWithMaxTokens };
-        json = JSON.stringify(body);
+        maxTokens = failure.retryWithMaxTokens;
+        // Rare: parsed again rather than kept as objects for every request's whole wait.
+        json = JSON.stringify({ ...(JSON.parse(json) as ChatRequest), max_tokens: maxTokens });
         capped = true;
       } else if (canRetry && retryableStatuses.has(response.statusCode)) {
         await backoff(attempt, signal);
