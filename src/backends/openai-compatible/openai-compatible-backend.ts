@@ -125,12 +125,10 @@ export class OpenAICompatibleBackend implements Backend {
     const named =
       upstream === undefined || upstream.id === chat.model ? chat : { ...chat, model: upstream.id };
     const body = capMaxTokens(named, upstream?.contextLength);
-    return this.sendChat(
-      JSON.stringify(body),
-      body.max_tokens ?? undefined,
-      body !== named,
-      signal,
-    );
+    // As bytes: the HTTP client would copy a string into a Buffer anyway, and a Buffer lives
+    // outside the JavaScript heap, so the garbage collector never copies it while it waits.
+    const payload = Buffer.from(JSON.stringify(body));
+    return this.sendChat(payload, body.max_tokens ?? undefined, body !== named, signal);
   }
 
   /**
@@ -139,7 +137,7 @@ export class OpenAICompatibleBackend implements Backend {
    * unreachable upstream or a 502/503 is retried too (bounded, backoff).
    */
   private async sendChat(
-    json: string,
+    payload: Buffer,
     maxTokens: number | undefined,
     capped: boolean,
     signal: AbortSignal,
@@ -148,7 +146,12 @@ export class OpenAICompatibleBackend implements Backend {
       const canRetry = attempt < (this.options.retries ?? 2) && !signal.aborted;
       let response: UpstreamResponse;
       try {
-        response = await this.http.send('POST', `${this.apiBase}/chat/completions`, json, signal);
+        response = await this.http.send(
+          'POST',
+          `${this.apiBase}/chat/completions`,
+          payload,
+          signal,
+        );
       } catch (error) {
         if (canRetry && isUnreachable(error)) {
           await backoff(attempt, signal);
@@ -162,7 +165,8 @@ export class OpenAICompatibleBackend implements Backend {
       if (failure.retryWithMaxTokens !== undefined && !capped) {
         maxTokens = failure.retryWithMaxTokens;
         // Rare: parsed again rather than kept as objects for every request's whole wait.
-        json = JSON.stringify({ ...(JSON.parse(json) as ChatRequest), max_tokens: maxTokens });
+        const chat = JSON.parse(payload.toString('utf8')) as ChatRequest;
+        payload = Buffer.from(JSON.stringify({ ...chat, max_tokens: maxTokens }));
         capped = true;
       } else if (canRetry && retryableStatuses.has(response.statusCode)) {
         await backoff(attempt, signal);

@@ -37,7 +37,7 @@ export class UpstreamHttp {
   async send(
     method: 'GET' | 'POST',
     url: string,
-    body: string | undefined,
+    body: string | Buffer | undefined,
     signal: AbortSignal | undefined,
   ): Promise<UpstreamResponse> {
     try {
