@@ -3,8 +3,6 @@ import type { z } from 'zod';
 import { configSchema, type FerryConfig, type FerryConfigInput } from './config-schema.js';
 import { ConfigError } from './config-error.js';
 
-export { ConfigError };
-
 /**
  * The effective configuration: the YAML file (if any) overridden by flags. Every problem names
  * where it came from: `--port`, or `ferry.yaml: aliases.haiku`.
