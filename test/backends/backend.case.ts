@@ -54,15 +54,8 @@ export function describeBackendConformance(
   options: { timeout?: number } = {},
 ): void {
   describe(`${name}: backend conformance`, { timeout: options.timeout ?? 30_000 }, () => {
-    const request = (overrides: Partial<MessagesRequest> = {}): ModelRequest => {
-      const body = messagesRequestSchema.parse({
-        model: harness().model,
-        max_tokens: 16,
-        messages: [{ role: 'user', content: 'Say something.' }],
-        ...overrides,
-      });
-      return buildModelRequest(body, { model: harness().model });
-    };
+    const request = (overrides: Partial<MessagesRequest> = {}): ModelRequest =>
+      modelRequest(harness().model, overrides);
 
     test('lists the model it serves', async () => {
       const models = await harness().backend.listModels(AbortSignal.timeout(10_000));
@@ -197,7 +190,22 @@ export function describeBackendConformance(
   });
 }
 
-async function collect(backend: Backend, request: ModelRequest): Promise<ModelStreamPart[]> {
+/** An Anthropic request for `model`, through the server's own validation and translation. */
+export function modelRequest(
+  model: string,
+  overrides: Partial<MessagesRequest> = {},
+): ModelRequest {
+  const body = messagesRequestSchema.parse({
+    model,
+    max_tokens: 16,
+    messages: [{ role: 'user', content: 'Say something.' }],
+    ...overrides,
+  });
+  return buildModelRequest(body, { model });
+}
+
+/** Every part of one reply. */
+export async function collect(backend: Backend, request: ModelRequest): Promise<ModelStreamPart[]> {
   const parts: ModelStreamPart[] = [];
   for await (const part of backend.streamChat(request, AbortSignal.timeout(20_000)))
     parts.push(part);

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OpenAICompatibleBackend } from '../../src/backends/openai-compatible/openai-compatible-backend.js';
-import { messagesRequestSchema } from '../../src/protocol/messages-request-schema.js';
-import { buildModelRequest } from '../../src/translate/build-model-request.js';
 import {
   startScriptedUpstream,
   type ScriptedUpstream,
 } from '../helpers/start-scripted-upstream.js';
-import { describeBackendConformance, type BackendHarness } from './backend.case.js';
+import {
+  collect,
+  describeBackendConformance,
+  modelRequest,
+  type BackendHarness,
+} from './backend.case.js';
 
 // The OpenAI-compatible backend against the scripted upstream, once per engine wire format.
 for (const flavor of ['vllm', 'llama-server'] as const) {
@@ -96,18 +99,14 @@ describe('OpenAI-compatible: max_tokens past the context', () => {
       { text: 'fits now', finishReason: 'length' },
     ]);
     await upstream.clearRequests();
-    const request = buildModelRequest(
-      messagesRequestSchema.parse({
-        model: 'test-model',
+    const parts = await collect(
+      backend,
+      modelRequest('test-model', {
         max_tokens: 32000,
         stream: true,
         messages: [{ role: 'user', content: 'hello' }],
       }),
-      { model: 'test-model' },
     );
-    const parts = [];
-    for await (const part of backend.streamChat(request, AbortSignal.timeout(10_000)))
-      parts.push(part);
     // Running out of the capped budget means the context window was full.
     expect(parts).toContainEqual({ type: 'finish', reason: 'context-window-exceeded' });
     const sent = (await upstream.requests()).filter((entry) => entry.path.endsWith('/completions'));
