@@ -14,14 +14,14 @@ export function isPlainChunk(json: unknown): json is OpenAIChunk {
   if (choices == null) return true;
   if (!Array.isArray(choices)) return false;
   for (const choice of choices as unknown[]) {
-    if (!isRecord(choice) || !isOptional(choice.finish_reason, 'string')) return false;
+    if (!isRecord(choice) || !isOptionalString(choice.finish_reason)) return false;
     const delta = choice.delta;
     if (delta == null) continue;
     if (!isRecord(delta)) return false;
     if (
-      !isOptional(delta.content, 'string') ||
-      !isOptional(delta.reasoning_content, 'string') ||
-      !isOptional(delta.reasoning, 'string') ||
+      !isOptionalString(delta.content) ||
+      !isOptionalString(delta.reasoning_content) ||
+      !isOptionalString(delta.reasoning) ||
       !isPlainToolCalls(delta.tool_calls)
     )
       return false;
@@ -33,11 +33,11 @@ function isPlainToolCalls(calls: unknown): boolean {
   if (calls == null) return true;
   if (!Array.isArray(calls)) return false;
   for (const call of calls as unknown[]) {
-    if (!isRecord(call) || !isOptional(call.id, 'string')) return false;
+    if (!isRecord(call) || !isOptionalString(call.id)) return false;
     if (call.index != null && !Number.isInteger(call.index)) return false;
     const fn = call.function;
     if (fn == null) continue;
-    if (!isRecord(fn) || !isOptional(fn.name, 'string') || !isOptional(fn.arguments, 'string'))
+    if (!isRecord(fn) || !isOptionalString(fn.name) || !isOptionalString(fn.arguments))
       return false;
   }
   return true;
@@ -47,6 +47,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isOptional(value: unknown, type: 'string'): boolean {
-  return value == null || typeof value === type;
+function isOptionalString(value: unknown): boolean {
+  return value == null || typeof value === 'string';
 }
