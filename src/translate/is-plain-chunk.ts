@@ -1,3 +1,4 @@
+import { isPlainObject } from '../util/is-plain-object.js';
 import type { OpenAIChunk } from './openai-chunk-schema.js';
 
 /**
@@ -9,15 +10,15 @@ import type { OpenAIChunk } from './openai-chunk-schema.js';
  * each was a tenth of the gateway's CPU per request.
  */
 export function isPlainChunk(json: unknown): json is OpenAIChunk {
-  if (!isRecord(json) || json.usage != null || json.error != null) return false;
+  if (!isPlainObject(json) || json.usage != null || json.error != null) return false;
   const choices = json.choices;
   if (choices == null) return true;
   if (!Array.isArray(choices)) return false;
   for (const choice of choices as unknown[]) {
-    if (!isRecord(choice) || !isOptionalString(choice.finish_reason)) return false;
+    if (!isPlainObject(choice) || !isOptionalString(choice.finish_reason)) return false;
     const delta = choice.delta;
     if (delta == null) continue;
-    if (!isRecord(delta)) return false;
+    if (!isPlainObject(delta)) return false;
     if (
       !isOptionalString(delta.content) ||
       !isOptionalString(delta.reasoning_content) ||
@@ -33,18 +34,14 @@ function isPlainToolCalls(calls: unknown): boolean {
   if (calls == null) return true;
   if (!Array.isArray(calls)) return false;
   for (const call of calls as unknown[]) {
-    if (!isRecord(call) || !isOptionalString(call.id)) return false;
+    if (!isPlainObject(call) || !isOptionalString(call.id)) return false;
     if (call.index != null && !Number.isInteger(call.index)) return false;
     const fn = call.function;
     if (fn == null) continue;
-    if (!isRecord(fn) || !isOptionalString(fn.name) || !isOptionalString(fn.arguments))
+    if (!isPlainObject(fn) || !isOptionalString(fn.name) || !isOptionalString(fn.arguments))
       return false;
   }
   return true;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isOptionalString(value: unknown): boolean {

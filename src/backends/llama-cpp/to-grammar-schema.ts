@@ -1,4 +1,5 @@
 import type { GbnfJsonSchema } from 'node-llama-cpp';
+import { isPlainObject } from '../../util/is-plain-object.js';
 
 type Schema = Record<string, unknown>;
 
@@ -141,7 +142,7 @@ function inferType(schema: Schema): string | undefined {
 }
 
 function isSchema(value: unknown): value is Schema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isPlainObject(value);
 }
 
 function isPrimitive(value: unknown): value is string | number | boolean | null {

@@ -1,3 +1,5 @@
+import { isPlainObject } from '../../util/is-plain-object.js';
+
 /** `text` as a JSON object, or undefined when it is not valid JSON of an object. */
 export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   const value = parseJson(text);
@@ -11,8 +13,4 @@ export function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
-import { isPlainObject, parseJson, parseJsonObject } from './parse-json-object.js';
+import { isPlainObject } from '../../util/is-plain-object.js';
+import { parseJson, parseJsonObject } from './parse-json-object.js';
 import type { ParsedToolCall } from './tool-call-output.js';
 
 /**
