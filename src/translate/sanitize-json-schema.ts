@@ -1,3 +1,5 @@
+import { isPlainObject } from '../util/is-plain-object.js';
+
 /**
  * Removes the JSON Schema keywords that make engines choke while keeping the schema's meaning:
  * `$schema` (some guided-decoding backends reject unknown drafts) and integer bounds at
@@ -41,9 +43,8 @@ const keywordKinds = new Map<string, KeywordKind>([
   ),
 ]);
 
-function sanitizeNode(node: unknown): unknown {
-  if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
-  const schema = node as Record<string, unknown>;
+function sanitizeNode(schema: unknown): unknown {
+  if (!isPlainObject(schema)) return schema;
   let copy: Record<string, unknown> | undefined;
   for (const key in schema) {
     const value = schema[key];
@@ -78,9 +79,8 @@ function sanitizeList(value: unknown): unknown {
   return copy ?? list;
 }
 
-function sanitizeMap(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const map = value as Record<string, unknown>;
+function sanitizeMap(map: unknown): unknown {
+  if (!isPlainObject(map)) return map;
   let copy: Record<string, unknown> | undefined;
   for (const key in map) {
     const sanitized = sanitizeNode(map[key]);
@@ -88,7 +88,7 @@ function sanitizeMap(value: unknown): unknown {
     copy ??= { ...map };
     copy[key] = sanitized;
   }
-  return copy ?? value;
+  return copy ?? map;
 }
 
 function isUnboundedMarker(value: unknown): boolean {
