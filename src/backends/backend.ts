@@ -1,5 +1,5 @@
 import type { ModelRequest } from '../model/model-request.js';
-import type { ModelStreamPart } from '../model/model-stream-part.js';
+import type { ModelStreamBatch } from '../model/model-stream-part.js';
 
 export interface TokenCount {
   inputTokens: number;
@@ -19,7 +19,7 @@ export interface Backend {
   readonly kind: string;
   /** Model names this backend serves. */
   listModels(signal?: AbortSignal): Promise<string[]>;
-  streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart>;
+  streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamBatch>;
   countTokens(request: ModelRequest, signal: AbortSignal): Promise<TokenCount>;
   /**
    * Set by backends that return the model's raw text (the embedded engine): the chat template

@@ -14,6 +14,13 @@ export type ModelStreamPart =
   | { type: 'usage'; usage: ModelUsage }
   | { type: 'finish'; reason: ModelFinishReason; stopSequence?: string };
 
+/**
+ * What a backend yields at a time: the parts of one network read or of one generated token, in
+ * order (never empty). Batches rather than single parts keep the async hand-offs between the
+ * pipeline's stages (backend, parsers, event builder, socket writer) at one per read.
+ */
+export type ModelStreamBatch = ModelStreamPart[];
+
 /** Why generation ended, in backend-neutral words (mapped to Anthropic's stop_reason later). */
 export type ModelFinishReason =
   | 'end-turn'

@@ -144,15 +144,17 @@ describe('TextPartsParser', () => {
 });
 
 describe('parseTextParts', () => {
-  it('adapts an async part stream', async () => {
-    const upstream = ReadableStream.from<ModelStreamPart>([
-      text(`Done thinking</think>${call.slice(0, 20)}`),
-      text(call.slice(20)),
-      finish('end-turn'),
+  it('adapts an async stream of batches, dropping batches that parse to nothing', async () => {
+    const upstream = ReadableStream.from<ModelStreamPart[]>([
+      [text(`Done thinking</think>${call.slice(0, 20)}`)],
+      [text(call.slice(20, 30))],
+      [text(call.slice(30)), finish('end-turn')],
     ]);
-    const out: ModelStreamPart[] = [];
-    for await (const part of parseTextParts(upstream, { toolSchemas: new Map(), parsers: both }))
-      out.push(part);
+    const batches: ModelStreamPart[][] = [];
+    for await (const batch of parseTextParts(upstream, { toolSchemas: new Map(), parsers: both }))
+      batches.push(batch);
+    expect(batches.every((batch) => batch.length > 0)).toBe(true);
+    const out = batches.flat();
     expect(out.map((p) => p.type)).toEqual([
       'reasoning-delta',
       'tool-call-start',

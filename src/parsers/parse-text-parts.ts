@@ -1,4 +1,4 @@
-import type { ModelStreamPart } from '../model/model-stream-part.js';
+import type { ModelStreamBatch } from '../model/model-stream-part.js';
 import { TextPartsParser, type TextParserSelection } from './apply-text-parsers.js';
 import type { TextParserOptions } from './text-parser.js';
 
@@ -6,13 +6,19 @@ export interface ParseTextPartsOptions extends TextParserOptions {
   parsers: TextParserSelection;
 }
 
-/** A backend's part stream with its raw text parsed into reasoning and tool calls. */
+/** A backend's batches with their raw text parsed into reasoning and tool calls. */
 export async function* parseTextParts(
-  parts: AsyncIterable<ModelStreamPart>,
+  batches: AsyncIterable<ModelStreamBatch>,
   options: ParseTextPartsOptions,
-): AsyncIterable<ModelStreamPart> {
+): AsyncIterable<ModelStreamBatch> {
   const { parsers, ...parserOptions } = options;
   const parser = new TextPartsParser(parsers, parserOptions);
-  for await (const part of parts) yield* parser.push(part);
-  yield* parser.finish();
+  for await (const batch of batches) {
+    // Text held back by a parser (a possible tag's start) can leave a batch empty.
+    const parsed =
+      batch.length === 1 ? parser.push(batch[0]!) : batch.flatMap((part) => parser.push(part));
+    if (parsed.length > 0) yield parsed;
+  }
+  const rest = parser.finish();
+  if (rest.length > 0) yield rest;
 }

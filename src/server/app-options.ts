@@ -1,6 +1,6 @@
 import type { Backend } from '../backends/backend.js';
 import type { ModelRequest } from '../model/model-request.js';
-import type { ModelStreamPart } from '../model/model-stream-part.js';
+import type { ModelStreamBatch } from '../model/model-stream-part.js';
 import type { Logger } from '../observability/logger.js';
 import type { FerryMetrics } from '../observability/metrics.js';
 
@@ -27,7 +27,7 @@ export interface FerryAppOptions {
    * (`--tool-call-parser`, `--reasoning-parser`); identity when absent.
    */
   parseParts?: (
-    parts: AsyncIterable<ModelStreamPart>,
+    batches: AsyncIterable<ModelStreamBatch>,
     request: ModelRequest,
-  ) => AsyncIterable<ModelStreamPart>;
+  ) => AsyncIterable<ModelStreamBatch>;
 }

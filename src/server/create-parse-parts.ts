@@ -1,5 +1,5 @@
 import type { ModelRequest } from '../model/model-request.js';
-import type { ModelStreamPart } from '../model/model-stream-part.js';
+import type { ModelStreamBatch } from '../model/model-stream-part.js';
 import { ConfigError } from '../config/config-error.js';
 import type { TextParserSelection } from '../parsers/apply-text-parsers.js';
 import { chooseReasoningParser } from '../parsers/choose-reasoning-parser.js';
@@ -23,9 +23,9 @@ export interface ParserSettings {
 }
 
 type ParseParts = (
-  parts: AsyncIterable<ModelStreamPart>,
+  batches: AsyncIterable<ModelStreamBatch>,
   request: ModelRequest,
-) => AsyncIterable<ModelStreamPart>;
+) => AsyncIterable<ModelStreamBatch>;
 
 /**
  * The raw-text parsing stage for the configured parsers, or undefined when none is configured
@@ -61,11 +61,11 @@ export function createParseParts(settings: ParserSettings): ParseParts | undefin
     }
     return selection;
   };
-  return (parts, request) => {
+  return (batches, request) => {
     const parsers = selectionFor(request.model);
-    if (parsers.reasoning === undefined && parsers.toolCalls === undefined) return parts;
+    if (parsers.reasoning === undefined && parsers.toolCalls === undefined) return batches;
     const thinkingOff = request.chat.chat_template_kwargs?.enable_thinking === false;
-    return parseTextParts(parts, {
+    return parseTextParts(batches, {
       parsers,
       toolSchemas: request.toolSchemas,
       ...(thinkingOff ? { promptOpensReasoning: false } : {}),

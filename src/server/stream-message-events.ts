@@ -2,7 +2,7 @@ import type {
   MessageDeltaUsage,
   RawMessageStreamEvent,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { ModelStreamPart, ModelUsage } from '../model/model-stream-part.js';
+import type { ModelStreamBatch, ModelStreamPart, ModelUsage } from '../model/model-stream-part.js';
 import {
   MessageStreamBuilder,
   type MessageStreamBuilderOptions,
@@ -10,12 +10,12 @@ import {
 import { StopSequenceEnforcer } from '../translate/enforce-stop-sequences.js';
 
 /**
- * A backend's parts as batches of Anthropic events, pulled one batch per part. Nothing is
- * yielded before the first part arrives, so a failure before it can still be a JSON error.
- * When a stop sequence matches, iteration of the backend stops, which cancels its work.
+ * A backend's batches of parts as batches of Anthropic events, one pulled per backend batch.
+ * Nothing is yielded before the first batch arrives, so a failure before it can still be a JSON
+ * error. When a stop sequence matches, iteration of the backend stops, which cancels its work.
  */
 export async function* streamMessageEvents(
-  parts: AsyncIterable<ModelStreamPart>,
+  batches: AsyncIterable<ModelStreamBatch>,
   options: MessageStreamBuilderOptions & {
     stopSequences: readonly string[];
     onFirstPart?: () => void;
@@ -27,12 +27,16 @@ export async function* streamMessageEvents(
   let deltas = 0;
   let usage: ModelUsage | undefined;
   let started = false;
-  for await (const part of parts) {
+  for await (const batch of batches) {
     if (!started) options.onFirstPart?.();
     started = true;
-    if (isDelta(part)) deltas++;
-    else if (part.type === 'usage') usage = part.usage;
-    const events = enforcer.push(part).flatMap((accepted) => builder.push(accepted));
+    const events: RawMessageStreamEvent[] = [];
+    for (const part of batch) {
+      if (isDelta(part)) deltas++;
+      else if (part.type === 'usage') usage = part.usage;
+      for (const accepted of enforcer.push(part)) events.push(...builder.push(accepted));
+      if (enforcer.stopped) break;
+    }
     if (events.length > 0) yield events;
     if (enforcer.stopped) break;
   }

@@ -112,12 +112,12 @@ export function describeBackendConformance(
       const parts: ModelStreamPart[] = [];
       let abortedAt = 0;
       const consumed = (async () => {
-        for await (const part of harness().backend.streamChat(
+        for await (const batch of harness().backend.streamChat(
           request({ max_tokens: 4000, stream: true }),
           controller.signal,
         )) {
-          parts.push(part);
-          if (part.type === 'text-delta' && abortedAt === 0) {
+          parts.push(...batch);
+          if (batch.some((part) => part.type === 'text-delta') && abortedAt === 0) {
             abortedAt = performance.now();
             controller.abort();
           }
@@ -138,8 +138,8 @@ export function describeBackendConformance(
       const parts: ModelStreamPart[] = [];
       await expect(
         (async () => {
-          for await (const part of harness().backend.streamChat(request(), controller.signal))
-            parts.push(part);
+          for await (const batch of harness().backend.streamChat(request(), controller.signal))
+            parts.push(...batch);
         })(),
       ).rejects.toThrow();
       expect(parts.filter((part) => part.type !== 'usage')).toEqual([]);
@@ -173,11 +173,11 @@ export function describeBackendConformance(
       await harness().nextPromptOverflows(words);
       const parts: ModelStreamPart[] = [];
       const error = await (async () => {
-        for await (const part of harness().backend.streamChat(
+        for await (const batch of harness().backend.streamChat(
           request({ messages: [{ role: 'user', content: 'word '.repeat(words) }] }),
           AbortSignal.timeout(20_000),
         ))
-          parts.push(part);
+          parts.push(...batch);
       })().then(
         () => undefined,
         (thrown: unknown) => thrown,
@@ -204,11 +204,13 @@ export function modelRequest(
   return buildModelRequest(body, { model });
 }
 
-/** Every part of one reply. */
+/** Every part of one reply, in order; every batch the backend yields must hold at least one. */
 export async function collect(backend: Backend, request: ModelRequest): Promise<ModelStreamPart[]> {
   const parts: ModelStreamPart[] = [];
-  for await (const part of backend.streamChat(request, AbortSignal.timeout(20_000)))
-    parts.push(part);
+  for await (const batch of backend.streamChat(request, AbortSignal.timeout(20_000))) {
+    expect(batch.length).toBeGreaterThan(0);
+    parts.push(...batch);
+  }
   return parts;
 }
 

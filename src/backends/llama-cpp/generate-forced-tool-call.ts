@@ -1,6 +1,6 @@
 import type { Token } from 'node-llama-cpp';
 import type { ChatRequest, ToolSchemas } from '../../model/model-request.js';
-import type { ModelFinishReason, ModelStreamPart } from '../../model/model-stream-part.js';
+import type { ModelFinishReason, ModelStreamBatch } from '../../model/model-stream-part.js';
 import { createToolCallId } from '../../parsers/create-tool-call-id.js';
 import { evaluateTokens, type GenerationRun } from './evaluate-tokens.js';
 import { IncrementalDetokenizer } from './incremental-detokenizer.js';
@@ -37,7 +37,7 @@ export async function* generateForcedToolCall(
     callOpener: string;
     onWarning?: ((message: string) => void) | undefined;
   },
-): AsyncGenerator<ModelStreamPart, ModelFinishReason> {
+): AsyncGenerator<ModelStreamBatch, ModelFinishReason> {
   const { model, sequence } = run;
   const budget = { left: run.maxTokens };
   const opener = [
@@ -68,9 +68,11 @@ export async function* generateForcedToolCall(
   }
   if (args.aborted) return 'end-turn';
   const id = createToolCallId();
-  yield { type: 'tool-call-start', id, name: toolName };
-  yield { type: 'tool-call-delta', id, argumentsDelta: args.text };
-  yield { type: 'tool-call-end', id };
+  yield [
+    { type: 'tool-call-start', id, name: toolName },
+    { type: 'tool-call-delta', id, argumentsDelta: args.text },
+    { type: 'tool-call-end', id },
+  ];
   return args.complete ? 'tool-calls' : 'max-tokens';
 }
 

@@ -1,4 +1,4 @@
-import type { ModelFinishReason, ModelStreamPart } from '../../model/model-stream-part.js';
+import type { ModelFinishReason, ModelStreamBatch } from '../../model/model-stream-part.js';
 import { evaluateTokens, type GenerationRun } from './evaluate-tokens.js';
 import { IncrementalDetokenizer } from './incremental-detokenizer.js';
 import { jsonGrammarState } from './json-grammar.js';
@@ -7,13 +7,13 @@ import { JsonValueScanner } from './json-value-scanner.js';
 export type { Sampling } from './evaluate-tokens.js';
 
 /**
- * Free generation, streamed as text deltas (the raw-text parsers find tool calls and reasoning
+ * Free generation, streamed as text deltas (a batch per token) (the raw-text parsers find tool calls and reasoning
  * in it later, as for any upstream). With a response schema (structured output) the text is
  * constrained to JSON valid for it and ends when the value closes.
  */
 export async function* generateText(
   run: GenerationRun & { responseSchema?: unknown },
-): AsyncGenerator<ModelStreamPart, ModelFinishReason> {
+): AsyncGenerator<ModelStreamBatch, ModelFinishReason> {
   const detokenizer = new IncrementalDetokenizer(run.model);
   const constrained = run.responseSchema !== undefined;
   const grammar = constrained
@@ -29,15 +29,15 @@ export async function* generateText(
     produced++;
     let text = detokenizer.push(token);
     if (scanner !== undefined) text = text.slice(0, scanner.push(text));
-    if (text !== '') yield { type: 'text-delta', text };
+    if (text !== '') yield [{ type: 'text-delta', text }];
     if (scanner?.complete === true) return 'end-turn';
     if (produced >= run.maxTokens) {
       const rest = detokenizer.flush();
-      if (rest !== '') yield { type: 'text-delta', text: rest };
+      if (rest !== '') yield [{ type: 'text-delta', text: rest }];
       return 'max-tokens';
     }
   }
   const rest = detokenizer.flush();
-  if (rest !== '') yield { type: 'text-delta', text: rest };
+  if (rest !== '') yield [{ type: 'text-delta', text: rest }];
   return 'end-turn';
 }

@@ -3,7 +3,7 @@ import type { Template } from '@huggingface/jinja';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { Backend, TokenCount } from '../backend.js';
 import type { ChatRequest, ModelRequest } from '../../model/model-request.js';
-import type { ModelFinishReason, ModelStreamPart } from '../../model/model-stream-part.js';
+import type { ModelFinishReason, ModelStreamBatch } from '../../model/model-stream-part.js';
 import { ApiError } from '../../protocol/api-error.js';
 import { generateForcedToolCall, forcedToolNames } from './generate-forced-tool-call.js';
 import { generateText, type Sampling } from './generate-text.js';
@@ -66,7 +66,7 @@ export class LlamaCppBackend implements Backend {
     return Promise.resolve({ inputTokens: this.promptTokens(request.chat).length, exact: true });
   }
 
-  async *streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart> {
+  async *streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamBatch> {
     const { chat } = request;
     const prompt = this.promptTokens(chat);
     const room = this.contextSize - prompt.length;
@@ -86,7 +86,7 @@ export class LlamaCppBackend implements Backend {
       const cached = await reuseCachedPrefix(sequence, prompt);
       const input = prompt.slice(cached);
       const usage = { inputTokens: prompt.length, outputTokens: 0, cachedInputTokens: cached };
-      yield { type: 'usage', usage: { ...usage } }; // known now: it goes into message_start
+      yield [{ type: 'usage', usage: { ...usage } }]; // known now: it goes into message_start
       let finish: ModelFinishReason;
       const run = {
         llama: this.options.llama,
@@ -116,8 +116,10 @@ export class LlamaCppBackend implements Backend {
       }
       if (signal.aborted) return;
       if (finish === 'max-tokens' && requested > room) finish = 'context-window-exceeded';
-      yield { type: 'usage', usage };
-      yield { type: 'finish', reason: finish };
+      yield [
+        { type: 'usage', usage },
+        { type: 'finish', reason: finish },
+      ];
     } finally {
       if (!releaseLater) lease.release();
     }

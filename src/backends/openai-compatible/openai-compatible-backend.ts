@@ -1,6 +1,6 @@
 import type { Backend, TokenCount } from '../backend.js';
 import type { ChatRequest, ModelRequest } from '../../model/model-request.js';
-import type { ModelStreamPart } from '../../model/model-stream-part.js';
+import type { ModelStreamBatch, ModelStreamPart } from '../../model/model-stream-part.js';
 import { ApiError } from '../../protocol/api-error.js';
 import { OpenAIChunkToParts } from '../../translate/openai-chunk-to-parts.js';
 import { UpstreamTokenCounter } from './count-upstream-tokens.js';
@@ -60,7 +60,7 @@ export class OpenAICompatibleBackend implements Backend {
    * The request is handed to `openStream` and not kept: a long generation must not hold the
    * whole conversation (often hundreds of kilobytes) in memory after it was sent.
    */
-  streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart> {
+  streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamBatch> {
     const opened = this.openStream(request.chat, signal);
     opened.catch(() => undefined); // handled where readStream awaits it; never unhandled
     return this.readStream(opened, signal);
@@ -69,23 +69,29 @@ export class OpenAICompatibleBackend implements Backend {
   private async *readStream(
     opened: Promise<{ response: UpstreamResponse; capped: boolean }>,
     signal: AbortSignal,
-  ): AsyncIterable<ModelStreamPart> {
+  ): AsyncIterable<ModelStreamBatch> {
     const { response, capped } = await opened;
     const toParts = new OpenAIChunkToParts(this.options.onWarning);
     const contentType = String(response.headers['content-type'] ?? '');
     try {
       if (contentType.includes('application/json')) {
-        yield* capFinish(toParts.push(completionAsChunk(await response.body.json())), capped);
+        const parts = toParts.push(completionAsChunk(await response.body.json()));
+        if (parts.length > 0) yield capFinish(parts, capped);
       } else {
+        // One batch per network read, however many chunks it held.
         for await (const batch of readSseData(response.body)) {
           if (signal.aborted) return; // the client left: nothing more is wanted from this read
+          let parts: ModelStreamPart[] = [];
           for (const data of batch) {
             if (data === '[DONE]') continue;
-            yield* capFinish(toParts.push(parseUpstreamChunk(data)), capped);
+            const more = toParts.push(parseUpstreamChunk(data));
+            if (more.length > 0) parts = parts.length === 0 ? more : parts.concat(more);
           }
+          if (parts.length > 0) yield capFinish(parts, capped);
         }
       }
-      yield* toParts.finish();
+      const rest = toParts.finish();
+      if (rest.length > 0) yield rest;
     } catch (error) {
       throw transportError(error, this.apiBase, signal);
     } finally {
