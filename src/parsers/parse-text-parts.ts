@@ -13,11 +13,21 @@ export async function* parseTextParts(
 ): AsyncIterable<ModelStreamBatch> {
   const { parsers, ...parserOptions } = options;
   const parser = new TextPartsParser(parsers, parserOptions);
-  for await (const batch of batches) {
-    // Text held back by a parser (a possible tag's start) can leave a batch empty.
-    const parsed =
-      batch.length === 1 ? parser.push(batch[0]!) : batch.flatMap((part) => parser.push(part));
-    if (parsed.length > 0) yield parsed;
+  // By hand, not `for await`, so no batch stays referenced while the next is awaited (a
+  // suspended generator keeps its frame's variables alive).
+  const iterator = batches[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let next: IteratorResult<ModelStreamBatch> | undefined = await iterator.next();
+      if (next.done === true) break;
+      // Text held back by a parser (a possible tag's start) can leave a batch empty.
+      let parsed: ModelStreamBatch | undefined = next.value.flatMap((part) => parser.push(part));
+      next = undefined;
+      if (parsed.length > 0) yield parsed;
+      parsed = undefined;
+    }
+  } finally {
+    await iterator.return?.();
   }
   const rest = parser.finish();
   if (rest.length > 0) yield rest;

@@ -27,18 +27,29 @@ export async function* streamMessageEvents(
   let deltas = 0;
   let usage: ModelUsage | undefined;
   let started = false;
-  for await (const batch of batches) {
-    if (!started) options.onFirstPart?.();
-    started = true;
-    const events: RawMessageStreamEvent[] = [];
-    for (const part of batch) {
-      if (isDelta(part)) deltas++;
-      else if (part.type === 'usage') usage = part.usage;
-      for (const accepted of enforcer.push(part)) events.push(...builder.push(accepted));
+  // By hand, not `for await`: a suspended generator keeps its frame's variables alive, and the
+  // last batch and its events must not outlive their turn while the next batch is awaited.
+  const iterator = batches[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let next: IteratorResult<ModelStreamBatch> | undefined = await iterator.next();
+      if (next.done === true) break;
+      if (!started) options.onFirstPart?.();
+      started = true;
+      let events: RawMessageStreamEvent[] | undefined = [];
+      for (const part of next.value) {
+        if (isDelta(part)) deltas++;
+        else if (part.type === 'usage') usage = part.usage;
+        for (const accepted of enforcer.push(part)) events.push(...builder.push(accepted));
+        if (enforcer.stopped) break;
+      }
+      next = undefined;
+      if (events.length > 0) yield events;
+      events = undefined;
       if (enforcer.stopped) break;
     }
-    if (events.length > 0) yield events;
-    if (enforcer.stopped) break;
+  } finally {
+    await iterator.return?.();
   }
   const tail = enforcer.finish().flatMap((part) => builder.push(part));
   // Stopped early, the engine never reported its output: one streamed delta is about one token.

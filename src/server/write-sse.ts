@@ -33,11 +33,13 @@ export async function writeSse(
   const writer = new SseWriter(res, options.pingIntervalMs);
   try {
     writer.write(first);
+    first.length = 0; // a stream suspended for minutes must not keep its message_start alive
     for (;;) {
-      if (!(await writer.drained())) return; // the client went away
-      const next = await rest.next();
+      if (writer.mustWait() && !(await writer.drained())) return; // the client went away
+      let next: IteratorResult<RawMessageStreamEvent[]> | undefined = await rest.next();
       if (next.done === true) break;
       writer.write(next.value);
+      next = undefined; // nor the last batch while the next is awaited (see readSseData)
     }
   } catch (error) {
     if (!writer.closed) {
@@ -120,6 +122,11 @@ class SseWriter {
     this.lastFlush = performance.now();
     this.res.write(text);
   };
+
+  /** Whether the next batch must wait: the socket's buffer is full, or the client left. */
+  mustWait(): boolean {
+    return this.closed || this.res.writableNeedDrain;
+  }
 
   /** Resolves true once the socket can take more, false if the client disconnected. */
   drained(): Promise<boolean> {

@@ -78,16 +78,22 @@ export class OpenAICompatibleBackend implements Backend {
         const parts = toParts.push(completionAsChunk(await response.body.json()));
         if (parts.length > 0) yield capFinish(parts, capped);
       } else {
-        // One batch per network read, however many chunks it held.
-        for await (const batch of readSseData(response.body)) {
-          if (signal.aborted) return; // the client left: nothing more is wanted from this read
-          let parts: ModelStreamPart[] = [];
-          for (const data of batch) {
-            if (data === '[DONE]') continue;
-            const more = toParts.push(parseUpstreamChunk(data));
-            if (more.length > 0) parts = parts.length === 0 ? more : parts.concat(more);
+        // One batch per network read, however many chunks it held. By hand, not `for await`,
+        // so that nothing of this read stays referenced while the next is awaited (see
+        // readSseData).
+        const reads = readSseData(response.body);
+        try {
+          for (;;) {
+            let read: IteratorResult<string[]> | undefined = await reads.next();
+            if (read.done === true) break;
+            if (signal.aborted) return; // the client left: nothing more is wanted from this read
+            let parts: ModelStreamPart[] | undefined = partsOfRead(read.value, toParts);
+            read = undefined;
+            if (parts.length > 0) yield capFinish(parts, capped);
+            parts = undefined;
           }
-          if (parts.length > 0) yield capFinish(parts, capped);
+        } finally {
+          await reads.return(undefined);
         }
       }
       const rest = toParts.finish();
@@ -267,6 +273,17 @@ function capMaxTokens(chat: ChatRequest, contextLength: number | undefined): Cha
     return chat;
   const { max_tokens: _dropped, ...rest } = chat;
   return rest;
+}
+
+/** The parts of one read's chunks, in order. */
+function partsOfRead(chunks: string[], toParts: OpenAIChunkToParts): ModelStreamPart[] {
+  let parts: ModelStreamPart[] = [];
+  for (const data of chunks) {
+    if (data === '[DONE]') continue;
+    const more = toParts.push(parseUpstreamChunk(data));
+    if (more.length > 0) parts = parts.length === 0 ? more : parts.concat(more);
+  }
+  return parts;
 }
 
 /** Running out of tokens after a cap means the context window was full, not the budget. */
