@@ -37,6 +37,7 @@ export function parseServeArgs(
     ...defined('ctxSize', integerFlag('--ctx-size', values['ctx-size'])),
     ...defined('threads', integerFlag('--threads', values.threads)),
     ...defined('gpuLayers', gpuLayersFlag(values['gpu-layers'])),
+    ...defined('flashAttention', flashAttentionFlag(values['flash-attn'])),
     ...defined('parallel', integerFlag('--parallel', values.parallel)),
     ...defined('chatTemplate', values['chat-template']),
     ...defined('modelCacheDir', values['model-cache-dir']),
@@ -66,6 +67,11 @@ function gpuLayersFlag(value: string | undefined): 'auto' | 'max' | number | und
   if (!/^\d+$/.test(value))
     throw new ConfigError(`--gpu-layers: expected a number of layers, auto or max, got '${value}'`);
   return Number(value);
+}
+
+function flashAttentionFlag(value: string | undefined): 'auto' | 'on' | 'off' | undefined {
+  if (value === undefined || value === 'auto' || value === 'on' || value === 'off') return value;
+  throw new ConfigError(`--flash-attn: expected auto, on or off, got '${value}'`);
 }
 
 function defined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

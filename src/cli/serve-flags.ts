@@ -17,6 +17,7 @@ export const serveFlags = {
   'ctx-size': { type: 'string' },
   threads: { type: 'string' },
   'gpu-layers': { type: 'string' },
+  'flash-attn': { type: 'string' },
   parallel: { type: 'string' },
   'chat-template': { type: 'string' },
   'model-cache-dir': { type: 'string' },
@@ -38,6 +39,7 @@ export const flagForConfigKey: Record<string, string> = {
   ctxSize: '--ctx-size',
   threads: '--threads',
   gpuLayers: '--gpu-layers',
+  flashAttention: '--flash-attn',
   parallel: '--parallel',
   chatTemplate: '--chat-template',
   modelCacheDir: '--model-cache-dir',
@@ -61,6 +63,8 @@ Options:
   --ctx-size N              embedded: tokens per sequence (default: the model's, at most 32768)
   --threads N               embedded: CPU threads (default: half the logical cores)
   --gpu-layers N|auto|max   embedded: layers on the GPU (default auto; 0 = CPU only)
+  --flash-attn auto|on|off  embedded: llama.cpp's flash attention (default auto: llama.cpp's
+                            choice); see docs/embedded-engine.md
   --parallel N              embedded: requests generated at once (default 2)
   --chat-template FILE      embedded: Jinja chat template instead of the GGUF's own
   --model-cache-dir DIR     embedded: where downloaded models go (default ~/.cache/ferry/models)

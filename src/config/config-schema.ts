@@ -76,6 +76,11 @@ export const configSchema = z.strictObject({
   gpuLayers: z
     .union([z.literal('auto'), z.literal('max'), z.number().int().min(0)])
     .default('auto'),
+  /**
+   * llama.cpp's flash attention: `auto` (llama.cpp decides: on where supported), `on` or `off`.
+   * Off trades memory for faster tokens and warm turns on a CPU (docs/embedded-engine.md).
+   */
+  flashAttention: z.enum(['auto', 'on', 'off']).default('auto'),
   /** Requests the embedded engine generates at once, each on its own sequence. */
   parallel: z.number().int().min(1).max(64).default(2),
   /** A Jinja chat template (file or text) instead of the one inside the GGUF. */

@@ -70,6 +70,10 @@ describe('bin/ferry', () => {
       ['serve', '--model', 'm.gguf', '--gpu-layers', 'most'],
       '--gpu-layers: expected a number of layers',
     ],
+    [
+      ['serve', '--model', 'm.gguf', '--flash-attn', 'maybe'],
+      "--flash-attn: expected auto, on or off, got 'maybe'",
+    ],
     [['serve', '--model', 'm.gguf', '--parallel', '0'], '--parallel:'],
     [['serve', '--model', 'm.gguf', '--threads', '-2'], '--threads'],
     [

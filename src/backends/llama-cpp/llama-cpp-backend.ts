@@ -54,6 +54,11 @@ export class LlamaCppBackend implements Backend {
     return this.options.context.contextSize;
   }
 
+  /** Whether llama.cpp runs flash attention (`--flash-attn`; `auto` until llama.cpp decides). */
+  get flashAttention(): boolean | 'auto' {
+    return this.options.context.flashAttention;
+  }
+
   contextLength(): Promise<number> {
     return Promise.resolve(this.contextSize);
   }
