@@ -7,8 +7,8 @@ import { JsonValueScanner } from './json-value-scanner.js';
 export type { Sampling } from './evaluate-tokens.js';
 
 /**
- * Free generation, streamed as text deltas (a batch per token) (the raw-text parsers find tool calls and reasoning
- * in it later, as for any upstream). With a response schema (structured output) the text is
+ * Free generation, streamed as text deltas, one batch per token; the raw-text parsers find tool
+ * calls and reasoning in it later, as for any upstream. With a response schema (structured output) the text is
  * constrained to JSON valid for it and ends when the value closes.
  */
 export async function* generateText(
