@@ -275,15 +275,16 @@ function capMaxTokens(chat: ChatRequest, contextLength: number | undefined): Cha
   return rest;
 }
 
-/** The parts of one read's chunks, in order. */
+/** The parts of one read's chunks, in order (the first chunk's own array when it is alone). */
 function partsOfRead(chunks: string[], toParts: OpenAIChunkToParts): ModelStreamPart[] {
-  let parts: ModelStreamPart[] = [];
+  let parts: ModelStreamPart[] | undefined;
   for (const data of chunks) {
     if (data === '[DONE]') continue;
     const more = toParts.push(parseUpstreamChunk(data));
-    if (more.length > 0) parts = parts.length === 0 ? more : parts.concat(more);
+    if (parts === undefined) parts = more;
+    else for (const part of more) parts.push(part);
   }
-  return parts;
+  return parts ?? [];
 }
 
 /** Running out of tokens after a cap means the context window was full, not the budget. */
