@@ -36,4 +36,6 @@ export interface ModelUsage {
   outputTokens: number;
   /** Prompt tokens served from the engine's prefix cache, when the engine reports them. */
   cachedInputTokens?: number;
+  /** Output tokens spent reasoning, when the engine reports them (OpenAI's reasoning_tokens). */
+  reasoningTokens?: number;
 }

@@ -88,6 +88,19 @@ describe('MessageStreamBuilder', () => {
     } satisfies RawMessageDeltaEvent & BetaRawMessageDeltaEvent);
   });
 
+  test('thinking tokens the engine counted go into output_tokens_details', () => {
+    const events = build([
+      { type: 'reasoning-delta', text: 'hmm' },
+      { type: 'text-delta', text: 'Hi' },
+      finish('end-turn'),
+      { type: 'usage', usage: { inputTokens: 5, outputTokens: 30, reasoningTokens: 21 } },
+    ]);
+    const delta = events.at(-2);
+    expect(delta?.type === 'message_delta' && delta.usage.output_tokens_details).toEqual({
+      thinking_tokens: 21,
+    });
+  });
+
   // The expected objects are typed with the SDK's own types (stable and beta: Claude Code reads
   // replies as BetaMessage), so a field the SDK declares and Ferry leaves out fails to compile,
   // and one Ferry sends differently fails here.

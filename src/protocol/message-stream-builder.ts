@@ -242,11 +242,17 @@ export class MessageStreamBuilder {
     return {
       ...this.promptUsage(),
       output_tokens: this.usage?.outputTokens ?? 0,
-      output_tokens_details: null,
+      output_tokens_details: this.outputTokensDetails(),
       server_tool_use: null,
       iterations: null,
       fallback_credit: null,
     };
+  }
+
+  /** Thinking tokens, where the engine counted them; Ferry does not guess them otherwise. */
+  private outputTokensDetails(): { thinking_tokens: number } | null {
+    const reasoning = this.usage?.reasoningTokens;
+    return reasoning === undefined ? null : { thinking_tokens: reasoning };
   }
 
   /**

@@ -54,6 +54,18 @@ describe('OpenAIChunkToParts', () => {
     ]);
   });
 
+  test("the upstream's reasoning token count, where it reports one", () => {
+    const usage = {
+      prompt_tokens: 10,
+      completion_tokens: 30,
+      completion_tokens_details: { reasoning_tokens: 21 },
+    };
+    expect(run([delta({ content: 'Hi' }, 'stop'), { choices: [], usage }]).at(-1)).toEqual({
+      type: 'usage',
+      usage: { inputTokens: 10, outputTokens: 30, reasoningTokens: 21 },
+    });
+  });
+
   test.each([
     {
       name: 'arguments split over many chunks, id only in the first',
