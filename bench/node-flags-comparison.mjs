@@ -1,9 +1,16 @@
 #!/usr/bin/env node
-// What V8 flags buy Ferry, measured in one run: one Ferry process per flag set (each with its
-// own CPU time and peak RSS), the same load, rounds interleaved so machine noise hits all alike.
+// What a V8 flag or a code change buys Ferry, measured in one run: one Ferry process per variant
+// (each with its own CPU time and peak RSS), the same load, short rounds alternating between
+// variants (in reverse order every other round) so the machine's drift hits all alike. Each
+// variant after the first is also reported as the median over rounds of its ratio to the first
+// in the same round, which is steadier on a noisy machine than comparing averages.
 //
 //   npm run build && node bench/node-flags-comparison.mjs --body claude-code --concurrency 64 \
 //     --flags "" --flags "--max-semi-space-size=4 --heap-growing-percent=20"
+//   # a build against another checkout of Ferry (built there with `npm run build`):
+//   node bench/node-flags-comparison.mjs --checkout ../ferry-before --checkout . \
+//     --modes stream --seconds 1.5 --rounds 12
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { processStats, startProcess } from './bench-processes.mjs';
 import { bodies, checker, firstToken, model, requestFor } from './bench-requests.mjs';
@@ -12,6 +19,7 @@ import { percentile, runLoad } from './load-generator.mjs';
 const { values } = parseArgs({
   options: {
     flags: { type: 'string', multiple: true, default: [''] },
+    checkout: { type: 'string', multiple: true, default: ['.'] },
     body: { type: 'string', default: 'claude-code' },
     modes: { type: 'string', default: 'stream,non-stream' },
     concurrency: { type: 'string', default: '64' },
@@ -23,15 +31,22 @@ const { values } = parseArgs({
 const tokens = Number(values.tokens);
 const body = bodies()[values.body];
 
+// Variants pair flags and checkouts by position; a list of one applies to every variant.
+const count = Math.max(values.flags.length, values.checkout.length);
+const variants = Array.from({ length: count }, (_, i) => ({
+  flags: values.flags[i] ?? values.flags[0],
+  checkout: values.checkout[i] ?? values.checkout[0],
+}));
+
 const upstream = await startProcess(
   ['bench/fake-upstream.mjs', '--port', '0', '--tokens', String(tokens), '--model', model],
   /"port":(\d+)/,
 );
 const ferries = [];
-for (const flags of values.flags) {
+for (const { flags, checkout } of variants) {
   const args = [
     ...flags.split(' ').filter(Boolean),
-    'bin/ferry',
+    resolve(checkout, 'bin/ferry'),
     'serve',
     '--upstream',
     `http://127.0.0.1:${upstream.port}/v1`,
@@ -40,7 +55,10 @@ for (const flags of values.flags) {
     [...args, '--port', '0', '--log-level', 'info', '--api-key', 'bench'],
     /listening on http:\/\/127\.0\.0\.1:(\d+)/,
   );
-  ferries.push({ flags: flags || '(none)', ...ferry, runs: [] });
+  const label = [checkout === '.' ? '' : checkout, flags || (count > 1 ? '' : '(no flags)')]
+    .filter(Boolean)
+    .join(' ');
+  ferries.push({ label: label || '(this checkout)', ...ferry });
 }
 
 async function measure(ferry, stream, concurrency) {
@@ -55,8 +73,11 @@ async function measure(ferry, stream, concurrency) {
     check: checker('ferry', body.tools, stream, tokens),
     isFirstToken: firstToken.ferry,
   });
-  return { ...result, cpuMs: processStats(ferry.child.pid).cpuMs - before };
+  const cpuMs = processStats(ferry.child.pid).cpuMs - before;
+  return { ...result, cpuMs, rps: result.ok / result.seconds, cpuPerRequest: cpuMs / result.ok };
 }
+
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 try {
   for (const mode of values.modes.split(',')) {
@@ -64,8 +85,10 @@ try {
       for (const ferry of ferries) await measure(ferry, mode === 'stream', concurrency); // warm-up
       const runs = ferries.map(() => []);
       for (let round = 0; round < Number(values.rounds); round++) {
-        for (const [i, ferry] of ferries.entries())
-          runs[i].push(await measure(ferry, mode === 'stream', concurrency));
+        const order = [...ferries.keys()];
+        if (round % 2 === 1) order.reverse();
+        for (const i of order)
+          runs[i].push(await measure(ferries[i], mode === 'stream', concurrency));
       }
       for (const [i, ferry] of ferries.entries()) {
         const ok = runs[i].reduce((sum, r) => sum + r.ok, 0);
@@ -76,8 +99,12 @@ try {
           50,
         );
         const lost = runs[i].reduce((sum, r) => sum + r.lost, 0);
+        const paired =
+          i === 0
+            ? ''
+            : ` | vs first: CPU ×${median(runs[i].map((r, k) => r.cpuPerRequest / runs[0][k].cpuPerRequest)).toFixed(3)}, req/s ×${median(runs[i].map((r, k) => r.rps / runs[0][k].rps)).toFixed(3)}`;
         console.log(
-          `${values.body} ${mode} ${concurrency} | ${ferry.flags} | ${rps.toFixed(0)} req/s | TTFT p50 ${ttft.toFixed(2)} ms | CPU ${cpu.toFixed(2)} ms/req | lost ${lost}`,
+          `${values.body} ${mode} ${concurrency} | ${ferry.label} | ${rps.toFixed(0)} req/s | TTFT p50 ${ttft.toFixed(2)} ms | CPU ${cpu.toFixed(2)} ms/req | lost ${lost}${paired}`,
         );
       }
     }
@@ -85,7 +112,7 @@ try {
 } finally {
   for (const ferry of ferries)
     console.log(
-      `peak RSS ${processStats(ferry.child.pid).peakRssMb.toFixed(1)} MB | ${ferry.flags}`,
+      `peak RSS ${processStats(ferry.child.pid).peakRssMb.toFixed(1)} MB | ${ferry.label}`,
     );
   for (const process of [...ferries, upstream]) process.child.kill('SIGTERM');
 }
