@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { parseUpstreamChunk } from './parse-upstream-chunk.js';
 
-test('a usage chunk keeps the reasoning token count (vLLM and OpenAI report it there)', () => {
+test('a usage chunk keeps the reasoning token count (OpenAI-style servers report it there)', () => {
   const chunk = parseUpstreamChunk(
     JSON.stringify({
       id: 'chatcmpl-1',
