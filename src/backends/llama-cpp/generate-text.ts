@@ -8,8 +8,8 @@ export type { Sampling } from './evaluate-tokens.js';
 
 /**
  * Free generation, streamed as text deltas, one batch per token; the raw-text parsers find tool
- * calls and reasoning in it later, as for any upstream. With a response schema (structured output) the text is
- * constrained to JSON valid for it and ends when the value closes.
+ * calls and reasoning in it later, as for any upstream. With a response schema (structured
+ * output) the text is constrained to JSON valid for it and ends when the value closes.
  */
 export async function* generateText(
   run: GenerationRun & { responseSchema?: unknown },
