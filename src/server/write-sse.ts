@@ -39,7 +39,7 @@ export async function writeSse(
       let next: IteratorResult<RawMessageStreamEvent[]> | undefined = await rest.next();
       if (next.done === true) break;
       writer.write(next.value);
-      next = undefined; // nor the last batch while the next is awaited (see readSseData)
+      next = undefined; // nor the last batch while the next is awaited (see mapAsyncBatches)
     }
   } catch (error) {
     if (!writer.closed) {

@@ -80,7 +80,7 @@ export class OpenAICompatibleBackend implements Backend {
       } else {
         // One batch per network read, however many chunks it held. By hand, not `for await`,
         // so that nothing of this read stays referenced while the next is awaited (see
-        // readSseData).
+        // mapAsyncBatches).
         const reads = readSseData(response.body);
         try {
           for (;;) {
