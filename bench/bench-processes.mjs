@@ -4,9 +4,12 @@ import { readFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
 
-/** Starts `node ...args` in the repository and resolves once its output matches readyPattern. */
-export function startProcess(args, readyPattern) {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `node ...args` (or `command ...args`, e.g. `bin/ferry` as users run it) in the
+ * repository and resolves once its output matches readyPattern.
+ */
+export function startProcess(args, readyPattern, command = process.execPath) {
+  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let seen = '';
     const onData = (data) => {

@@ -6,7 +6,9 @@
 // in the same round, which is steadier on a noisy machine than comparing averages.
 //
 //   npm run build && node bench/node-flags-comparison.mjs --body claude-code --concurrency 64 \
-//     --flags "" --flags "--max-semi-space-size=4 --heap-growing-percent=20"
+//     --flags="" --flags="--max-semi-space-size=4 --heap-growing-percent=20"
+//   # (empty flags: bin/ferry as users start it, with its own Node flags; other flags replace
+//   # those: `node FLAGS bin/ferry`)
 //   # a build against another checkout of Ferry (built there with `npm run build`):
 //   node bench/node-flags-comparison.mjs --checkout ../ferry-before --checkout . \
 //     --modes stream --seconds 1.5 --rounds 12
@@ -44,9 +46,11 @@ const upstream = await startProcess(
 );
 const ferries = [];
 for (const { flags, checkout } of variants) {
+  // Empty flags: bin/ferry run as users run it (with its own start-up flags); otherwise
+  // `node FLAGS bin/ferry`.
+  const launcher = resolve(checkout, 'bin/ferry');
   const args = [
-    ...flags.split(' ').filter(Boolean),
-    resolve(checkout, 'bin/ferry'),
+    ...(flags ? [...flags.split(' ').filter(Boolean), launcher] : []),
     'serve',
     '--upstream',
     `http://127.0.0.1:${upstream.port}/v1`,
@@ -54,8 +58,9 @@ for (const { flags, checkout } of variants) {
   const ferry = await startProcess(
     [...args, '--port', '0', '--log-level', 'info', '--api-key', 'bench'],
     /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    flags ? process.execPath : launcher,
   );
-  const label = [checkout === '.' ? '' : checkout, flags || (count > 1 ? '' : '(no flags)')]
+  const label = [checkout === '.' ? '' : checkout, flags || (count > 1 ? '' : '(bin/ferry)')]
     .filter(Boolean)
     .join(' ');
   ferries.push({ label: label || '(this checkout)', ...ferry });

@@ -9,7 +9,8 @@
 //
 //   npm run bench -- [--seconds 3] [--rounds 2] [--tokens 64] [--concurrency 1,16,64] [--no-write]
 //     [--bodies small,claude-code] [--modes stream,non-stream] [--node-flags "--flag ..."]
-// (--node-flags go on Ferry's node command line, for trying V8 settings.)
+// (--node-flags start Ferry as `node FLAGS bin/ferry`, for trying V8 settings, instead of
+// bin/ferry with its own start-up flags.)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -73,10 +74,10 @@ async function main() {
     ['bench/fake-upstream.mjs', '--port', '0', '--tokens', String(tokens), '--model', model],
     /"port":(\d+)/,
   );
+  // As users start it (bin/ferry sets Node's start-up flags), unless flags are given to try.
   const ferry = await startProcess(
     [
-      ...nodeFlags,
-      'bin/ferry',
+      ...(nodeFlags.length > 0 ? [...nodeFlags, 'bin/ferry'] : []),
       'serve',
       '--upstream',
       `http://127.0.0.1:${upstream.port}/v1`,
@@ -88,6 +89,7 @@ async function main() {
       'bench',
     ],
     /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    nodeFlags.length > 0 ? process.execPath : 'bin/ferry',
   );
   const targets = {
     direct: { origin: `http://127.0.0.1:${upstream.port}` },

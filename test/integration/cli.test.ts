@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,31 @@ function configFile(text: string): string {
 }
 
 describe('bin/ferry', () => {
+  test.skipIf(process.platform !== 'linux')(
+    'run as a command, it becomes Node itself (exec) with its start-up flags',
+    async () => {
+      const child = spawn(ferry, ['serve', '--upstream', 'http://127.0.0.1:1', '--port', '0'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          let seen = '';
+          child.stderr.on('data', (data: Buffer) => {
+            seen += data.toString();
+            if (seen.includes('listening on')) resolve();
+          });
+          child.once('exit', (code) => reject(new Error(`exited ${code}: ${seen}`)));
+        });
+        // The process the caller started is the server: signals reach it, no shell in between.
+        const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+        expect(readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim()).toBe('node');
+        expect(argv.slice(1, 3)).toEqual(['--v8-pool-size=1', ferry]);
+      } finally {
+        child.kill('SIGTERM');
+      }
+    },
+  );
+
   test('serve --help lists the flags', async () => {
     const { code, stdout } = await ferryExit(['serve', '--help']);
     expect(code).toBe(0);
@@ -75,6 +100,7 @@ describe('bin/ferry', () => {
       "--flash-attn: expected auto, on or off, got 'maybe'",
     ],
     [['serve', '--model', 'm.gguf', '--parallel', '0'], '--parallel:'],
+    [['serve', '--model', 'm.gguf', '--batch-size', '0'], '--batch-size: Too small'],
     [['serve', '--model', 'm.gguf', '--threads', '-2'], '--threads'],
     [
       ['serve', '--config', '/nonexistent/ferry.yaml'],
