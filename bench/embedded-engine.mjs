@@ -18,6 +18,7 @@ import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { getLlama, LlamaLogLevel, readGgufFileInfo } from 'node-llama-cpp';
+import { defaultBatchSize } from '../dist/backends/llama-cpp/load-embedded-model.js';
 import { replaceSection } from './replace-doc-section.mjs';
 import { tinyGgufPath } from './tiny-gguf.mjs';
 
@@ -37,7 +38,7 @@ const contextSize = Number(values['ctx-size']);
 const tokens = Number(values.tokens);
 const rounds = Number(values.rounds);
 const speedRounds = Number(values['speed-rounds']);
-const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const ferryCommand = new URL('../bin/ferry', import.meta.url).pathname; // as users start it
 
 // An end-of-turn bias this low means the synthetic models never end their turn: every run makes
 // exactly the tokens asked for.
@@ -93,7 +94,9 @@ async function measure(modelPath) {
   const ferry = await startFerry(modelPath);
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
   computeBufferBytes = 0; // llama.cpp's log reaches JavaScript a little later: read at the end
-  const context = await model.createContext({ contextSize, sequences: 1, threads });
+  // Ferry's batch size on the CPU, so both sides have the same context.
+  const batchSize = defaultBatchSize(0);
+  const context = await model.createContext({ contextSize, sequences: 1, threads, batchSize });
   const rig = { ferry, model, sequence: context.getSequence() };
   const speed = { direct: [], ferry: [] };
   await directTokensPerSecond(rig, 50); // warm-up, both sides
@@ -232,9 +235,8 @@ async function kvCacheBytes(modelPath) {
 
 async function startFerry(modelPath) {
   const child = spawn(
-    process.execPath,
+    ferryCommand,
     [
-      cli,
       'serve',
       '--model',
       modelPath,

@@ -38,6 +38,7 @@ export function parseServeArgs(
     ...defined('threads', integerFlag('--threads', values.threads)),
     ...defined('gpuLayers', gpuLayersFlag(values['gpu-layers'])),
     ...defined('flashAttention', flashAttentionFlag(values['flash-attn'])),
+    ...defined('batchSize', integerFlag('--batch-size', values['batch-size'])),
     ...defined('parallel', integerFlag('--parallel', values.parallel)),
     ...defined('chatTemplate', values['chat-template']),
     ...defined('modelCacheDir', values['model-cache-dir']),

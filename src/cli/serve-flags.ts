@@ -18,6 +18,7 @@ export const serveFlags = {
   threads: { type: 'string' },
   'gpu-layers': { type: 'string' },
   'flash-attn': { type: 'string' },
+  'batch-size': { type: 'string' },
   parallel: { type: 'string' },
   'chat-template': { type: 'string' },
   'model-cache-dir': { type: 'string' },
@@ -40,6 +41,7 @@ export const flagForConfigKey: Record<string, string> = {
   threads: '--threads',
   gpuLayers: '--gpu-layers',
   flashAttention: '--flash-attn',
+  batchSize: '--batch-size',
   parallel: '--parallel',
   chatTemplate: '--chat-template',
   modelCacheDir: '--model-cache-dir',
@@ -65,6 +67,8 @@ Options:
   --gpu-layers N|auto|max   embedded: layers on the GPU (default auto; 0 = CPU only)
   --flash-attn auto|on|off  embedded: llama.cpp's flash attention (default auto: llama.cpp's
                             choice); see docs/embedded-engine.md
+  --batch-size N            embedded: prompt tokens per llama.cpp batch (default 256 on the CPU,
+                            512 with GPU layers)
   --parallel N              embedded: requests generated at once (default 2)
   --chat-template FILE      embedded: Jinja chat template instead of the GGUF's own
   --model-cache-dir DIR     embedded: where downloaded models go (default ~/.cache/ferry/models)

@@ -81,6 +81,11 @@ export const configSchema = z.strictObject({
    * Off trades memory for faster tokens and warm turns on a CPU (docs/embedded-engine.md).
    */
   flashAttention: z.enum(['auto', 'on', 'off']).default('auto'),
+  /**
+   * Tokens llama.cpp evaluates in one batch while reading a prompt. Default: 256 when the model
+   * runs on the CPU only (as fast as 512 there, with half the scratch memory), else 512.
+   */
+  batchSize: z.number().int().min(1).max(65_536).optional(),
   /** Requests the embedded engine generates at once, each on its own sequence. */
   parallel: z.number().int().min(1).max(64).default(2),
   /** A Jinja chat template (file or text) instead of the one inside the GGUF. */

@@ -98,6 +98,10 @@ describe('ferry serve --model', () => {
     });
     expect(message.usage.output_tokens).toBeGreaterThan(0);
     await ferry.waitForLog(/embedded engine ready/, 1000);
+    // CPU only: the smaller default batch (--batch-size).
+    expect(ferry.logs.find((line) => line.includes('embedded engine ready'))).toContain(
+      '"batchSize":256',
+    );
     expect(await ferry.stop('SIGTERM')).toBe(0);
   }, 90_000);
 

@@ -54,6 +54,11 @@ export class LlamaCppBackend implements Backend {
     return this.options.context.contextSize;
   }
 
+  /** Prompt tokens per llama.cpp batch (`--batch-size`). */
+  get batchSize(): number {
+    return this.options.context.batchSize;
+  }
+
   /** Whether llama.cpp runs flash attention (`--flash-attn`; `auto` until llama.cpp decides). */
   get flashAttention(): boolean | 'auto' {
     return this.options.context.flashAttention;
