@@ -1,5 +1,6 @@
 // First, so the V8 limits hold while everything else loads.
 import { limitMemoryGrowth } from './limit-memory-growth.js';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/config-error.js';
 
 limitMemoryGrowth();
@@ -9,6 +10,10 @@ const usage = `Usage: ferry <command> [options]
 Commands:
   serve     serve the Anthropic Messages API in front of your model (ferry serve --help)
   claude    start Claude Code wired to Ferry, starting Ferry if needed (ferry claude --help)
+
+Options:
+  --version  print Ferry's version
+  --help     this text
 `;
 
 // Each command is loaded when run: what one needs (an HTTP client, the engine) costs the
@@ -23,6 +28,13 @@ async function main(argv: readonly string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage);
     return name === undefined ? 1 : 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    process.stdout.write(`ferry ${pkg.version}\n`);
+    return 0;
   }
   const command = commands[name];
   if (command === undefined) {

@@ -53,6 +53,14 @@ describe('bin/ferry', () => {
     },
   );
 
+  test('--version prints the package version', async () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    const { code, stdout } = await ferryExit(['--version']);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: `ferry ${version}\n` });
+  });
+
   test('serve --help lists the flags', async () => {
     const { code, stdout } = await ferryExit(['serve', '--help']);
     expect(code).toBe(0);
