@@ -14,6 +14,7 @@
 // whose speed on a CPU is that of a small real model.
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -43,6 +44,7 @@ const ferryCommand = new URL('../bin/ferry', import.meta.url).pathname; // as us
 // An end-of-turn bias this low means the synthetic models never end their turn: every run makes
 // exactly the tokens asked for.
 const endless = { endOfTurnBias: -10 };
+const firstDelta = Buffer.from('"content_block_delta"'); // what the client scans each read for
 const models =
   values.model === undefined
     ? [
@@ -187,22 +189,34 @@ async function secondTurn({ ferry }, round) {
 
 async function stream(ferry, body) {
   const startMs = performance.now();
-  const response = await fetch(`${ferry.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': 'bench' },
-    body: JSON.stringify({ model: 'claude-opus-5-5', stream: true, ...body }),
+  // Kept cheap on purpose, since the client shares the cores with Ferry and the engine (the
+  // direct side has no client at all): node:http rather than fetch's web streams (a third of
+  // the CPU per token on the test model), each read only scanned for the first delta, the
+  // events parsed at the end.
+  const { status, chunks, firstMs } = await new Promise((resolve, reject) => {
+    const request = http.request(
+      `${ferry.url}/v1/messages`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'bench' } },
+      (response) => {
+        const chunks = [];
+        let firstMs = 0;
+        let tail = Buffer.alloc(0); // the marker may straddle two reads
+        response.on('data', (chunk) => {
+          chunks.push(chunk);
+          if (firstMs !== 0) return;
+          if (Buffer.concat([tail, chunk]).includes(firstDelta)) firstMs = performance.now();
+          else tail = chunk.subarray(-firstDelta.length);
+        });
+        response.on('end', () => resolve({ status: response.statusCode, chunks, firstMs }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(JSON.stringify({ model: 'claude-opus-5-5', stream: true, ...body }));
   });
-  if (!response.ok) throw new Error(`Ferry answered ${response.status}: ${await response.text()}`);
-  // Kept cheap on purpose (the client shares the cores with Ferry): the stream is only scanned
-  // for its first delta; events are parsed at the end.
-  let firstMs = 0;
-  let received = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of response.body) {
-    received += decoder.decode(chunk, { stream: true });
-    if (firstMs === 0 && received.includes('"content_block_delta"')) firstMs = performance.now();
-  }
   const endMs = performance.now();
+  const received = Buffer.concat(chunks).toString();
+  if (status !== 200) throw new Error(`Ferry answered ${status}: ${received}`);
   let usage;
   let text = '';
   for (const data of received.matchAll(/^data: (.*)$/gm)) {
@@ -288,7 +302,7 @@ ${cpus().length} × ${cpus()[0].model.trim()}, Node ${process.version}, on ${new
 ${threads} thread(s), a ${contextSize}-token context; tokens/s from ${speedRounds} alternating pairs of rounds (the ratio is
 the median of the pairs' ratios), TTFT from ${rounds} conversations (medians). Direct is
 node-llama-cpp's own token loop in the benchmark process; Ferry is \`ferry serve --model\` in its
-own process, streamed over HTTP to a client that shares the cores. Tokens/s is counted from the
+own process, streamed over HTTP to a lean \`node:http\` client that shares the cores. Tokens/s is counted from the
 first token to the last of ${tokens}. Time to first token (TTFT) is to the first content delta, for a
 ~4k-token conversation sent cold and then as its second turn. Memory is Ferry's peak RSS (VmHWM)
 minus the model file and the KV cache; llama.cpp's compute buffer (its scratch memory for a
