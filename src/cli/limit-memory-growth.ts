@@ -18,9 +18,16 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  *   bound, by `allowYoungGenerationGrowth` where throughput needs it.
  */
 export function limitMemoryGrowth(): void {
-  setFlagsFromString('--liftoff-only');
-  setFlagsFromString('--heap-growing-percent=50');
-  setFlagsFromString('--semi-space-growth-factor=1');
+  for (const flag of [
+    '--liftoff-only',
+    '--heap-growing-percent=50',
+    '--semi-space-growth-factor=1',
+  ]) {
+    // A setting given on Node's command line (to try another value) wins.
+    const name = flag.split('=')[0]!;
+    if (!process.execArgv.some((arg) => arg === name || arg.startsWith(`${name}=`)))
+      setFlagsFromString(flag);
+  }
 }
 
 /**
