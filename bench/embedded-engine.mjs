@@ -301,7 +301,7 @@ Measured by [\`bench/embedded-engine.mjs\`](../bench/embedded-engine.mjs) (\`npm
 ${cpus().length} × ${cpus()[0].model.trim()}, Node ${process.version}, on ${new Date().toISOString().slice(0, 10)}:
 ${threads} thread(s), a ${contextSize}-token context; tokens/s from ${speedRounds} alternating pairs of rounds (the ratio is
 the median of the pairs' ratios), TTFT from ${rounds} conversations (medians). Direct is
-node-llama-cpp's own token loop in the benchmark process; Ferry is \`ferry serve --model\` in its
+node-llama-cpp's own token loop in the benchmark process (with Ferry's batch size); Ferry is \`bin/ferry serve --model\` in its
 own process, streamed over HTTP to a lean \`node:http\` client that shares the cores. Tokens/s is counted from the
 first token to the last of ${tokens}. Time to first token (TTFT) is to the first content delta, for a
 ~4k-token conversation sent cold and then as its second turn. Memory is Ferry's peak RSS (VmHWM)

@@ -162,6 +162,7 @@ the load generator share the cores. Each cell alternates ${rounds} rounds of ${s
 upstream) and through Ferry (the equivalent Anthropic requests), after a warm-up. TTFT is the time to the first content
 event; "ratio" is Ferry's requests/s over direct. The Claude-Code body is the captured 47 KB turn (12 tools, system blocks,
 tool-use history); its replies are tool calls whose arguments stream in ${tokens} pieces.
+Ferry runs as ${nodeFlags.length > 0 ? `\`node ${nodeFlags.join(' ')} bin/ferry serve\`` : '`bin/ferry serve`, as users start it'}.
 
 ${header}
 ${rows.map(formatRow).join('\n')}
