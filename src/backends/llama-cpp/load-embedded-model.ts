@@ -125,9 +125,9 @@ export function useFlashAttention(setting: 'auto' | 'on' | 'off' | undefined): b
 /**
  * Prompt tokens per llama.cpp batch when `--batch-size` is not given. llama.cpp's scratch memory
  * (its compute buffer) grows with the batch. On the CPU a 4k-token prefill measured as fast at
- * 256 as at 512 (node-llama-cpp 3.22, one thread, both test models; 128 was 5–10% slower), with
- * half that memory (9 → 4.5 MB and 21 → 10.5 MB); on a GPU, larger batches pay and the buffer
- * is in the GPU's memory, so node-llama-cpp's 512 stays.
+ * 256 as at 512 (node-llama-cpp 3.22, one and two threads, both benchmark models; 128 was 5–10%
+ * slower), with half that memory (9 → 4.5 MB and 21 → 10.5 MB); on a GPU, larger batches pay
+ * and the buffer is in the GPU's memory, so node-llama-cpp's 512 stays.
  */
 export function defaultBatchSize(gpuLayers: number): number {
   return gpuLayers === 0 ? 256 : 512;
