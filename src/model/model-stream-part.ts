@@ -4,7 +4,11 @@
  * this union; Anthropic block indices are assigned later, in one place only.
  */
 export type ModelStreamPart =
-  | { type: 'text-delta'; text: string }
+  /**
+   * `tokens`: how many generated tokens the text came from, where the backend knows (the
+   * embedded engine); the reasoning parser counts those it finds in reasoning.
+   */
+  | { type: 'text-delta'; text: string; tokens?: number }
   | { type: 'reasoning-delta'; text: string }
   /** A tool call begins. `id` correlates the call's later parts; it is not shown to clients. */
   | { type: 'tool-call-start'; id: string; name: string }
@@ -36,6 +40,9 @@ export interface ModelUsage {
   outputTokens: number;
   /** Prompt tokens served from the engine's prefix cache, when the engine reports them. */
   cachedInputTokens?: number;
-  /** Output tokens spent reasoning, when the engine reports them (OpenAI's reasoning_tokens). */
+  /**
+   * Output tokens spent reasoning: as the engine reports them (OpenAI's reasoning_tokens), or
+   * counted by the reasoning parser where text parts carry token counts (the embedded engine).
+   */
   reasoningTokens?: number;
 }

@@ -3,6 +3,7 @@ import type { ModelStreamPart } from '../model/model-stream-part.js';
 import { TextPartsParser, type TextParserSelection } from './apply-text-parsers.js';
 import { parseTextParts } from './parse-text-parts.js';
 import { createOpenaiGptossReasoningParser } from './reasoning/openai_gptoss.js';
+import { createDeepseekR1ReasoningParser } from './reasoning/deepseek_r1.js';
 import { createQwen3ReasoningParser } from './reasoning/qwen3.js';
 import { createHermesParser } from './tool-call/hermes.js';
 import { createOpenaiParser } from './tool-call/openai.js';
@@ -46,6 +47,54 @@ describe('TextPartsParser', () => {
     expect(out[0]).toEqual({ type: 'reasoning-delta', text: 'Need weather.' });
     expect(out[1]).toEqual({ type: 'text-delta', text: 'Checking.\n' });
     expect(out.at(-1)).toEqual({ type: 'finish', reason: 'tool-calls' });
+  });
+
+  describe('reasoning tokens, where text parts say how many tokens they are', () => {
+    const token = (t: string): ModelStreamPart => ({ type: 'text-delta', text: t, tokens: 1 });
+    const usageOf = (out: ModelStreamPart[]) =>
+      out.flatMap((p) => (p.type === 'usage' ? [p.usage] : []));
+
+    it('counts the reasoning tokens and their delimiters into the final usage', () => {
+      const out = run(both, [
+        { type: 'usage', usage: { inputTokens: 10, outputTokens: 0 } },
+        token('Need'),
+        token(' weather.'),
+        token('</think>'),
+        token('\n\nIt is'),
+        { type: 'text-delta', text: ' sunny.', tokens: 2 },
+        { type: 'usage', usage: { inputTokens: 10, outputTokens: 6 } },
+        finish('end-turn'),
+      ]);
+      expect(usageOf(out)).toEqual([
+        { inputTokens: 10, outputTokens: 0 },
+        { inputTokens: 10, outputTokens: 6, reasoningTokens: 3 },
+      ]);
+    });
+
+    it('counts an opening delimiter once reasoning follows it', () => {
+      const out = run({ reasoning: createDeepseekR1ReasoningParser }, [
+        token('<think>'),
+        token('Hmm.'),
+        token('</think>'),
+        token('Hi.'),
+        usage,
+      ]);
+      expect(usageOf(out)).toEqual([{ ...usage.usage, reasoningTokens: 3 }]);
+    });
+
+    it("keeps the backend's own count", () => {
+      const out = run(both, [
+        token('Need weather.'),
+        { type: 'usage', usage: { inputTokens: 1, outputTokens: 1, reasoningTokens: 7 } },
+      ]);
+      expect(usageOf(out)).toEqual([{ inputTokens: 1, outputTokens: 1, reasoningTokens: 7 }]);
+    });
+
+    it('adds nothing without token counts or without reasoning', () => {
+      expect(usageOf(run(both, [text('Need weather.'), usage]))).toEqual([usage.usage]);
+      const plain = run({ toolCalls: createHermesParser }, [token('Hello.'), usage]);
+      expect(usageOf(plain)).toEqual([usage.usage]);
+    });
   });
 
   it('turns tool-calls into end-turn when no call was emitted', () => {

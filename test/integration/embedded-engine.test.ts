@@ -340,3 +340,37 @@ describe('embedded engine under load and cancellation', { timeout: 60_000 }, () 
     expect(performance.now() - left).toBeLessThan(5000);
   });
 });
+
+describe('embedded engine with a reasoning parser', { timeout: 60_000 }, () => {
+  let engine: EmbeddedFerry;
+
+  beforeAll(async () => {
+    // qwen3's parser reads everything before `</think>` as reasoning: all of this model's text.
+    engine = await startEmbedded({
+      model: await tinyGgufPath(),
+      servedModelNames: ['tiny'],
+      ctxSize: 1024,
+      parallel: 1,
+      reasoningParser: 'qwen3',
+    });
+  });
+  afterAll(async () => {
+    await engine?.ferry.close(1000);
+  });
+
+  test('thinking blocks, with the engine’s thinking tokens in usage.output_tokens_details', async () => {
+    const request = {
+      model: 'tiny',
+      max_tokens: 12,
+      messages: [{ role: 'user' as const, content: 'Think first.' }],
+    };
+    const streamed = await engine.client.messages.stream(request).finalMessage();
+    const created = await engine.client.messages.create(request);
+    for (const message of [streamed, created]) {
+      expect(message.content[0]?.type).toBe('thinking');
+      const thinking = message.usage.output_tokens_details?.thinking_tokens ?? 0;
+      expect(thinking).toBeGreaterThan(0);
+      expect(thinking).toBeLessThanOrEqual(message.usage.output_tokens);
+    }
+  });
+});

@@ -21,23 +21,31 @@ export async function* generateText(
     : undefined;
   const scanner = constrained ? new JsonValueScanner() : undefined;
   let produced = 0;
+  // Tokens whose text has not gone out yet (a character can span several tokens).
+  let untold = 0;
+  const delta = (text: string): ModelStreamBatch => {
+    const tokens = untold;
+    untold = 0;
+    return [{ type: 'text-delta', text, tokens }];
+  };
   for await (const token of evaluateTokens(run, run.input, {
     ...(grammar === undefined ? {} : { grammarEvaluationState: grammar }),
     lookahead: true,
   })) {
     run.onToken();
     produced++;
+    untold++;
     let text = detokenizer.push(token);
     if (scanner !== undefined) text = text.slice(0, scanner.push(text));
-    if (text !== '') yield [{ type: 'text-delta', text }];
+    if (text !== '') yield delta(text);
     if (scanner?.complete === true) return 'end-turn';
     if (produced >= run.maxTokens) {
       const rest = detokenizer.flush();
-      if (rest !== '') yield [{ type: 'text-delta', text: rest }];
+      if (rest !== '') yield delta(rest);
       return 'max-tokens';
     }
   }
   const rest = detokenizer.flush();
-  if (rest !== '') yield [{ type: 'text-delta', text: rest }];
+  if (rest !== '') yield delta(rest);
   return 'end-turn';
 }
