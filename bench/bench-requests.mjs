@@ -70,9 +70,14 @@ function count(text, needle) {
   return n;
 }
 
-/** Whether the reply so far holds its first content-bearing event. */
+/**
+ * Whether the reply so far holds its first content, the same on both sides: a text token, or a
+ * tool call's start (its name). Not the role chunk that opens an OpenAI stream, which carries
+ * none. A non-streamed reply has it when its body arrives (`"message"` direct; Ferry's JSON
+ * has no stream events, so its time to first token is the reply's).
+ */
 export const firstToken = {
-  ferry: (text) => text.includes('content_block_delta'),
+  ferry: (text) => text.includes('content_block_start'),
   direct: (text) =>
-    text.includes('"content":"tok') || text.includes('"arguments":"') || text.includes('"choices"'),
+    text.includes('"content":"tok') || text.includes('"tool_calls"') || text.includes('"message"'),
 };

@@ -7,10 +7,12 @@
 // to the upstream (A), then the equivalent Anthropic requests through Ferry (B). Every reply is
 // checked; the results table and a chart go to docs/benchmarks.md and docs/benchmark-overhead.svg.
 //
-//   npm run bench -- [--seconds 3] [--rounds 2] [--tokens 64] [--concurrency 1,16,64] [--no-write]
+//   npm run bench -- [--seconds 3] [--rounds 2] [--tokens 64] [--token-delay-ms 0]
+//     [--concurrency 1,16,64] [--no-write]
 //     [--bodies small,claude-code] [--modes stream,non-stream] [--node-flags "--flag ..."]
 // (--node-flags start Ferry as `node FLAGS bin/ferry`, for trying V8 settings, instead of
-// bin/ferry with its own start-up flags.)
+// bin/ferry with its own start-up flags. --token-delay-ms N makes the fake upstream stream at a
+// model's pace; those results get a section of their own and no chart.)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '2' },
     tokens: { type: 'string', default: '64' },
+    'token-delay-ms': { type: 'string', default: '0' },
     concurrency: { type: 'string', default: '1,16,64' },
     bodies: { type: 'string', default: 'small,claude-code' },
     modes: { type: 'string', default: 'stream,non-stream' },
@@ -35,6 +38,8 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const tokens = Number(values.tokens);
+// A model's pace (the fake upstream streams one token per delay); 0 measures Ferry's own cost.
+const tokenDelayMs = Number(values['token-delay-ms']);
 const levels = values.concurrency.split(',').map(Number);
 const bodyNames = values.bodies.split(',');
 const streamModes = values.modes.split(',').map((mode) => mode === 'stream');
@@ -71,7 +76,17 @@ const loadAverage = loadavg()[0].toFixed(2); // other work on the machine skews 
 
 async function main() {
   const upstream = await startProcess(
-    ['bench/fake-upstream.mjs', '--port', '0', '--tokens', String(tokens), '--model', model],
+    [
+      'bench/fake-upstream.mjs',
+      '--port',
+      '0',
+      '--tokens',
+      String(tokens),
+      '--token-delay-ms',
+      String(tokenDelayMs),
+      '--model',
+      model,
+    ],
     /"port":(\d+)/,
   );
   // As users start it (bin/ferry sets Node's start-up flags), unless flags are given to try.
@@ -154,10 +169,12 @@ function writeResults(rows, peakRssMb) {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}-${process.arch} (1-minute load average at the start: ${loadAverage})`;
   const lost = rows.reduce((sum, row) => sum + row.lost, 0);
   const total = rows.reduce((sum, row) => sum + row.requests, 0);
-  const section = `## Gateway overhead
+  const heading =
+    tokenDelayMs === 0 ? '## Gateway overhead' : `## Gateway overhead at ${tokenDelayMs} ms a token`;
+  const section = `${heading}
 
 Measured by [\`bench/run-benchmarks.mjs\`](../bench/run-benchmarks.mjs) (\`npm run bench\`) on ${machine}, on
-${new Date().toISOString().slice(0, 10)}. The fake upstream (vLLM-shaped chunks, ${tokens} tokens a reply, no delay), Ferry and
+${new Date().toISOString().slice(0, 10)}. The fake upstream (vLLM-shaped chunks, ${tokens} tokens a reply, ${tokenDelayMs === 0 ? 'no delay' : `${tokenDelayMs} ms between tokens, as a model streams them (non-streamed replies come at once)`}), Ferry and
 the load generator share the cores. Each cell alternates ${rounds} rounds of ${seconds} s direct (OpenAI requests straight to the
 upstream) and through Ferry (the equivalent Anthropic requests), after a warm-up. TTFT is the time to the first content
 event; "ratio" is Ferry's requests/s over direct. The Claude-Code body is the captured 47 KB turn (12 tools, system blocks,
@@ -168,16 +185,14 @@ ${header}
 ${rows.map(formatRow).join('\n')}
 
 Ferry's peak RSS over the whole run: ${peakRssMb.toFixed(1)} MB. Requests checked: ${total}, lost or corrupted: ${lost}.
-
-![Added latency and throughput ratio against concurrency](benchmark-overhead.svg)
-`;
+${tokenDelayMs === 0 ? '\n![Added latency and throughput ratio against concurrency](benchmark-overhead.svg)\n' : ''}`;
   const file = new URL('docs/benchmarks.md', root);
   let doc = '# Benchmarks\n';
   try {
     doc = readFileSync(file, 'utf8');
   } catch {}
-  writeFileSync(file, replaceSection(doc, '## Gateway overhead', section));
-  writeChart(new URL('docs/benchmark-overhead.svg', root), rows);
+  writeFileSync(file, replaceSection(doc, heading, section));
+  if (tokenDelayMs === 0) writeChart(new URL('docs/benchmark-overhead.svg', root), rows);
 }
 
 await main();

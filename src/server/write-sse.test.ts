@@ -91,3 +91,29 @@ test('the first content delta is written at once; later ones wait for the coales
   await done;
   expect(texts().at(-1)).toContain('message_stop');
 });
+
+test("a tool call's block start is first content too: written at once, not held for the window", async () => {
+  vi.useFakeTimers();
+  const res = new RecordingResponse();
+  const { events, send } = channel();
+  const done = writeSse(res as unknown as ServerResponse, [start], events, {
+    pingIntervalMs: 10_000,
+    requestId: 'req_test',
+    logger: { warn: () => undefined },
+  });
+  await vi.advanceTimersByTimeAsync(0);
+  send([
+    {
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'tool_use', id: 'toolu_1', name: 'Write', input: {} },
+    } as RawMessageStreamEvent,
+  ]);
+  await vi.advanceTimersByTimeAsync(1); // within 4 ms of message_start
+  expect(res.writes).toHaveLength(2);
+  expect(res.writes[1]!.text).toContain('"name":"Write"');
+  send([{ type: 'message_stop' }]);
+  send('end');
+  await vi.advanceTimersByTimeAsync(10);
+  await done;
+});

@@ -66,7 +66,10 @@ class SseWriter {
   private readonly timer: NodeJS.Timeout;
   private pending = '';
   private flushTimer: NodeJS.Timeout | undefined;
-  /** Whether a content delta was written yet: the first one skips the coalescing wait. */
+  /**
+   * Whether content was written yet: the first content event (a block's start, e.g. a tool
+   * call's name, or its first delta) skips the coalescing wait.
+   */
   private contentSent = false;
   closed = false;
 
@@ -87,7 +90,7 @@ class SseWriter {
     let firstContent = false;
     for (const event of events) {
       text += encodeSseEvent(event);
-      if (!this.contentSent && event.type === 'content_block_delta') firstContent = true;
+      if (!this.contentSent && isContent(event)) firstContent = true;
     }
     if (firstContent) this.contentSent = true;
     if (text !== '') this.writeRaw(text, firstContent);
@@ -152,4 +155,8 @@ class SseWriter {
   private pingIfSilent(intervalMs: number): void {
     if (Date.now() - this.lastWrite >= intervalMs) this.writeRaw(encodeSseEvent({ type: 'ping' }));
   }
+}
+
+function isContent(event: RawMessageStreamEvent): boolean {
+  return event.type === 'content_block_start' || event.type === 'content_block_delta';
 }
