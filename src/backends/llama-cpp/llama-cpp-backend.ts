@@ -9,7 +9,7 @@ import { generateForcedToolCall, forcedToolNames } from './generate-forced-tool-
 import { generateText, type Sampling } from './generate-text.js';
 import { parseChatTemplate, renderChatPrompt } from './render-chat-prompt.js';
 import { SequencePool } from './sequence-pool.js';
-import { tokenizePrompt } from './tokenize-prompt.js';
+import { PromptTokenCache, tokenizePrompt } from './tokenize-prompt.js';
 
 export interface LlamaCppBackendOptions {
   llama: Llama;
@@ -33,6 +33,7 @@ export class LlamaCppBackend implements Backend {
   private readonly template: Template;
   private readonly pool: SequencePool<LlamaContextSequence>;
   private readonly sequences: LlamaContextSequence[] = [];
+  private readonly tokenCache = new PromptTokenCache();
 
   constructor(private readonly options: LlamaCppBackendOptions) {
     this.template = parseChatTemplate(options.chatTemplate);
@@ -147,7 +148,7 @@ export class LlamaCppBackend implements Backend {
       bosToken: model.tokens.bosString ?? '',
       eosToken: model.tokens.eosString ?? '',
     });
-    return tokenizePrompt(model, segments);
+    return tokenizePrompt(model, segments, this.tokenCache);
   }
 }
 

@@ -1,19 +1,84 @@
 import type { LlamaModel, Token } from 'node-llama-cpp';
 import type { PromptSegment } from './render-chat-prompt.js';
 
+/** What tokenizePrompt needs of a model (a LlamaModel). */
+export type Tokenizer = Pick<LlamaModel, 'tokenize' | 'tokens'>;
+
 /**
  * The prompt's tokens: template text with special tokens recognised, client content as plain
  * text (a `<|im_end|>` typed by a user or read from a file stays text). Each piece is tokenized
  * on its own, so a message's tokens do not depend on what follows it and the next turn's prompt
- * starts with exactly this turn's tokens (prefix reuse).
+ * starts with exactly this turn's tokens (prefix reuse). Long pieces seen before come from
+ * `cache`.
  */
-export function tokenizePrompt(model: LlamaModel, segments: readonly PromptSegment[]): Token[] {
+export function tokenizePrompt(
+  model: Tokenizer,
+  segments: readonly PromptSegment[],
+  cache?: PromptTokenCache,
+): Token[] {
   const tokens: Token[] = [];
   for (const segment of segments) {
-    for (const token of model.tokenize(segment.text, segment.fromTemplate, 'trimLeadingSpace'))
-      tokens.push(token);
+    const piece = cache?.tokenize(model, segment) ?? tokenizeSegment(model, segment);
+    for (let index = 0; index < piece.length; index++) tokens.push(piece[index] as Token);
   }
   const bos = model.tokens.bos;
   if (bos !== null && model.tokens.shouldPrependBosToken && tokens[0] !== bos) tokens.unshift(bos);
   return tokens;
+}
+
+function tokenizeSegment(model: Tokenizer, segment: PromptSegment): Token[] {
+  return model.tokenize(segment.text, segment.fromTemplate, 'trimLeadingSpace');
+}
+
+/**
+ * The tokens of long prompt pieces seen before. Claude Code resends the whole conversation every
+ * turn (system prompt, tools, every message), so all but the newest pieces were tokenized
+ * already; tokenizing its 55 KB first request took 14–19 ms of the main thread (node-llama-cpp
+ * 3.22, the tests' vocabulary), again on each turn and each count_tokens call. A piece's tokens
+ * depend only on its text and on whether special tokens are read in it, so reuse is exact.
+ * Bounded by the characters held, least recently used out first; tokens are kept as 32-bit
+ * arrays outside the JavaScript heap.
+ */
+export class PromptTokenCache {
+  private readonly entries = new Map<string, { template?: Uint32Array; content?: Uint32Array }>();
+  private chars = 0;
+
+  constructor(
+    private readonly maxChars = 1_000_000,
+    /** Shorter pieces (role headers, short messages) cost less to tokenize than to look up. */
+    private readonly minChars = 256,
+  ) {}
+
+  tokenize(model: Tokenizer, segment: PromptSegment): ArrayLike<number> {
+    const { text, fromTemplate } = segment;
+    if (text.length < this.minChars || text.length > this.maxChars)
+      return tokenizeSegment(model, segment);
+    const kind = fromTemplate ? 'template' : 'content';
+    const entry = this.entries.get(text);
+    const cached = entry?.[kind];
+    if (entry !== undefined) {
+      // Most recently used last: Map keeps insertion order.
+      this.entries.delete(text);
+      this.entries.set(text, entry);
+      if (cached !== undefined) return cached;
+    }
+    const tokens = Uint32Array.from(tokenizeSegment(model, segment));
+    if (entry !== undefined) entry[kind] = tokens;
+    else {
+      // A flat copy as the key: the piece is a slice of the whole rendered prompt, which a
+      // slice would keep alive.
+      this.entries.set(Buffer.from(text, 'utf8').toString('utf8'), { [kind]: tokens });
+      this.chars += text.length;
+      this.evict();
+    }
+    return tokens;
+  }
+
+  private evict(): void {
+    for (const key of this.entries.keys()) {
+      if (this.chars <= this.maxChars) return;
+      this.entries.delete(key);
+      this.chars -= key.length;
+    }
+  }
 }
