@@ -60,4 +60,13 @@ describe('tokenizePrompt with a PromptTokenCache', () => {
     tokenizePrompt(model, [content(long('b'))], cache);
     expect(model.calls).toEqual([long('b')]);
   });
+
+  it('finds a piece again whatever its characters (lone surrogates included)', () => {
+    const model = fakeModel();
+    const cache = new PromptTokenCache();
+    const odd = `${long('q')}\ud800`;
+    tokenizePrompt(model, [content(odd)], cache);
+    tokenizePrompt(model, [content(odd)], cache);
+    expect(model.calls).toEqual([odd]);
+  });
 });

@@ -66,8 +66,8 @@ export class PromptTokenCache {
     if (entry !== undefined) entry[kind] = tokens;
     else {
       // A flat copy as the key: the piece is a slice of the whole rendered prompt, which a
-      // slice would keep alive.
-      this.entries.set(Buffer.from(text, 'utf8').toString('utf8'), { [kind]: tokens });
+      // slice would keep alive. (Through JSON, as lone surrogates survive it unchanged.)
+      this.entries.set(JSON.parse(JSON.stringify(text)) as string, { [kind]: tokens });
       this.chars += text.length;
       this.evict();
     }
