@@ -40,7 +40,11 @@ function tokenizeSegment(model: Tokenizer, segment: PromptSegment): Token[] {
  * arrays outside the JavaScript heap.
  */
 export class PromptTokenCache {
-  private readonly entries = new Map<string, { template?: Uint32Array; content?: Uint32Array }>();
+  /** By text; `key` is the flat copy the map holds (see below). */
+  private readonly entries = new Map<
+    string,
+    { key: string; template?: Uint32Array; content?: Uint32Array }
+  >();
   private chars = 0;
 
   constructor(
@@ -58,8 +62,8 @@ export class PromptTokenCache {
     const cached = entry?.[kind];
     if (entry !== undefined) {
       // Most recently used last: Map keeps insertion order.
-      this.entries.delete(text);
-      this.entries.set(text, entry);
+      this.entries.delete(entry.key);
+      this.entries.set(entry.key, entry);
       if (cached !== undefined) return cached;
     }
     const tokens = Uint32Array.from(tokenizeSegment(model, segment));
@@ -67,7 +71,8 @@ export class PromptTokenCache {
     else {
       // A flat copy as the key: the piece is a slice of the whole rendered prompt, which a
       // slice would keep alive. (Through JSON, as lone surrogates survive it unchanged.)
-      this.entries.set(JSON.parse(JSON.stringify(text)) as string, { [kind]: tokens });
+      const key = JSON.parse(JSON.stringify(text)) as string;
+      this.entries.set(key, { key, [kind]: tokens });
       this.chars += text.length;
       this.evict();
     }
