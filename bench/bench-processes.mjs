@@ -31,6 +31,16 @@ export function startProcess(args, readyPattern, command = process.execPath) {
   });
 }
 
+/**
+ * Ferry (`bin/ferry ...args`) as users start it, with its launcher's own Node flags; or, when
+ * `nodeFlags` are given to try, `node ...nodeFlags bin/ferry ...args` instead.
+ */
+export function startFerry(nodeFlags, args, readyPattern, launcher = 'bin/ferry') {
+  return nodeFlags.length > 0
+    ? startProcess([...nodeFlags, launcher, ...args], readyPattern)
+    : startProcess(args, readyPattern, launcher);
+}
+
 export function processStats(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

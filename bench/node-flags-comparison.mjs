@@ -14,7 +14,7 @@
 //     --modes stream --seconds 1.5 --rounds 12
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { processStats, startProcess } from './bench-processes.mjs';
+import { processStats, startFerry, startProcess } from './bench-processes.mjs';
 import { bodies, checker, firstToken, model, requestFor } from './bench-requests.mjs';
 import { percentile, runLoad } from './load-generator.mjs';
 
@@ -46,19 +46,22 @@ const upstream = await startProcess(
 );
 const ferries = [];
 for (const { flags, checkout } of variants) {
-  // Empty flags: bin/ferry run as users run it (with its own start-up flags); otherwise
-  // `node FLAGS bin/ferry`.
-  const launcher = resolve(checkout, 'bin/ferry');
-  const args = [
-    ...(flags ? [...flags.split(' ').filter(Boolean), launcher] : []),
-    'serve',
-    '--upstream',
-    `http://127.0.0.1:${upstream.port}/v1`,
-  ];
-  const ferry = await startProcess(
-    [...args, '--port', '0', '--log-level', 'info', '--api-key', 'bench'],
+  // Empty flags: bin/ferry as users start it; otherwise `node FLAGS bin/ferry`.
+  const ferry = await startFerry(
+    flags.split(' ').filter(Boolean),
+    [
+      'serve',
+      '--upstream',
+      `http://127.0.0.1:${upstream.port}/v1`,
+      '--port',
+      '0',
+      '--log-level',
+      'info',
+      '--api-key',
+      'bench',
+    ],
     /listening on http:\/\/127\.0\.0\.1:(\d+)/,
-    flags ? process.execPath : launcher,
+    resolve(checkout, 'bin/ferry'),
   );
   const label = [checkout === '.' ? '' : checkout, flags || (count > 1 ? '' : '(bin/ferry)')]
     .filter(Boolean)

@@ -16,7 +16,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startProcess, processStats } from './bench-processes.mjs';
+import { startFerry, startProcess, processStats } from './bench-processes.mjs';
 import { bodies, checker, firstToken, model, requestFor } from './bench-requests.mjs';
 import { percentile, runLoad } from './load-generator.mjs';
 import { writeChart } from './write-overhead-chart.mjs';
@@ -89,10 +89,9 @@ async function main() {
     ],
     /"port":(\d+)/,
   );
-  // As users start it (bin/ferry sets Node's start-up flags), unless flags are given to try.
-  const ferry = await startProcess(
+  const ferry = await startFerry(
+    nodeFlags,
     [
-      ...(nodeFlags.length > 0 ? [...nodeFlags, 'bin/ferry'] : []),
       'serve',
       '--upstream',
       `http://127.0.0.1:${upstream.port}/v1`,
@@ -104,7 +103,6 @@ async function main() {
       'bench',
     ],
     /listening on http:\/\/127\.0\.0\.1:(\d+)/,
-    nodeFlags.length > 0 ? process.execPath : 'bin/ferry',
   );
   const targets = {
     direct: { origin: `http://127.0.0.1:${upstream.port}` },
@@ -170,7 +168,9 @@ function writeResults(rows, peakRssMb) {
   const lost = rows.reduce((sum, row) => sum + row.lost, 0);
   const total = rows.reduce((sum, row) => sum + row.requests, 0);
   const heading =
-    tokenDelayMs === 0 ? '## Gateway overhead' : `## Gateway overhead at ${tokenDelayMs} ms a token`;
+    tokenDelayMs === 0
+      ? '## Gateway overhead'
+      : `## Gateway overhead at ${tokenDelayMs} ms a token`;
   const section = `${heading}
 
 Measured by [\`bench/run-benchmarks.mjs\`](../bench/run-benchmarks.mjs) (\`npm run bench\`) on ${machine}, on
