@@ -58,7 +58,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-test('the first content delta is written at once; later ones wait for the coalescing window', async () => {
+/** writeSse on fake timers, after `message_start` went out; `end` closes the stream. */
+async function startWriter(): Promise<{
+  texts: () => string[];
+  send: (batch: RawMessageStreamEvent[] | 'end') => void;
+  end: () => Promise<void>;
+}> {
   vi.useFakeTimers();
   const res = new RecordingResponse();
   const { events, send } = channel();
@@ -67,8 +72,21 @@ test('the first content delta is written at once; later ones wait for the coales
     requestId: 'req_test',
     logger: { warn: () => undefined },
   });
-  const texts = (): string[] => res.writes.map((write) => write.text);
   await vi.advanceTimersByTimeAsync(0);
+  return {
+    texts: () => res.writes.map((write) => write.text),
+    send,
+    end: async () => {
+      send([{ type: 'message_stop' }]);
+      send('end');
+      await vi.advanceTimersByTimeAsync(10);
+      await done;
+    },
+  };
+}
+
+test('the first content delta is written at once; later ones wait for the coalescing window', async () => {
+  const { texts, send, end } = await startWriter();
   expect(texts()).toHaveLength(1);
   expect(texts()[0]).toContain('message_start');
 
@@ -85,23 +103,12 @@ test('the first content delta is written at once; later ones wait for the coales
   expect(texts()).toHaveLength(3); // ...and go out together
   expect(texts()[2]).toMatch(/"text":"b"[\s\S]*"text":"c"/);
 
-  send([{ type: 'message_stop' }]);
-  send('end');
-  await vi.advanceTimersByTimeAsync(10);
-  await done;
+  await end();
   expect(texts().at(-1)).toContain('message_stop');
 });
 
 test("a tool call's block start is first content too: written at once, not held for the window", async () => {
-  vi.useFakeTimers();
-  const res = new RecordingResponse();
-  const { events, send } = channel();
-  const done = writeSse(res as unknown as ServerResponse, [start], events, {
-    pingIntervalMs: 10_000,
-    requestId: 'req_test',
-    logger: { warn: () => undefined },
-  });
-  await vi.advanceTimersByTimeAsync(0);
+  const { texts, send, end } = await startWriter();
   send([
     {
       type: 'content_block_start',
@@ -110,10 +117,7 @@ test("a tool call's block start is first content too: written at once, not held 
     } as RawMessageStreamEvent,
   ]);
   await vi.advanceTimersByTimeAsync(1); // within 4 ms of message_start
-  expect(res.writes).toHaveLength(2);
-  expect(res.writes[1]!.text).toContain('"name":"Write"');
-  send([{ type: 'message_stop' }]);
-  send('end');
-  await vi.advanceTimersByTimeAsync(10);
-  await done;
+  expect(texts()).toHaveLength(2);
+  expect(texts()[1]).toContain('"name":"Write"');
+  await end();
 });
