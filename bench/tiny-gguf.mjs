@@ -1,6 +1,6 @@
 // The tests' tiny GGUF writer (TypeScript, test/helpers/tiny-gguf/) for benchmarks, which run
 // on plain Node: its modules are transpiled once into a temporary directory and imported.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,7 +11,6 @@ const source = fileURLToPath(new URL('../test/helpers/tiny-gguf/', import.meta.u
 /** Path of a cached tiny model for these writer options (see write-tiny-gguf.ts). */
 export async function tinyGgufPath(options = {}) {
   const out = mkdtempSync(join(tmpdir(), 'ferry-bench-tiny-gguf-'));
-  mkdirSync(out, { recursive: true });
   for (const file of readdirSync(source)) {
     if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
     const { outputText } = ts.transpileModule(readFileSync(join(source, file), 'utf8'), {
@@ -19,6 +18,10 @@ export async function tinyGgufPath(options = {}) {
     });
     writeFileSync(join(out, file.replace(/\.ts$/, '.js')), outputText);
   }
-  const writer = await import(pathToFileURL(join(out, 'write-tiny-gguf.js')).href);
-  return writer.tinyGgufPath(options);
+  try {
+    const writer = await import(pathToFileURL(join(out, 'write-tiny-gguf.js')).href);
+    return await writer.tinyGgufPath(options);
+  } finally {
+    rmSync(out, { recursive: true, force: true }); // the model itself lives in the writer's cache
+  }
 }

@@ -1,8 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { loadEmbeddedBackend } from '../../src/backends/llama-cpp/load-embedded-model.js';
+import { makeTempDir, removeTempDirs } from '../helpers/make-temp-dir.js';
 import { tinyGgufPath } from '../helpers/tiny-gguf/write-tiny-gguf.js';
 import { describeBackendConformance, type BackendHarness } from './backend.case.js';
 
@@ -21,7 +19,7 @@ beforeAll(async () => {
     threads: 1,
     gpuLayers: 0,
     parallel: 2,
-    cacheDir: mkdtempSync(join(tmpdir(), 'ferry-conformance-')),
+    cacheDir: makeTempDir('conformance'),
   });
   const nothing = (): Promise<void> => Promise.resolve();
   harness = {
@@ -37,6 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await harness.backend.close();
+  removeTempDirs();
 });
 
 describeBackendConformance('embedded engine (node-llama-cpp)', () => harness, { timeout: 60_000 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { installClaudeCode } from './helpers/install-claude-code.js';
-import { makeTempDir, removeTempDirs } from './helpers/make-temp-dir.js';
+import { makeTempDir, removeTempDirs } from '../helpers/make-temp-dir.js';
 import { resultOf, resultText, toolResultsOf } from './helpers/read-session-events.js';
 import {
   runClaudeCode,

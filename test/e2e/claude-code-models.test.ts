@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { installClaudeCode } from './helpers/install-claude-code.js';
-import { removeTempDirs } from './helpers/make-temp-dir.js';
+import { removeTempDirs } from '../helpers/make-temp-dir.js';
 import { resultOf } from './helpers/read-session-events.js';
 import { runClaudeCode } from './helpers/run-claude-code.js';
 import { startE2eStack, type E2eStack } from './helpers/start-e2e-stack.js';

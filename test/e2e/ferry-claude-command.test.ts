@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { installClaudeCode } from './helpers/install-claude-code.js';
-import { removeTempDirs } from './helpers/make-temp-dir.js';
+import { removeTempDirs } from '../helpers/make-temp-dir.js';
 import { resultOf, toolResultsOf } from './helpers/read-session-events.js';
 import {
   freePort,

@@ -5,7 +5,7 @@ import {
 } from '../reliability/helpers/start-ferry-process.js';
 import { tinyGgufPath } from '../helpers/tiny-gguf/write-tiny-gguf.js';
 import { installClaudeCode } from './helpers/install-claude-code.js';
-import { removeTempDirs } from './helpers/make-temp-dir.js';
+import { removeTempDirs } from '../helpers/make-temp-dir.js';
 import { resultOf } from './helpers/read-session-events.js';
 import { freePort, printArgs, runFerryClaude, sandbox } from './helpers/run-ferry-claude.js';
 

@@ -1,10 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
+import { makeTempDir, removeTempDirs } from '../helpers/make-temp-dir.js';
 
 const run = promisify(execFile);
 const ferry = new URL('../../bin/ferry', import.meta.url).pathname;
@@ -22,10 +22,12 @@ async function ferryExit(
 }
 
 function configFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'ferry-config-')), 'ferry.yaml');
+  const file = join(makeTempDir('config'), 'ferry.yaml');
   writeFileSync(file, text);
   return file;
 }
+
+afterAll(removeTempDirs);
 
 describe('bin/ferry', () => {
   test.skipIf(process.platform !== 'linux')(
@@ -83,7 +85,13 @@ describe('bin/ferry', () => {
     [['serve', '--upstream', 'not a url'], '--upstream:'],
     [['serve', '--log-level', 'loud', '--upstream', 'http://127.0.0.1:1'], '--log-level:'],
     [
-      ['serve', '--model', 'http://127.0.0.1:2/models/tiny.gguf', '--model-cache-dir', tmpdir()],
+      [
+        'serve',
+        '--model',
+        'http://127.0.0.1:2/models/tiny.gguf',
+        '--model-cache-dir',
+        makeTempDir('model-cache'),
+      ],
       '--model: cannot download http://127.0.0.1:2/models/tiny.gguf',
     ],
     [

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { killAllFerries, startFerryProcess } from '../reliability/helpers/start-ferry-process.js';
+import { makeTempDir } from '../helpers/make-temp-dir.js';
 import { tinyGgufPath } from '../helpers/tiny-gguf/write-tiny-gguf.js';
 
 // `ferry serve --model …` as a user runs it: the built CLI in its own process. Each test
@@ -109,7 +109,7 @@ describe('ferry serve --model', () => {
     // Padded past the downloader's write buffer, so half a download reaches the disk.
     const bytes = Buffer.concat([readFileSync(modelPath), Buffer.alloc(24 * 1024 * 1024)]);
     const { server, url, ranges, stalledAt } = await startModelServer(bytes);
-    const cacheDir = mkdtempSync(join(tmpdir(), 'ferry-model-cache-'));
+    const cacheDir = makeTempDir('model-cache');
     const args = ['--model', url, '--model-cache-dir', cacheDir, ...engineFlags];
     try {
       // Half the file arrived and had time to reach the disk; then the user gives up.
@@ -136,7 +136,7 @@ describe('ferry serve --model', () => {
   }, 90_000);
 
   test('with neither --upstream nor --model: the documented default model, from the cache', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'ferry-model-cache-'));
+    const cacheDir = makeTempDir('model-cache');
     // The file name node-llama-cpp gives hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF:Q4_K_M.
     copyFileSync(modelPath, join(cacheDir, 'hf_Qwen_Qwen2.5-Coder-1.5B-Instruct.Q4_K_M.gguf'));
     const ferry = await startFerryProcess({
@@ -161,7 +161,7 @@ describe('ferry serve --model', () => {
       Buffer.from('llamb'),
       bytes.subarray(at + 5),
     ]);
-    const file = join(mkdtempSync(join(tmpdir(), 'ferry-bad-model-')), 'other.gguf');
+    const file = join(makeTempDir('bad-model'), 'other.gguf');
     writeFileSync(file, unknown);
     await expect(startFerryProcess({ args: ['--model', file, ...engineFlags] })).rejects.toThrow(
       /--model: llama\.cpp cannot load other\.gguf: unsupported architecture "llamb"/,
@@ -184,7 +184,7 @@ describe('ferry serve --model', () => {
   }, 90_000);
 
   test('--chat-template overrides the GGUF template; a bad one stops start-up naming the flag', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ferry-template-'));
+    const dir = makeTempDir('template');
     const broken = join(dir, 'broken.jinja');
     writeFileSync(broken, '{% for message in messages %}{{ message.content }');
     await expect(

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { makeTempDir } from './make-temp-dir.js';
+import { makeTempDir } from '../../helpers/make-temp-dir.js';
 
 export interface ClaudeCodeRun {
   code: number | null;

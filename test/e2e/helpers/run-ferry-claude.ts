@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
-import { makeTempDir } from './make-temp-dir.js';
+import { makeTempDir } from '../../helpers/make-temp-dir.js';
 import { spawnCollecting, type Collected, type StreamEvent } from './run-claude-code.js';
 
 // `bin/ferry claude` for real: the built CLI (dist/, as `npm install` leaves it).

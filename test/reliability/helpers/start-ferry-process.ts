@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { makeTempDir, removeTempDirs } from '../../helpers/make-temp-dir.js';
 
 const cli = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
 const running = new Set<ChildProcess>();
@@ -38,7 +38,7 @@ export async function startFerryProcess(options: FerryProcessOptions): Promise<F
   const args = [cli, 'serve', '--port', '0'];
   if (options.upstream !== undefined) args.push('--upstream', options.upstream);
   if (options.config !== undefined) {
-    const file = join(mkdtempSync(join(tmpdir(), 'ferry-reliability-')), 'ferry.yaml');
+    const file = join(makeTempDir('reliability'), 'ferry.yaml');
     writeFileSync(file, JSON.stringify(options.config));
     args.push('--config', file);
   }
@@ -108,9 +108,10 @@ export async function startFerryProcess(options: FerryProcessOptions): Promise<F
   };
 }
 
-/** For afterAll: every Ferry this worker started, stopped hard. */
+/** For afterAll: every Ferry this worker started, stopped hard, and the test file's temp dirs removed. */
 export function killAllFerries(): void {
   for (const child of running) child.kill('SIGKILL');
+  removeTempDirs();
 }
 process.once('exit', killAllFerries);
 

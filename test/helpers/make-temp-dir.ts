@@ -4,9 +4,12 @@ import { join } from 'node:path';
 
 const made: string[] = [];
 
-/** A fresh directory under the OS temp dir; removeTempDirs() (in afterAll) deletes it. */
+/**
+ * A fresh directory under the OS temp dir; removeTempDirs() (in afterAll) deletes it, so a test
+ * run leaves nothing behind.
+ */
 export function makeTempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `ferry-e2e-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `ferry-${prefix}-`));
   made.push(dir);
   return dir;
 }
