@@ -15,7 +15,9 @@ class RecordingResponse extends EventEmitter {
     this.writes.push({ at: performance.now(), text });
     return true;
   }
-  end(): void {
+  /** Like ServerResponse: a final chunk is written before the end. */
+  end(text?: string): void {
+    if (text) this.write(text);
     this.emit('close');
   }
 }

@@ -51,9 +51,7 @@ export async function writeSse(
       writer.writeRaw(encodeSseError(apiError));
     }
   } finally {
-    writer.stop();
-    writer.flush();
-    if (!writer.closed) res.end();
+    writer.end();
   }
 }
 
@@ -148,8 +146,15 @@ class SseWriter {
     });
   }
 
-  stop(): void {
+  /** Ends the response with what is still pending: one socket write instead of two. */
+  end(): void {
     clearInterval(this.timer);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.closed) return;
+    const text = this.pending;
+    this.pending = '';
+    this.res.end(text);
   }
 
   private pingIfSilent(intervalMs: number): void {
