@@ -4,12 +4,15 @@
 // Three processes share the machine's cores: the fast fake upstream (bench/fake-upstream.mjs),
 // Ferry (bin/ferry serve), and this load generator. For each body (small, Claude-Code-sized),
 // mode (streaming or not) and concurrency (1, 16, 64), rounds alternate: direct OpenAI requests
-// to the upstream (A), then the equivalent Anthropic requests through Ferry (B). Every reply is
-// checked; the results table and a chart go to docs/benchmarks.md and docs/benchmark-overhead.svg.
+// to the upstream (A), then the equivalent Anthropic requests through Ferry (B), then through a
+// minimal hand-written translator (bench/minimal-translator.mjs: no validation, the issue's
+// reference point) in its own process. Every reply is checked; the results tables and a chart
+// go to docs/benchmarks.md and docs/benchmark-overhead.svg.
 //
 //   npm run bench -- [--seconds 3] [--rounds 2] [--tokens 64] [--token-delay-ms 0]
 //     [--concurrency 1,16,64] [--no-write]
 //     [--bodies small,claude-code] [--modes stream,non-stream] [--node-flags "--flag ..."]
+//     [--skip-minimal]
 // (--node-flags start Ferry as `node FLAGS bin/ferry`, for trying V8 settings, instead of
 // bin/ferry with its own start-up flags. --token-delay-ms N makes the fake upstream stream at a
 // model's pace; those results get a section of their own and no chart.)
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     bodies: { type: 'string', default: 'small,claude-code' },
     modes: { type: 'string', default: 'stream,non-stream' },
     'node-flags': { type: 'string', default: '' },
+    'skip-minimal': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -44,21 +48,25 @@ const levels = values.concurrency.split(',').map(Number);
 const bodyNames = values.bodies.split(',');
 const streamModes = values.modes.split(',').map((mode) => mode === 'stream');
 const nodeFlags = values['node-flags'].split(' ').filter(Boolean);
+const kinds = values['skip-minimal'] ? ['direct', 'ferry'] : ['direct', 'ferry', 'minimal'];
 const root = new URL('..', import.meta.url);
 
-async function measure(target, kind, body, stream, concurrency, ferryPid) {
-  const before = kind === 'ferry' ? processStats(ferryPid) : undefined;
+/** One round against a target: the upstream (OpenAI) or a gateway (Anthropic), with its CPU time. */
+async function measure(target, body, stream, concurrency) {
+  const protocol = target.protocol;
+  const before = target.pid === undefined ? undefined : processStats(target.pid);
   const result = await runLoad({
     origin: target.origin,
-    path: kind === 'ferry' ? '/v1/messages' : '/v1/chat/completions',
-    headers: kind === 'ferry' ? { 'x-api-key': 'bench', 'anthropic-version': '2023-06-01' } : {},
-    body: requestFor(kind, body, stream),
+    path: protocol === 'ferry' ? '/v1/messages' : '/v1/chat/completions',
+    headers:
+      protocol === 'ferry' ? { 'x-api-key': 'bench', 'anthropic-version': '2023-06-01' } : {},
+    body: requestFor(protocol, body, stream),
     concurrency,
     durationMs: seconds * 1000,
-    check: checker(kind, body.tools, stream, tokens),
-    isFirstToken: firstToken[kind],
+    check: checker(protocol, body.tools, stream, tokens),
+    isFirstToken: firstToken[protocol],
   });
-  if (before !== undefined) result.cpuMs = processStats(ferryPid).cpuMs - before.cpuMs;
+  if (before !== undefined) result.cpuMs = processStats(target.pid).cpuMs - before.cpuMs;
   return result;
 }
 
@@ -104,9 +112,20 @@ async function main() {
     ],
     /listening on http:\/\/127\.0\.0\.1:(\d+)/,
   );
+  const minimal = kinds.includes('minimal')
+    ? await startProcess(
+        ['bench/minimal-translator.mjs', '--upstream', `http://127.0.0.1:${upstream.port}/v1`],
+        /"port":(\d+)/,
+      )
+    : undefined;
   const targets = {
-    direct: { origin: `http://127.0.0.1:${upstream.port}` },
-    ferry: { origin: `http://127.0.0.1:${ferry.port}` },
+    direct: { origin: `http://127.0.0.1:${upstream.port}`, protocol: 'direct' },
+    ferry: { origin: `http://127.0.0.1:${ferry.port}`, protocol: 'ferry', pid: ferry.child.pid },
+    minimal: minimal && {
+      origin: `http://127.0.0.1:${minimal.port}`,
+      protocol: 'ferry',
+      pid: minimal.child.pid,
+    },
   };
   const rows = [];
   try {
@@ -114,16 +133,16 @@ async function main() {
       if (!bodyNames.includes(bodyName)) continue;
       for (const stream of streamModes) {
         for (const concurrency of levels) {
-          const runs = { direct: [], ferry: [] };
-          await measure(targets.ferry, 'ferry', body, stream, concurrency, ferry.child.pid); // warm-up
+          const runs = { direct: [], ferry: [], minimal: [] };
+          for (const kind of kinds.slice(1))
+            await measure(targets[kind], body, stream, concurrency); // warm-up
           for (let round = 0; round < rounds; round++) {
-            for (const kind of ['direct', 'ferry'])
-              runs[kind].push(
-                await measure(targets[kind], kind, body, stream, concurrency, ferry.child.pid),
-              );
+            for (const kind of kinds)
+              runs[kind].push(await measure(targets[kind], body, stream, concurrency));
           }
           const direct = merge(runs.direct);
           const through = merge(runs.ferry);
+          const reference = merge(runs.minimal);
           const row = {
             body: bodyName,
             stream,
@@ -137,21 +156,32 @@ async function main() {
             cpuMsPerRequest: through.cpuMs / Math.max(1, through.ok),
             lost: direct.lost + through.lost,
             requests: direct.ok + through.ok,
+            minimalTtftP50: percentile(reference.ttfts, 50),
+            minimalRps: reference.ok / Math.max(1e-9, reference.seconds),
+            minimalCpuMsPerRequest: reference.cpuMs / Math.max(1, reference.ok),
+            minimalLost: reference.lost,
+            minimalRequests: reference.ok,
           };
           row.addedP50 = row.ferryTtftP50 - row.directTtftP50;
           row.ratio = row.ferryRps / row.directRps;
+          row.minimalAddedP50 = row.minimalTtftP50 - row.directTtftP50;
+          row.minimalRatio = row.minimalRps / row.directRps;
           rows.push(row);
           console.log(formatRow(row));
+          if (minimal) console.log(formatMinimalRow(row));
         }
       }
     }
   } finally {
     var stats = processStats(ferry.child.pid);
+    var minimalPeakRssMb = minimal && processStats(minimal.child.pid).peakRssMb;
     ferry.child.kill('SIGTERM');
+    minimal?.child.kill('SIGTERM');
     upstream.child.kill('SIGTERM');
   }
   console.log(`Ferry peak RSS: ${stats.peakRssMb.toFixed(1)} MB`);
-  if (!values['no-write']) writeResults(rows, stats.peakRssMb);
+  if (minimal) console.log(`Minimal translator peak RSS: ${minimalPeakRssMb.toFixed(1)} MB`);
+  if (!values['no-write']) writeResults(rows, stats.peakRssMb, minimalPeakRssMb);
 }
 
 const header =
@@ -163,7 +193,32 @@ function formatRow(row) {
   return `| ${row.body} | ${row.stream ? 'stream' : 'non-stream'} | ${row.concurrency} | ${f(row.directTtftP50)} / ${f(row.ferryTtftP50)} | ${f(row.addedP50)} | ${f(row.directTtftP99)} / ${f(row.ferryTtftP99)} | ${f(row.directRps, 0)} / ${f(row.ferryRps, 0)} | ${f(row.ratio)} | ${f(row.cpuMsPerRequest)} | ${row.lost} |`;
 }
 
-function writeResults(rows, peakRssMb) {
+const minimalHeader =
+  '| body | mode | clients | added p50 Ferry / minimal (ms) | ratio Ferry / minimal | CPU ms/req Ferry / minimal | lost (minimal) |\n' +
+  '|---|---|---:|---:|---:|---:|---:|';
+
+function formatMinimalRow(row) {
+  const f = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+  return `| ${row.body} | ${row.stream ? 'stream' : 'non-stream'} | ${row.concurrency} | ${f(row.addedP50)} / ${f(row.minimalAddedP50)} | ${f(row.ratio)} / ${f(row.minimalRatio)} | ${f(row.cpuMsPerRequest)} / ${f(row.minimalCpuMsPerRequest)} | ${row.minimalLost} |`;
+}
+
+/** The same run's cells for the minimal translator, the reference Ferry is measured against. */
+function minimalSection(rows, peakRssMb, minimalPeakRssMb) {
+  const checked = rows.reduce((sum, row) => sum + row.minimalRequests, 0);
+  return `
+Against a minimal translator, in the same rounds: [\`bench/minimal-translator.mjs\`](../bench/minimal-translator.mjs)
+is a hand-written Anthropic-to-OpenAI translator on bare \`node:http\` with no validation, no error mapping, no
+parsers, no backpressure or cancellation and Node's default settings, which writes each upstream read as it comes (the
+issue's reference point: such a translator keeps about 0.5× of direct throughput). Its replies pass the same checks.
+
+${minimalHeader}
+${rows.map(formatMinimalRow).join('\n')}
+
+Peak RSS over the whole run: Ferry ${peakRssMb.toFixed(1)} MB, minimal translator ${minimalPeakRssMb.toFixed(1)} MB. Minimal translator requests checked: ${checked}.
+`;
+}
+
+function writeResults(rows, peakRssMb, minimalPeakRssMb) {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}-${process.arch} (1-minute load average at the start: ${loadAverage})`;
   const lost = rows.reduce((sum, row) => sum + row.lost, 0);
   const total = rows.reduce((sum, row) => sum + row.requests, 0);
@@ -185,7 +240,7 @@ ${header}
 ${rows.map(formatRow).join('\n')}
 
 Ferry's peak RSS over the whole run: ${peakRssMb.toFixed(1)} MB. Requests checked: ${total}, lost or corrupted: ${lost}.
-${tokenDelayMs === 0 ? '\n![Added latency and throughput ratio against concurrency](benchmark-overhead.svg)\n' : ''}`;
+${minimalPeakRssMb === undefined ? '' : minimalSection(rows, peakRssMb, minimalPeakRssMb)}${tokenDelayMs === 0 ? '\n![Added latency and throughput ratio against concurrency](benchmark-overhead.svg)\n' : ''}`;
   const file = new URL('docs/benchmarks.md', root);
   let doc = '# Benchmarks\n';
   try {
