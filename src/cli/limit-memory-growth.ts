@@ -18,16 +18,34 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  *   bound, by `allowYoungGenerationGrowth` where throughput needs it.
  */
 export function limitMemoryGrowth(): void {
-  for (const flag of [
-    '--liftoff-only',
-    '--heap-growing-percent=50',
-    '--semi-space-growth-factor=1',
-  ]) {
-    // A setting given on Node's command line (to try another value) wins.
-    const name = flag.split('=')[0]!;
-    if (!process.execArgv.some((arg) => arg === name || arg.startsWith(`${name}=`)))
-      setFlagsFromString(flag);
+  const given = v8FlagsGivenAtStart(process.execArgv, process.env.NODE_OPTIONS);
+  const settings: Array<[flag: string, leftToTheUserBy: string[]]> = [
+    ['--liftoff-only', ['--liftoff-only', '--liftoff']],
+    ['--heap-growing-percent=50', ['--heap-growing-percent']],
+    // A young-generation size given at start means the user wants V8 to grow it that far.
+    ['--semi-space-growth-factor=1', ['--semi-space-growth-factor', '--max-semi-space-size']],
+  ];
+  for (const [flag, leftToTheUserBy] of settings) {
+    if (!leftToTheUserBy.some((name) => given.has(name))) setFlagsFromString(flag);
   }
+}
+
+/**
+ * The names of the V8 flags given when Node started, on its command line or in NODE_OPTIONS
+ * (`--name`, with `_` spelled `-` as V8 allows either; `--no-name` counts as `--name`). A
+ * setting the user gave there, to try another value, wins over Ferry's.
+ */
+export function v8FlagsGivenAtStart(
+  execArgv: readonly string[],
+  nodeOptions: string | undefined,
+): Set<string> {
+  const names = new Set<string>();
+  for (const arg of [...execArgv, ...(nodeOptions ?? '').split(/\s+/)]) {
+    if (!arg.startsWith('--')) continue;
+    const name = arg.split('=')[0]!.replaceAll('_', '-');
+    names.add(name.startsWith('--no-') ? `--${name.slice(5)}` : name);
+  }
+  return names;
 }
 
 /**
@@ -39,6 +57,8 @@ export function limitMemoryGrowth(): void {
  * generation grows to the bound, stops there, and may grow back after V8 shrinks it when idle.
  */
 export function allowYoungGenerationGrowth(semiSpaceMb: number): void {
+  const given = v8FlagsGivenAtStart(process.execArgv, process.env.NODE_OPTIONS);
+  if (given.has('--max-semi-space-size') || given.has('--semi-space-growth-factor')) return;
   // The new space is reported as both semi-spaces together.
   const bound = 2 * semiSpaceMb * 1024 * 1024;
   let growing = false;
