@@ -32,10 +32,14 @@ export function completionAsChunk(json: unknown): OpenAIChunk {
   };
   const choice = record.choices?.[0];
   const message = choice?.message ?? {};
-  const toolCalls = message.tool_calls?.map((call, index) => ({ ...(call as object), index }));
+  // Object.assign, not `{ ...a, key }`: adding a key after a spread is slow on Node 20's V8.
+  const toolCalls = message.tool_calls?.map((call, index) => Object.assign({}, call, { index }));
   const chunk = {
     choices: [
-      { delta: { ...message, tool_calls: toolCalls }, finish_reason: choice?.finish_reason },
+      {
+        delta: Object.assign({}, message, { tool_calls: toolCalls }),
+        finish_reason: choice?.finish_reason,
+      },
     ],
     usage: record.usage,
   };
