@@ -142,7 +142,6 @@ async function main() {
           }
           const direct = merge(runs.direct);
           const through = merge(runs.ferry);
-          const reference = merge(runs.minimal);
           const row = {
             body: bodyName,
             stream,
@@ -156,16 +155,17 @@ async function main() {
             cpuMsPerRequest: through.cpuMs / Math.max(1, through.ok),
             lost: direct.lost + through.lost,
             requests: direct.ok + through.ok,
-            minimalTtftP50: percentile(reference.ttfts, 50),
-            minimalRps: reference.ok / Math.max(1e-9, reference.seconds),
-            minimalCpuMsPerRequest: reference.cpuMs / Math.max(1, reference.ok),
-            minimalLost: reference.lost,
-            minimalRequests: reference.ok,
           };
           row.addedP50 = row.ferryTtftP50 - row.directTtftP50;
           row.ratio = row.ferryRps / row.directRps;
-          row.minimalAddedP50 = row.minimalTtftP50 - row.directTtftP50;
-          row.minimalRatio = row.minimalRps / row.directRps;
+          if (minimal) {
+            const reference = merge(runs.minimal);
+            row.minimalRequests = reference.ok;
+            row.minimalLost = reference.lost;
+            row.minimalAddedP50 = percentile(reference.ttfts, 50) - row.directTtftP50;
+            row.minimalRatio = reference.ok / reference.seconds / row.directRps;
+            row.minimalCpuMsPerRequest = reference.cpuMs / Math.max(1, reference.ok);
+          }
           rows.push(row);
           console.log(formatRow(row));
           if (minimal) console.log(formatMinimalRow(row));
