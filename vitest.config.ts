@@ -13,7 +13,7 @@ export default defineConfig({
       './test/reliability/print-figures-reporter.ts',
       './test/helpers/plain-count-reporter.ts',
     ],
-    // The reliability suite runs the built CLI; this rebuilds dist/ when src/ is newer.
+    // The reliability suite runs the built CLI; this rebuilds dist/bundle/ when src/ is newer.
     globalSetup: ['./test/reliability/build-ferry.ts'],
   },
 });

@@ -13,7 +13,7 @@ import { tinyGgufPath } from '../helpers/tiny-gguf/write-tiny-gguf.js';
 // `ferry serve --model …` as a user runs it: the built CLI in its own process. Each test
 // starts processes that load a model, so each has a deadline generous for a loaded machine.
 
-const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../dist/bundle/main.js', import.meta.url));
 const engineFlags = ['--threads', '1', '--ctx-size', '1024', '--gpu-layers', '0'];
 
 /** Serves one file over HTTP with ranges; the first full download stalls halfway. */

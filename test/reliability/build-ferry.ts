@@ -5,23 +5,26 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const entry = join(root, 'dist/cli/main.js');
+const entry = join(root, 'dist/bundle/main.js');
 
 /**
- * vitest globalSetup: the reliability suite runs the built CLI (`dist/`) as a real process, as
- * users do. `npm ci` builds it (the prepare script); this rebuilds it once per run when a source
- * file is newer, so the suite never tests stale code. Type errors are the typecheck's business:
- * tsc still emits, and the suite runs what it emitted.
+ * vitest globalSetup: the reliability suite runs the built CLI (`dist/bundle/`, what `bin/ferry`
+ * loads) as a real process, as users do. `npm install` builds it (the prepare script); this
+ * rebuilds it once per run when a source file is newer, so the suite never tests stale code.
+ * Type errors are the typecheck's business: tsc still emits, and the suite runs what it emitted.
  */
 export default async function setup(): Promise<void> {
   if (builtAt() >= newestSource(join(root, 'src'))) return;
+  const run = promisify(execFile);
+  const options = { cwd: root, timeout: 120_000 };
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    timeout: 120_000,
-  }).catch((error: unknown) => {
-    if (builtAt() === 0) throw error;
-  });
+  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], options).catch(
+    (error: unknown) => {
+      if (builtAt() === 0) throw error;
+    },
+  );
+  const rolldown = join(root, 'node_modules/rolldown/bin/cli.mjs');
+  await run(process.execPath, [rolldown, '-c', 'rolldown.config.mjs'], options);
 }
 
 function builtAt(): number {

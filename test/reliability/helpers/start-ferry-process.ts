@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir, removeTempDirs } from '../../helpers/make-temp-dir.js';
 
-const cli = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../../dist/bundle/main.js', import.meta.url));
 const running = new Set<ChildProcess>();
 
 export interface FerryProcess {
@@ -33,7 +33,7 @@ export interface FerryProcessOptions {
   startTimeoutMs?: number;
 }
 
-/** `node dist/cli/main.js serve … --port 0`, as a user runs it, on an ephemeral port. */
+/** `node dist/bundle/main.js serve … --port 0` (what bin/ferry runs), on an ephemeral port. */
 export async function startFerryProcess(options: FerryProcessOptions): Promise<FerryProcess> {
   const args = [cli, 'serve', '--port', '0'];
   if (options.upstream !== undefined) args.push('--upstream', options.upstream);
