@@ -15,5 +15,13 @@ export default defineConfig({
   platform: 'node',
   external: ['node-llama-cpp'],
   logLevel: 'warn',
-  output: { dir: 'dist/bundle', format: 'esm', minify: true, sourcemap: true },
+  output: {
+    dir: 'dist/bundle',
+    cleanDir: true, // chunk names carry content hashes: no stale chunks from earlier builds
+    format: 'esm',
+    minify: true,
+    // Functions and classes keep their `name`: logs name error classes by it (pino's `type`).
+    keepNames: true,
+    sourcemap: true,
+  },
 });
