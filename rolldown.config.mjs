@@ -6,6 +6,7 @@
 // client and the engine stay separate chunks, loaded only when used.
 //
 // node-llama-cpp stays in node_modules: it finds its native builds relative to its own files.
+// So do the modules below that Ferry never loads.
 // Stack traces name minified code; the source maps beside the chunks make them readable with
 // NODE_OPTIONS=--enable-source-maps.
 import { defineConfig } from 'rolldown';
@@ -13,7 +14,14 @@ import { defineConfig } from 'rolldown';
 export default defineConfig({
   input: 'dist/cli/main.js',
   platform: 'node',
-  external: ['node-llama-cpp'],
+  external: [
+    'node-llama-cpp',
+    // Fastify's schema compilers and its inject() client: Ferry has no route schemas and never
+    // injects, so Fastify never loads them. Left out, their code does not sit in memory
+    // (~1 MB less at idle, ~2 MB at the peak under load).
+    /^@fastify\/(ajv-compiler|fast-json-stringify-compiler)/,
+    /^(ajv|ajv-formats|fast-json-stringify|fast-uri|light-my-request)(\/|$)/,
+  ],
   logLevel: 'warn',
   output: {
     dir: 'dist/bundle',
