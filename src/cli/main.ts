@@ -2,6 +2,7 @@
 import { limitMemoryGrowth } from './limit-memory-growth.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/config-error.js';
+import { exitIfUnsettled } from './exit-if-unsettled.js';
 
 limitMemoryGrowth();
 
@@ -44,7 +45,9 @@ async function main(argv: readonly string[]): Promise<number> {
   return command(rest);
 }
 
-main(process.argv.slice(2)).then(
+const running = main(process.argv.slice(2));
+exitIfUnsettled(running, process.argv[2] ?? 'ferry');
+running.then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`ferry: ${error.message}\n`);

@@ -106,9 +106,22 @@ export async function loadEmbeddedBackend(
       ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
     });
   } catch (error) {
-    await llama.dispose().catch(() => undefined);
+    // Bounded: the start-up error must reach the user even if the engine's clean-up stalls.
+    await settleWithin(llama.dispose(), 5_000);
     throw error;
   }
+}
+
+/** Waits for `promise` to settle, either way, or `ms`, whichever comes first. */
+function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    promise.then(done, done);
+  });
 }
 
 /**
@@ -214,13 +227,16 @@ function memoryError(error: unknown, what: string): unknown {
   return new ConfigError(`--model: not enough memory for ${what}`);
 }
 
+/** The GGUF's declared architecture, to name in an error; undefined if unreadable in 5 s. */
 async function readArchitecture(modelPath: string): Promise<string | undefined> {
-  try {
-    const info = await readGgufFileInfo(modelPath, { readTensorInfo: false });
-    return info.metadata.general.architecture;
-  } catch {
-    return undefined;
-  }
+  let architecture: string | undefined;
+  await settleWithin(
+    readGgufFileInfo(modelPath, { readTensorInfo: false }).then((info) => {
+      architecture = info.metadata.general.architecture;
+    }),
+    5_000,
+  );
+  return architecture;
 }
 
 function checkIsGguf(modelPath: string): void {
