@@ -41,6 +41,24 @@ export function startFerry(nodeFlags, args, readyPattern, launcher = 'bin/ferry'
     : startProcess(args, readyPattern, launcher);
 }
 
+/** `serve` arguments for a Ferry gateway in front of `upstreamUrl` in the benchmarks. */
+export function ferryServeArgs(upstreamUrl) {
+  return [
+    'serve',
+    '--upstream',
+    upstreamUrl,
+    '--port',
+    '0',
+    '--log-level',
+    'info',
+    '--api-key',
+    'bench',
+  ];
+}
+
+/** The log line that says Ferry listens, with its port. */
+export const ferryListening = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
+
 export function processStats(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -12,7 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { processStats, startProcess } from './bench-processes.mjs';
+import { ferryListening, ferryServeArgs, processStats, startProcess } from './bench-processes.mjs';
 import { bodies, checker, firstToken, model, requestFor } from './bench-requests.mjs';
 import { percentile, runLoad } from './load-generator.mjs';
 import { replaceSection } from './replace-doc-section.mjs';
@@ -40,21 +40,7 @@ async function startLayers(upstreamUrl) {
     'node:http': await startProcess(['bench/http-layer/serve-node.mjs', upstreamUrl], port),
     hono: await startProcess(['bench/http-layer/serve-hono.mjs', upstreamUrl], port),
     fastify: await startProcess(['bench/http-layer/serve-fastify.mjs', upstreamUrl], port),
-    ferry: await startProcess(
-      [
-        'bin/ferry',
-        'serve',
-        '--upstream',
-        upstreamUrl,
-        '--port',
-        '0',
-        '--log-level',
-        'info',
-        '--api-key',
-        'bench',
-      ],
-      /listening on http:\/\/127\.0\.0\.1:(\d+)/,
-    ),
+    ferry: await startProcess(['bin/ferry', ...ferryServeArgs(upstreamUrl)], ferryListening),
   };
 }
 

@@ -14,7 +14,13 @@
 //     --modes stream --seconds 1.5 --rounds 12
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { processStats, startFerry, startProcess } from './bench-processes.mjs';
+import {
+  ferryListening,
+  ferryServeArgs,
+  processStats,
+  startFerry,
+  startProcess,
+} from './bench-processes.mjs';
 import { bodies, checker, firstToken, model, requestFor } from './bench-requests.mjs';
 import { percentile, runLoad } from './load-generator.mjs';
 
@@ -49,18 +55,8 @@ for (const { flags, checkout } of variants) {
   // Empty flags: bin/ferry as users start it; otherwise `node FLAGS bin/ferry`.
   const ferry = await startFerry(
     flags.split(' ').filter(Boolean),
-    [
-      'serve',
-      '--upstream',
-      `http://127.0.0.1:${upstream.port}/v1`,
-      '--port',
-      '0',
-      '--log-level',
-      'info',
-      '--api-key',
-      'bench',
-    ],
-    /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    ferryServeArgs(`http://127.0.0.1:${upstream.port}/v1`),
+    ferryListening,
     resolve(checkout, 'bin/ferry'),
   );
   const label = [checkout === '.' ? '' : checkout, flags || (count > 1 ? '' : '(bin/ferry)')]

@@ -19,7 +19,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startFerry, startProcess, processStats } from './bench-processes.mjs';
+import {
+  ferryListening,
+  ferryServeArgs,
+  startFerry,
+  startProcess,
+  processStats,
+} from './bench-processes.mjs';
 import { bodies, checker, firstToken, model, requestFor } from './bench-requests.mjs';
 import { percentile, runLoad } from './load-generator.mjs';
 import { writeChart } from './write-overhead-chart.mjs';
@@ -99,18 +105,8 @@ async function main() {
   );
   const ferry = await startFerry(
     nodeFlags,
-    [
-      'serve',
-      '--upstream',
-      `http://127.0.0.1:${upstream.port}/v1`,
-      '--port',
-      '0',
-      '--log-level',
-      'info',
-      '--api-key',
-      'bench',
-    ],
-    /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    ferryServeArgs(`http://127.0.0.1:${upstream.port}/v1`),
+    ferryListening,
   );
   const minimal = kinds.includes('minimal')
     ? await startProcess(
