@@ -82,6 +82,12 @@ function streamTranslator(model) {
     open = undefined;
     return sse({ type: 'content_block_stop', index: block });
   };
+  const openBlock = (kind, contentBlock) => {
+    const close = closeBlock();
+    open = kind;
+    block++;
+    return close + sse({ type: 'content_block_start', index: block, content_block: contentBlock });
+  };
   const onChunk = (chunk) => {
     let out = '';
     if (!started) {
@@ -105,16 +111,7 @@ function streamTranslator(model) {
     if (choice === undefined) return out;
     const delta = choice.delta ?? {};
     if (delta.content) {
-      if (open !== 'text') {
-        out += closeBlock();
-        open = 'text';
-        block++;
-        out += sse({
-          type: 'content_block_start',
-          index: block,
-          content_block: { type: 'text', text: '' },
-        });
-      }
+      if (open !== 'text') out += openBlock('text', { type: 'text', text: '' });
       out += sse({
         type: 'content_block_delta',
         index: block,
@@ -122,16 +119,13 @@ function streamTranslator(model) {
       });
     }
     for (const call of delta.tool_calls ?? []) {
-      if (call.id) {
-        out += closeBlock();
-        open = 'tool';
-        block++;
-        out += sse({
-          type: 'content_block_start',
-          index: block,
-          content_block: { type: 'tool_use', id: call.id, name: call.function.name, input: {} },
+      if (call.id)
+        out += openBlock('tool', {
+          type: 'tool_use',
+          id: call.id,
+          name: call.function.name,
+          input: {},
         });
-      }
       if (call.function?.arguments)
         out += sse({
           type: 'content_block_delta',
