@@ -19,16 +19,21 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  */
 export function limitMemoryGrowth(): void {
   const given = v8FlagsGivenAtStart(process.execArgv, process.env.NODE_OPTIONS);
-  const settings: Array<[flag: string, leftToTheUserBy: string[]]> = [
+  const settings: Array<[flag: string, leftToTheUserBy: readonly string[]]> = [
     ['--liftoff-only', ['--liftoff-only', '--liftoff']],
     ['--heap-growing-percent=50', ['--heap-growing-percent']],
-    // A young-generation size given at start means the user wants V8 to grow it that far.
-    ['--semi-space-growth-factor=1', ['--semi-space-growth-factor', '--max-semi-space-size']],
+    ['--semi-space-growth-factor=1', youngGenerationFlags],
   ];
   for (const [flag, leftToTheUserBy] of settings) {
     if (!leftToTheUserBy.some((name) => given.has(name))) setFlagsFromString(flag);
   }
 }
+
+/**
+ * A young-generation size or growth given at start means the user wants V8 to size it that
+ * way: Ferry's own young-generation settings then stand aside.
+ */
+const youngGenerationFlags = ['--semi-space-growth-factor', '--max-semi-space-size'] as const;
 
 /**
  * The names of the V8 flags given when Node started, on its command line or in NODE_OPTIONS
@@ -58,7 +63,7 @@ export function v8FlagsGivenAtStart(
  */
 export function allowYoungGenerationGrowth(semiSpaceMb: number): void {
   const given = v8FlagsGivenAtStart(process.execArgv, process.env.NODE_OPTIONS);
-  if (given.has('--max-semi-space-size') || given.has('--semi-space-growth-factor')) return;
+  if (youngGenerationFlags.some((name) => given.has(name))) return;
   // The new space is reported as both semi-spaces together.
   const bound = 2 * semiSpaceMb * 1024 * 1024;
   let growing = false;
