@@ -24,7 +24,7 @@ app.post('/v1/messages', async (request, reply) => {
     reply.hijack();
     await writeSse(reply.raw, first.done ? [] : first.value, events, {
       pingIntervalMs: 10_000,
-      headers: {},
+      requestId: 'req_bench',
       logger: quietLogger,
     });
   } finally {

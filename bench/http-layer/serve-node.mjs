@@ -21,7 +21,7 @@ async function handle(req, res) {
       const first = await events.next();
       await writeSse(res, first.done ? [] : first.value, events, {
         pingIntervalMs: 10_000,
-        headers: {},
+        requestId: 'req_bench',
         logger: quietLogger,
       });
     } else {
