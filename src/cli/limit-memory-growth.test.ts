@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { v8FlagsGivenAtStart } from './limit-memory-growth.js';
+import { collectGarbage, v8FlagsGivenAtStart } from './limit-memory-growth.js';
 
 test.each([
   { execArgv: [], nodeOptions: undefined, names: [] },
@@ -19,4 +19,14 @@ test.each([
   { execArgv: [], nodeOptions: '--require ./hook.js', names: ['--require'] },
 ])('$execArgv with NODE_OPTIONS $nodeOptions gives $names', ({ execArgv, nodeOptions, names }) => {
   expect([...v8FlagsGivenAtStart(execArgv, nodeOptions)].sort()).toEqual([...names].sort());
+});
+
+test('collectGarbage frees what nothing refers to, without exposing gc to other code', () => {
+  let garbage: Buffer | undefined = Buffer.alloc(16 * 1024 * 1024);
+  const before = process.memoryUsage().arrayBuffers;
+  garbage = undefined;
+  collectGarbage();
+  expect(garbage).toBeUndefined();
+  expect(before - process.memoryUsage().arrayBuffers).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+  expect('gc' in globalThis).toBe(false);
 });

@@ -1,5 +1,6 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /**
  * V8 settings for a long-running Ferry, set at run time (before anything else is loaded) so
@@ -76,4 +77,18 @@ export function allowYoungGenerationGrowth(semiSpaceMb: number): void {
   };
   update();
   new PerformanceObserver(update).observe({ entryTypes: ['gc'] });
+}
+
+/**
+ * A full garbage collection, now. For start-up work that leaves megabytes of garbage behind in
+ * a process whose later work may not call for a full collection for a long time: node-llama-cpp
+ * reads a model's GGUF header through a buffer 4 MB longer than the header, which otherwise
+ * stayed in memory while the engine generated (the embedded engine's peak RSS 4–5 MB lower).
+ */
+export function collectGarbage(): void {
+  // Node exposes `gc` only to contexts created while --expose-gc is set.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  setFlagsFromString('--no-expose-gc');
+  gc();
 }

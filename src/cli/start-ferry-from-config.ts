@@ -5,6 +5,7 @@ import type { FerryConfig } from '../config/config-schema.js';
 import { defaultModel } from '../config/default-model.js';
 import { ConfigError } from '../config/config-error.js';
 import type { Logger } from '../observability/logger.js';
+import { collectGarbage } from './limit-memory-growth.js';
 import { createParseParts } from '../server/create-parse-parts.js';
 import { startServer, type RunningServer } from '../server/start-server.js';
 
@@ -117,6 +118,7 @@ async function loadEmbeddedEngine(config: FerryConfig, logger: Logger): Promise<
     },
     'embedded engine ready',
   );
+  collectGarbage();
   return backend;
 }
 
