@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { afterEach, expect, test, vi } from 'vitest';
-import { writeSse } from './write-sse.js';
+import { coalesceMs, writeSse } from './write-sse.js';
 
 /** Just enough of a ServerResponse to record what was written and when. */
 class RecordingResponse extends EventEmitter {
@@ -92,7 +92,7 @@ test('the first content delta is written at once; later ones wait for the coales
   expect(texts()).toHaveLength(1);
   expect(texts()[0]).toContain('message_start');
 
-  send([delta('a')]); // within 4 ms of message_start, yet not held back
+  send([delta('a')]); // within the window after message_start, yet not held back
   await vi.advanceTimersByTimeAsync(1);
   expect(texts()).toHaveLength(2);
   expect(texts()[1]).toContain('"text":"a"');
@@ -101,6 +101,8 @@ test('the first content delta is written at once; later ones wait for the coales
   send([delta('c')]);
   await vi.advanceTimersByTimeAsync(1);
   expect(texts()).toHaveLength(2); // b and c wait for the window...
+  await vi.advanceTimersByTimeAsync(coalesceMs - 4);
+  expect(texts()).toHaveLength(2);
   await vi.advanceTimersByTimeAsync(4);
   expect(texts()).toHaveLength(3); // ...and go out together
   expect(texts()[2]).toMatch(/"text":"b"[\s\S]*"text":"c"/);
@@ -118,7 +120,7 @@ test("a tool call's block start is first content too: written at once, not held 
       content_block: { type: 'tool_use', id: 'toolu_1', name: 'Write', input: {} },
     } as RawMessageStreamEvent,
   ]);
-  await vi.advanceTimersByTimeAsync(1); // within 4 ms of message_start
+  await vi.advanceTimersByTimeAsync(1); // within the window after message_start
   expect(texts()).toHaveLength(2);
   expect(texts()[1]).toContain('"name":"Write"');
   await end();
