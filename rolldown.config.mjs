@@ -38,8 +38,9 @@ export default defineConfig({
     // Functions and classes keep their `name`: logs name error classes by it (pino's `type`).
     keepNames: true,
     // V8 keeps a module's source text for as long as the module lives, at two bytes a
-    // character if a single one is outside Latin-1 (box drawing in a progress bar, an emoji in
-    // a chat template's test). Escaped, every chunk is stored at one byte a character.
+    // character if a single one is outside Latin-1 (box drawing in help text, a tokenizer's
+    // word-start mark in a parser, emoji in undici). Escaped, every chunk is stored at one byte
+    // a character.
     charset: 'ascii',
     sourcemap: true,
   },
@@ -62,7 +63,10 @@ function keepNodeLlamaCppFileUrls() {
         const ownUrl = `new URL(${JSON.stringify(`./${inDist.replaceAll('\\', '/')}`)}, import.meta.resolve('node-llama-cpp')).href`;
         const source = new RolldownMagicString(code);
         source.replaceAll('import.meta.url', ownUrl);
-        return { code: source.toString(), map: source.generateMap({ source: id, hires: true }).toString() };
+        return {
+          code: source.toString(),
+          map: source.generateMap({ source: id, hires: true }).toString(),
+        };
       },
     },
   };
