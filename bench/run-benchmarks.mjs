@@ -184,9 +184,15 @@ const header =
   '| body | mode | clients | TTFT p50 direct / Ferry (ms) | added p50 (ms) | TTFT p99 direct / Ferry (ms) | req/s direct / Ferry | ratio | Ferry CPU ms/req | lost |\n' +
   '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|';
 
+/** A figure for a table cell; a dash when the run has none. */
+const f = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+
+/** The cells that name a row: body, mode and clients. */
+const rowName = (row) =>
+  `| ${row.body} | ${row.stream ? 'stream' : 'non-stream'} | ${row.concurrency} |`;
+
 function formatRow(row) {
-  const f = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
-  return `| ${row.body} | ${row.stream ? 'stream' : 'non-stream'} | ${row.concurrency} | ${f(row.directTtftP50)} / ${f(row.ferryTtftP50)} | ${f(row.addedP50)} | ${f(row.directTtftP99)} / ${f(row.ferryTtftP99)} | ${f(row.directRps, 0)} / ${f(row.ferryRps, 0)} | ${f(row.ratio)} | ${f(row.cpuMsPerRequest)} | ${row.lost} |`;
+  return `${rowName(row)} ${f(row.directTtftP50)} / ${f(row.ferryTtftP50)} | ${f(row.addedP50)} | ${f(row.directTtftP99)} / ${f(row.ferryTtftP99)} | ${f(row.directRps, 0)} / ${f(row.ferryRps, 0)} | ${f(row.ratio)} | ${f(row.cpuMsPerRequest)} | ${row.lost} |`;
 }
 
 const minimalHeader =
@@ -194,8 +200,7 @@ const minimalHeader =
   '|---|---|---:|---:|---:|---:|---:|';
 
 function formatMinimalRow(row) {
-  const f = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
-  return `| ${row.body} | ${row.stream ? 'stream' : 'non-stream'} | ${row.concurrency} | ${f(row.addedP50)} / ${f(row.minimalAddedP50)} | ${f(row.ratio)} / ${f(row.minimalRatio)} | ${f(row.cpuMsPerRequest)} / ${f(row.minimalCpuMsPerRequest)} | ${row.minimalLost} |`;
+  return `${rowName(row)} ${f(row.addedP50)} / ${f(row.minimalAddedP50)} | ${f(row.ratio)} / ${f(row.minimalRatio)} | ${f(row.cpuMsPerRequest)} / ${f(row.minimalCpuMsPerRequest)} | ${row.minimalLost} |`;
 }
 
 /** The same run's cells for the minimal translator, the reference Ferry is measured against. */
