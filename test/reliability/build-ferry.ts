@@ -10,11 +10,13 @@ const entry = join(root, 'dist/bundle/main.js');
 /**
  * vitest globalSetup: the reliability suite runs the built CLI (`dist/bundle/`, what `bin/ferry`
  * loads) as a real process, as users do. `npm install` builds it (the prepare script); this
- * rebuilds it once per run when a source file is newer, so the suite never tests stale code.
+ * rebuilds it once per run when a source file or the bundle's config is newer, so the suite never
+ * tests stale code.
  * Type errors are the typecheck's business: tsc still emits, and the suite runs what it emitted.
  */
 export default async function setup(): Promise<void> {
-  if (builtAt() >= newestSource(join(root, 'src'))) return;
+  const bundleConfig = statSync(join(root, 'rolldown.config.mjs')).mtimeMs;
+  if (builtAt() >= Math.max(newestSource(join(root, 'src')), bundleConfig)) return;
   const run = promisify(execFile);
   const options = { cwd: root, timeout: 120_000 };
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
