@@ -25,6 +25,11 @@ export interface GenerationRun {
   signal: AbortSignal;
   /** Counts every token of the reply. */
   onToken: () => void;
+  /**
+   * Called when a free-text reply ends (not when the client left) with its text and tokens,
+   * which the sequence's KV cache now holds.
+   */
+  onReply?: (text: string, tokens: readonly Token[]) => void;
   /** Called once if the client left while the engine was mid-batch; settles when it is done. */
   onBusyAfterAbort: (settled: Promise<unknown>) => void;
 }

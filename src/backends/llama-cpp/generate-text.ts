@@ -1,3 +1,4 @@
+import type { Token } from 'node-llama-cpp';
 import type { ModelFinishReason, ModelStreamBatch } from '../../model/model-stream-part.js';
 import { evaluateTokens, type GenerationRun } from './evaluate-tokens.js';
 import { IncrementalDetokenizer } from './incremental-detokenizer.js';
@@ -23,16 +24,26 @@ export async function* generateText(
   let produced = 0;
   // Tokens whose text has not gone out yet (a character can span several tokens).
   let untold = 0;
+  // The reply as text and tokens, for `onReply` (not for constrained output, which a scanner
+  // may cut short of its last token's text).
+  const reply =
+    run.onReply !== undefined && !constrained ? { text: '', tokens: [] as Token[] } : undefined;
   const delta = (text: string): ModelStreamBatch => {
     const tokens = untold;
     untold = 0;
+    if (reply !== undefined) reply.text += text;
     return [{ type: 'text-delta', text, tokens }];
+  };
+  const ended = (reason: ModelFinishReason): ModelFinishReason => {
+    if (reply !== undefined) run.onReply?.(reply.text, reply.tokens);
+    return reason;
   };
   for await (const token of evaluateTokens(run, run.input, {
     ...(grammar === undefined ? {} : { grammarEvaluationState: grammar }),
     lookahead: true,
   })) {
     run.onToken();
+    reply?.tokens.push(token);
     produced++;
     untold++;
     let text = detokenizer.push(token);
@@ -42,10 +53,10 @@ export async function* generateText(
     if (produced >= run.maxTokens) {
       const rest = detokenizer.flush();
       if (rest !== '') yield delta(rest);
-      return 'max-tokens';
+      return ended('max-tokens');
     }
   }
   const rest = detokenizer.flush();
   if (rest !== '') yield delta(rest);
-  return 'end-turn';
+  return run.signal.aborted ? 'end-turn' : ended('end-turn');
 }

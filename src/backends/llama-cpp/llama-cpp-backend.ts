@@ -92,6 +92,7 @@ export class LlamaCppBackend implements Backend {
     const toolNames = forcedToolNames(chat);
     const lease = await this.pool.acquire(prompt, signal);
     let releaseLater = false;
+    let reply: { text: string; tokens: readonly Token[] } | undefined;
     try {
       const sequence = lease.item;
       const cached = await reuseCachedPrefix(sequence, prompt);
@@ -108,6 +109,7 @@ export class LlamaCppBackend implements Backend {
         sampling: sampling(chat),
         signal,
         onToken: () => usage.outputTokens++,
+        onReply: (text: string, tokens: readonly Token[]) => (reply = { text, tokens }),
         onBusyAfterAbort: (settled: Promise<unknown>) => {
           // The engine is still finishing a batch: the sequence is lent out again only then.
           releaseLater = true;
@@ -132,8 +134,22 @@ export class LlamaCppBackend implements Backend {
         { type: 'finish', reason: finish },
       ];
     } finally {
+      // After the last events went out: the check costs a pass over the reply.
+      if (reply !== undefined && !signal.aborted) this.rememberReply(reply.text, reply.tokens);
       if (!releaseLater) lease.release();
     }
+  }
+
+  /**
+   * Lets the next turn's prompt use the reply's own tokens for its text (see
+   * `PromptTokenCache.remember`) when they read back as exactly that text with no special
+   * token among them: client text never becomes a control token.
+   */
+  private rememberReply(text: string, tokens: readonly Token[]): void {
+    const { model } = this.options;
+    if (tokens.length === 0 || model.detokenize(tokens, false) !== text) return;
+    for (const token of new Set(tokens)) if (model.isSpecialToken(token)) return;
+    this.tokenCache.remember(text, tokens);
   }
 
   async close(): Promise<void> {

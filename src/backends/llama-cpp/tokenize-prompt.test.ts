@@ -70,3 +70,51 @@ describe('tokenizePrompt with a PromptTokenCache', () => {
     expect(model.calls).toEqual([odd]);
   });
 });
+
+describe('PromptTokenCache.remember', () => {
+  it('gives a remembered reply its own tokens as content, short or long', () => {
+    const model = fakeModel();
+    const cache = new PromptTokenCache();
+    cache.remember('hi', [7, 8, 9]);
+    cache.remember(long('r'), [1, 2]);
+    model.calls.length = 0;
+    expect(tokenizePrompt(model, [content('hi'), content(long('r'))], cache)).toEqual([
+      7, 8, 9, 1, 2,
+    ]);
+    expect(model.calls).toEqual([]);
+  });
+
+  it('leaves template text with the same characters to the tokenizer', () => {
+    const model = fakeModel();
+    const cache = new PromptTokenCache();
+    cache.remember('hi', [7]);
+    cache.remember(long('r'), [1]);
+    expect(tokenizePrompt(model, [template('hi')], cache)).toEqual([0, 104, 105]);
+    expect(tokenizePrompt(model, [template(long('r'))], cache)[0]).toBe(0);
+  });
+
+  it('replaces a tokenized piece’s content tokens with the reply’s', () => {
+    const model = fakeModel();
+    const cache = new PromptTokenCache();
+    tokenizePrompt(model, [content(long('a'))], cache);
+    cache.remember(long('a'), [5]);
+    expect(tokenizePrompt(model, [content(long('a'))], cache)).toEqual([5]);
+  });
+
+  it('forgets replies past its size like any piece, and short pieces are then tokenized', () => {
+    const model = fakeModel();
+    const cache = new PromptTokenCache(700);
+    cache.remember('hi', [7]);
+    tokenizePrompt(model, [content(long('a'))], cache);
+    tokenizePrompt(model, [content(long('b'))], cache);
+    tokenizePrompt(model, [content(long('c'))], cache); // over 700 chars: 'hi' goes first
+    expect(tokenizePrompt(model, [content('hi')], cache)).toEqual([104, 105]);
+  });
+
+  it('ignores an empty reply', () => {
+    const model = fakeModel();
+    const cache = new PromptTokenCache();
+    cache.remember('', [1]);
+    expect(tokenizePrompt(model, [content('')], cache)).toEqual([]);
+  });
+});

@@ -30,22 +30,31 @@ function tokenizeSegment(model: Tokenizer, segment: PromptSegment): Token[] {
   return model.tokenize(segment.text, segment.fromTemplate, 'trimLeadingSpace');
 }
 
+interface CacheEntry {
+  /** The flat copy of the text the map holds (see `add`). */
+  key: string;
+  template: Uint32Array | undefined;
+  content: Uint32Array | undefined;
+  /** `content` is a generated reply's own tokens (`remember`). */
+  reply?: boolean;
+}
+
 /**
- * The tokens of long prompt pieces seen before. Claude Code resends the whole conversation every
- * turn (system prompt, tools, every message), so all but the newest pieces were tokenized
- * already; tokenizing its 55 KB first request took 14–19 ms of the main thread (node-llama-cpp
- * 3.22, the tests' vocabulary), again on each turn and each count_tokens call. A piece's tokens
- * depend only on its text and on whether special tokens are read in it, so reuse is exact.
+ * The tokens of long prompt pieces seen before, and of the model's recent replies (`remember`).
+ * Claude Code resends the whole conversation every turn (system prompt, tools, every message),
+ * so all but the newest pieces were tokenized already; tokenizing its 55 KB first request took
+ * 14–19 ms of the main thread (node-llama-cpp 3.22, the tests' vocabulary), again on each turn
+ * and each count_tokens call. A piece's tokens depend only on its text and on whether special
+ * tokens are read in it, so reuse is exact.
  * Bounded by the characters held, least recently used out first; tokens are kept as 32-bit
  * arrays outside the JavaScript heap.
  */
 export class PromptTokenCache {
-  /** By text; `key` is the flat copy the map holds (see below). */
-  private readonly entries = new Map<
-    string,
-    { key: string; template?: Uint32Array; content?: Uint32Array }
-  >();
+  /** By text. */
+  private readonly entries = new Map<string, CacheEntry>();
   private chars = 0;
+  /** Entries that hold a generated reply. */
+  private replies = 0;
 
   constructor(
     private readonly maxChars = 1_000_000,
@@ -55,35 +64,65 @@ export class PromptTokenCache {
 
   tokenize(model: Tokenizer, segment: PromptSegment): ArrayLike<number> {
     const { text, fromTemplate } = segment;
-    if (text.length < this.minChars || text.length > this.maxChars)
-      return tokenizeSegment(model, segment);
+    if (text.length > this.maxChars) return tokenizeSegment(model, segment);
     const kind = fromTemplate ? 'template' : 'content';
-    const entry = this.entries.get(text);
+    // A short piece is looked up only while replies are held (any length, see `remember`).
+    const entry =
+      text.length >= this.minChars || (this.replies > 0 && !fromTemplate)
+        ? this.entries.get(text)
+        : undefined;
     const cached = entry?.[kind];
-    if (entry !== undefined) {
-      // Most recently used last: Map keeps insertion order.
-      this.entries.delete(entry.key);
-      this.entries.set(entry.key, entry);
-      if (cached !== undefined) return cached;
-    }
+    if (entry !== undefined) this.touch(entry);
+    if (cached !== undefined) return cached;
+    if (text.length < this.minChars) return tokenizeSegment(model, segment);
     const tokens = Uint32Array.from(tokenizeSegment(model, segment));
     if (entry !== undefined) entry[kind] = tokens;
-    else {
-      // A flat copy as the key: the piece is a slice of the whole rendered prompt, which a
-      // slice would keep alive. (Through JSON, as lone surrogates survive it unchanged.)
-      const key = JSON.parse(JSON.stringify(text)) as string;
-      this.entries.set(key, { key, [kind]: tokens });
-      this.chars += text.length;
-      this.evict();
-    }
+    else this.add(text, { content: undefined, template: undefined, [kind]: tokens });
     return tokens;
   }
 
+  /**
+   * Holds `tokens` as the content tokens of `text`: a reply the model generated. A sampling
+   * model need not spell its text the way the tokenizer would (it may write a word in other
+   * pieces), and the next turn resends the reply as text. With the generated tokens, that
+   * prompt still begins with what the sequence's KV cache holds, so the reply is reused rather
+   * than evaluated again. The caller checks that `tokens` read back as exactly `text`.
+   */
+  remember(text: string, tokens: ArrayLike<number>): void {
+    if (text === '' || text.length > this.maxChars) return;
+    const copy = Uint32Array.from(tokens);
+    const entry = this.entries.get(text);
+    if (entry === undefined) this.add(text, { content: copy, template: undefined, reply: true });
+    else {
+      this.touch(entry);
+      entry.content = copy;
+      if (entry.reply !== true) this.replies++;
+      entry.reply = true;
+    }
+  }
+
+  /** Most recently used last: Map keeps insertion order. */
+  private touch(entry: CacheEntry): void {
+    this.entries.delete(entry.key);
+    this.entries.set(entry.key, entry);
+  }
+
+  private add(text: string, tokens: Omit<CacheEntry, 'key'>): void {
+    // A flat copy as the key: the piece is a slice of the whole rendered prompt, which a slice
+    // would keep alive. (Through JSON, as lone surrogates survive it unchanged.)
+    const key = JSON.parse(JSON.stringify(text)) as string;
+    this.entries.set(key, { key, ...tokens });
+    if (tokens.reply === true) this.replies++;
+    this.chars += text.length;
+    this.evict();
+  }
+
   private evict(): void {
-    for (const key of this.entries.keys()) {
+    for (const [key, entry] of this.entries) {
       if (this.chars <= this.maxChars) return;
       this.entries.delete(key);
       this.chars -= key.length;
+      if (entry.reply === true) this.replies--;
     }
   }
 }
