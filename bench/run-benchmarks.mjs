@@ -240,7 +240,7 @@ Ferry runs as ${nodeFlags.length > 0 ? `\`node ${nodeFlags.join(' ')} bin/ferry 
 ${header}
 ${rows.map(formatRow).join('\n')}
 
-Ferry's peak RSS over the whole run: ${peakRssMb.toFixed(1)} MB. Requests checked: ${total}, lost or corrupted: ${lost}.
+Ferry's peak RSS over the whole run: ${peakRssMb.toFixed(1)} MB (10^6 bytes). Requests checked: ${total}, lost or corrupted: ${lost}.
 ${minimalPeakRssMb === undefined ? '' : minimalSection(rows, peakRssMb, minimalPeakRssMb)}${tokenDelayMs === 0 ? '\n![Added latency and throughput ratio against concurrency](benchmark-overhead.svg)\n' : ''}`;
   const file = new URL('docs/benchmarks.md', root);
   let doc = '# Benchmarks\n';
