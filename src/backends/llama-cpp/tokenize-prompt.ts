@@ -45,7 +45,8 @@ interface CacheEntry {
  * so all but the newest pieces were tokenized already; tokenizing its 55 KB first request took
  * 14–19 ms of the main thread (node-llama-cpp 3.22, the tests' vocabulary), again on each turn
  * and each count_tokens call. A piece's tokens depend only on its text and on whether special
- * tokens are read in it, so reuse is exact.
+ * tokens are read in it, so reuse is exact. A remembered reply's tokens are another spelling of
+ * its text, the one the KV cache holds; prompts and `count_tokens` both use it.
  * Bounded by the characters held, least recently used out first; tokens are kept as 32-bit
  * arrays outside the JavaScript heap.
  */
