@@ -35,8 +35,6 @@ interface CacheEntry {
   key: string;
   template: Uint32Array | undefined;
   content: Uint32Array | undefined;
-  /** `content` is a generated reply's own tokens (`remember`). */
-  reply?: boolean;
 }
 
 /**
@@ -54,12 +52,13 @@ export class PromptTokenCache {
   /** By text. */
   private readonly entries = new Map<string, CacheEntry>();
   private chars = 0;
-  /** Entries that hold a generated reply. */
-  private replies = 0;
 
   constructor(
     private readonly maxChars = 1_000_000,
-    /** Shorter pieces (role headers, short messages) cost less to tokenize than to look up. */
+    /**
+     * Shorter pieces (role headers, short messages) are not held: they cost less to tokenize
+     * than to hold. Short content is still looked up, for the replies `remember` holds.
+     */
     private readonly minChars = 256,
   ) {}
 
@@ -67,11 +66,8 @@ export class PromptTokenCache {
     const { text, fromTemplate } = segment;
     if (text.length > this.maxChars) return tokenizeSegment(model, segment);
     const kind = fromTemplate ? 'template' : 'content';
-    // A short piece is looked up only while replies are held (any length, see `remember`).
     const entry =
-      text.length >= this.minChars || (this.replies > 0 && !fromTemplate)
-        ? this.entries.get(text)
-        : undefined;
+      text.length >= this.minChars || !fromTemplate ? this.entries.get(text) : undefined;
     const cached = entry?.[kind];
     if (entry !== undefined) this.touch(entry);
     if (cached !== undefined) return cached;
@@ -93,12 +89,10 @@ export class PromptTokenCache {
     if (text === '' || text.length > this.maxChars) return;
     const copy = Uint32Array.from(tokens);
     const entry = this.entries.get(text);
-    if (entry === undefined) this.add(text, { content: copy, template: undefined, reply: true });
+    if (entry === undefined) this.add(text, { content: copy, template: undefined });
     else {
       this.touch(entry);
       entry.content = copy;
-      if (entry.reply !== true) this.replies++;
-      entry.reply = true;
     }
   }
 
@@ -113,17 +107,15 @@ export class PromptTokenCache {
     // would keep alive. (Through JSON, as lone surrogates survive it unchanged.)
     const key = JSON.parse(JSON.stringify(text)) as string;
     this.entries.set(key, { key, ...tokens });
-    if (tokens.reply === true) this.replies++;
     this.chars += text.length;
     this.evict();
   }
 
   private evict(): void {
-    for (const [key, entry] of this.entries) {
+    for (const key of this.entries.keys()) {
       if (this.chars <= this.maxChars) return;
       this.entries.delete(key);
       this.chars -= key.length;
-      if (entry.reply === true) this.replies--;
     }
   }
 }
