@@ -64,8 +64,8 @@ export function processStats(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second).
-  // The kernel's "kB" are KiB; MB here are 10^6 bytes, as the targets are stated (and as
-  // bench/embedded-engine.mjs reports).
+  // The kernel's "kB" are KiB; MB here are 10^6 bytes, as the targets are stated (the
+  // embedded engine's benchmark reads its peak here too).
   const mb = (name) => (kb(name) * 1024) / 1e6;
   return {
     cpuMs: (Number(stat[11]) + Number(stat[12])) * 10,

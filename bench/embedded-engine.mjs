@@ -20,6 +20,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { getLlama, LlamaLogLevel, readGgufFileInfo } from 'node-llama-cpp';
 import { defaultBatchSize } from '../dist/backends/llama-cpp/load-embedded-model.js';
+import { processStats } from './bench-processes.mjs';
 import { replaceSection } from './replace-doc-section.mjs';
 import { tinyGgufPath } from './tiny-gguf.mjs';
 
@@ -229,11 +230,9 @@ async function stream(ferry, body) {
 }
 
 async function memoryFigures(pid, modelPath) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   const modelBytes = statSync(modelPath).size;
   const kvBytes = await kvCacheBytes(modelPath);
-  const peakRss = kib('VmHWM') * 1024;
+  const peakRss = processStats(pid).peakRssMb * 1e6;
   return { peakRss, modelBytes, kvBytes, ownRss: peakRss - modelBytes - kvBytes };
 }
 
