@@ -7,6 +7,7 @@ import {
   type ChatMessage,
   type UserContentPart,
 } from './chat-message.js';
+import { checkToolPairing } from './check-tool-pairing.js';
 import { convertAssistantMessage } from './convert-assistant-message.js';
 import { convertDocumentBlock, convertImageBlock } from './convert-content-block.js';
 import { convertToolResult } from './convert-tool-result.js';
@@ -21,11 +22,13 @@ import { convertToolResult } from './convert-tool-result.js';
  *   they join the system prompt; after a user turn they join it; after an assistant turn they
  *   open the next user turn (after its tool results).
  * - consecutive user turns are merged, since strict templates require alternating roles.
+ * - tool calls and results must pair up as Anthropic requires (`checkToolPairing`).
  */
 export function convertMessages(
   messages: readonly RequestMessage[],
   systemPrompt: string | undefined,
 ): ChatMessage[] {
+  checkToolPairing(messages);
   const builder = new ChatMessageList(systemPrompt);
   messages.forEach((message, i) => {
     const path = `messages.${i}`;
