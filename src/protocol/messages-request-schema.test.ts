@@ -19,6 +19,14 @@ describe('messagesRequestSchema thinking', () => {
     expect(messagesRequestSchema.parse({ ...base, thinking }).thinking).toEqual(thinking);
   });
 
+  test('refuses a thinking budget under 1024 tokens, as Anthropic does', () => {
+    const result = messagesRequestSchema.safeParse({
+      ...base,
+      thinking: { type: 'enabled', budget_tokens: 1023 },
+    });
+    expect(result.error?.issues[0]?.path).toEqual(['thinking', 'budget_tokens']);
+  });
+
   test('still rejects an unknown thinking type', () => {
     expect(
       messagesRequestSchema.safeParse({ ...base, thinking: { type: 'sometimes' } }).success,

@@ -109,7 +109,7 @@ const thinkingDisplay = z.string().nullish();
 const thinking = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('enabled'),
-    budget_tokens: z.number().int().min(1),
+    budget_tokens: z.number().int().min(1024), // Anthropic's documented floor
     display: thinkingDisplay,
   }),
   z.object({ type: z.literal('disabled') }),
