@@ -180,7 +180,12 @@ async function reuseCachedPrefix(sequence: LlamaContextSequence, prompt: Token[]
   return keep;
 }
 
-/** Anthropic's defaults: temperature 1, no top-p or top-k unless asked; a fresh seed each time. */
+/**
+ * Temperature 1 unless asked (Anthropic's default) and a fresh seed each time. Top-p and top-k
+ * are passed only when asked; otherwise node-llama-cpp's defaults apply (top-k 40, top-p 0.95,
+ * as llama.cpp's own server), where Anthropic would sample the whole distribution: an
+ * open-weight model's long tail at temperature 1 yields stray tokens far more often.
+ */
 function sampling(chat: ChatRequest): Sampling {
   return {
     temperature: chat.temperature ?? 1,
