@@ -87,7 +87,8 @@ async function loadEmbeddedEngine(config: FerryConfig, logger: Logger): Promise<
   const model = config.model ?? defaultModel;
   if (config.model === undefined)
     logger.info(`no --upstream or --model given: running the default model ${model}`);
-  const { loadEmbeddedBackend } = await import('../backends/llama-cpp/load-embedded-model.js');
+  const { loadEmbeddedBackend, describeSamplingDefaults } =
+    await import('../backends/llama-cpp/load-embedded-model.js');
   const started = performance.now();
   const backend = await loadEmbeddedBackend({
     model,
@@ -118,6 +119,10 @@ async function loadEmbeddedEngine(config: FerryConfig, logger: Logger): Promise<
     },
     'embedded engine ready',
   );
+  const sampling = describeSamplingDefaults(backend.samplingDefaults);
+  if (sampling !== '') {
+    logger.info(`sampling as the model recommends where a request sets none: ${sampling}`);
+  }
   collectGarbage();
   return backend;
 }

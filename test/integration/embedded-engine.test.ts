@@ -382,3 +382,48 @@ describe('embedded engine with a reasoning parser', { timeout: 60_000 }, () => {
     }
   });
 });
+
+describe('embedded engine with sampling recommended by the GGUF', { timeout: 60_000 }, () => {
+  let engine: EmbeddedFerry;
+
+  beforeAll(async () => {
+    // Greedy by the model's own recommendation (general.sampling.temp = 0), as a GGUF converted
+    // from a generation_config.json carries it; the model never ends a turn by itself.
+    engine = await startEmbedded({
+      model: await tinyGgufPath({ endOfTurnBias: -10, sampling: { temp: 0, top_k: 20 } }),
+      servedModelNames: ['tiny'],
+      ctxSize: 1024,
+      parallel: 1,
+    });
+  });
+  afterAll(async () => {
+    await engine?.ferry.close(1000);
+  });
+
+  const ask = (temperature?: number) =>
+    engine.client.messages.create({
+      model: 'tiny',
+      max_tokens: 24,
+      messages: [{ role: 'user', content: 'Name a colour.' }],
+      ...(temperature === undefined ? {} : { temperature }),
+    });
+  const textOf = (message: Anthropic.Message) =>
+    message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+
+  test('a request without temperature samples as the model recommends, and says so at start', async () => {
+    const replies = await Promise.all(
+      [ask(), ask(), ask()].map(async (reply) => textOf(await reply)),
+    );
+    expect(new Set(replies).size).toBe(1);
+    expect(replies[0]).not.toBe('');
+    expect(engine.logs.join('\n')).toContain(
+      'sampling as the model recommends where a request sets none: temperature 0, top_k 20',
+    );
+  });
+
+  test('a temperature in the request wins over the model’s', async () => {
+    const replies = new Set<string>();
+    for (let i = 0; i < 4; i++) replies.add(textOf(await ask(1)));
+    expect(replies.size).toBeGreaterThan(1);
+  });
+});

@@ -11,6 +11,7 @@ export interface Sampling {
   seed: number;
   topP?: number;
   topK?: number;
+  minP?: number;
 }
 
 /** One request's generation on its sequence. */

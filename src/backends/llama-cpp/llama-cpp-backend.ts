@@ -7,6 +7,7 @@ import type { ModelFinishReason, ModelStreamBatch } from '../../model/model-stre
 import { ApiError } from '../../protocol/api-error.js';
 import { generateForcedToolCall, forcedToolNames } from './generate-forced-tool-call.js';
 import { generateText, type Sampling } from './generate-text.js';
+import { modelSamplingDefaults, type SamplingDefaults } from './model-sampling-defaults.js';
 import { parseChatTemplate, renderChatPrompt } from './render-chat-prompt.js';
 import { SequencePool } from './sequence-pool.js';
 import { PromptTokenCache, tokenizePrompt } from './tokenize-prompt.js';
@@ -34,9 +35,12 @@ export class LlamaCppBackend implements Backend {
   private readonly pool: SequencePool<LlamaContextSequence>;
   private readonly sequences: LlamaContextSequence[] = [];
   private readonly tokenCache = new PromptTokenCache();
+  /** What the GGUF recommends (`general.sampling.*`), for what a request leaves unset. */
+  readonly samplingDefaults: SamplingDefaults;
 
   constructor(private readonly options: LlamaCppBackendOptions) {
     this.template = parseChatTemplate(options.chatTemplate);
+    this.samplingDefaults = modelSamplingDefaults(options.model.fileInfo.metadata);
     for (let index = 0; index < options.context.totalSequences; index++)
       this.sequences.push(options.context.getSequence());
     this.pool = new SequencePool(
@@ -106,7 +110,7 @@ export class LlamaCppBackend implements Backend {
         sequence,
         input,
         maxTokens,
-        sampling: sampling(chat),
+        sampling: samplingFor(chat, this.samplingDefaults, randomInt(2 ** 31)),
         signal,
         onToken: () => usage.outputTokens++,
         onReply: (text: string, tokens: readonly Token[]) => (reply = { text, tokens }),
@@ -181,17 +185,21 @@ async function reuseCachedPrefix(sequence: LlamaContextSequence, prompt: Token[]
 }
 
 /**
- * Temperature 1 unless asked (Anthropic's default) and a fresh seed each time. Top-p and top-k
- * are passed only when asked; otherwise node-llama-cpp's defaults apply (top-k 40, top-p 0.95,
- * as llama.cpp's own server), where Anthropic would sample the whole distribution: an
- * open-weight model's long tail at temperature 1 yields stray tokens far more often.
+ * The request's own settings first, then the model's recommended ones, then Anthropic's
+ * default temperature of 1. Without either, top-p and top-k are node-llama-cpp's defaults (top-k
+ * 40, top-p 0.95, as llama.cpp's own server), where Anthropic would sample the whole
+ * distribution: an open-weight model's long tail at temperature 1 yields stray tokens far more
+ * often. Anthropic has no min-p, so only the model sets it. A fresh seed each time.
  */
-function sampling(chat: ChatRequest): Sampling {
+export function samplingFor(chat: ChatRequest, defaults: SamplingDefaults, seed: number): Sampling {
+  const topP = chat.top_p ?? defaults.topP;
+  const topK = chat.top_k ?? defaults.topK;
   return {
-    temperature: chat.temperature ?? 1,
-    seed: randomInt(2 ** 31),
-    ...(chat.top_p == null ? {} : { topP: chat.top_p }),
-    ...(chat.top_k === undefined ? {} : { topK: chat.top_k }),
+    temperature: chat.temperature ?? defaults.temperature ?? 1,
+    seed,
+    ...(topP == null ? {} : { topP }),
+    ...(topK == null ? {} : { topK }),
+    ...(defaults.minP === undefined ? {} : { minP: defaults.minP }),
   };
 }
 

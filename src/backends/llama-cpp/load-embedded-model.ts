@@ -11,6 +11,7 @@ import {
 } from 'node-llama-cpp';
 import { ConfigError } from '../../config/config-error.js';
 import { LlamaCppBackend } from './llama-cpp-backend.js';
+export { describeSamplingDefaults } from './model-sampling-defaults.js';
 import { parseChatTemplate } from './render-chat-prompt.js';
 import { resolveModelSource, type DownloadReporter } from './resolve-model-source.js';
 

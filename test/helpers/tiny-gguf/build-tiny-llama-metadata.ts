@@ -13,6 +13,15 @@ export interface TinyLlamaMetadataOptions {
   shape: TinyLlamaShape;
   /** Storage of the 2-D weight matrices (norms are always F32). */
   weightType: GgufTensorType;
+  sampling?: TinySampling;
+}
+
+/** `general.sampling.*`: what convert_hf_to_gguf.py takes from generation_config.json. */
+export interface TinySampling {
+  temp?: number;
+  top_k?: number;
+  top_p?: number;
+  min_p?: number;
 }
 
 type Entry = readonly [string, GgufValue];
@@ -32,6 +41,7 @@ export function buildTinyLlamaMetadata(options: TinyLlamaMetadataOptions): Entry
     ['general.description', string(options.description)],
     ['general.file_type', uint32(ggmlFileType[options.weightType])],
     ['general.alignment', uint32(32)],
+    ...samplingEntries(options.sampling ?? {}),
     ['llama.vocab_size', uint32(vocabulary.tokens.length)],
     ['llama.context_length', uint32(options.contextLength)],
     ['llama.embedding_length', uint32(shape.embeddingLength)],
@@ -58,4 +68,11 @@ export function buildTinyLlamaMetadata(options: TinyLlamaMetadataOptions): Entry
     ['tokenizer.ggml.add_space_prefix', bool(false)],
     ['tokenizer.chat_template', string(options.chatTemplate)],
   ];
+}
+
+function samplingEntries(sampling: TinySampling): Entry[] {
+  return Object.entries(sampling).map(([key, value]: [string, number]) => [
+    `general.sampling.${key}`,
+    key === 'top_k' ? { type: 'int32', value } : { type: 'float32', value },
+  ]);
 }

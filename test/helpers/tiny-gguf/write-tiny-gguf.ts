@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTinyLlamaMetadata } from './build-tiny-llama-metadata.js';
+import { buildTinyLlamaMetadata, type TinySampling } from './build-tiny-llama-metadata.js';
 import { buildTinyLlamaTensors } from './build-tiny-llama-tensors.js';
 import { buildTinyVocabulary, tokenType } from './build-tiny-vocabulary.js';
 import { encodeGgufFile, type GgufTensorType } from './encode-gguf-file.js';
@@ -34,9 +34,14 @@ export interface TinyGgufOptions {
   shape?: Partial<TinyLlamaShape>;
   /** Storage of the 2-D weight matrices (norms stay F32). Default 'f32'; 'f16' halves the file. */
   weightType?: GgufTensorType;
+  /** Recommended sampling (`general.sampling.*`, as conversions write it). Default: none. */
+  sampling?: TinySampling;
 }
 
-type ResolvedOptions = Required<Omit<TinyGgufOptions, 'shape'>> & { shape: TinyLlamaShape };
+type ResolvedOptions = Required<Omit<TinyGgufOptions, 'shape' | 'sampling'>> & {
+  shape: TinyLlamaShape;
+  sampling?: TinySampling;
+};
 
 /** Bump whenever the written bytes change, so cached files from older writers are not reused. */
 export const tinyGgufWriterVersion = 2;
@@ -102,6 +107,7 @@ function encodeTinyGguf(options: ResolvedOptions): Buffer {
       endOfTurnTokenId,
       shape: options.shape,
       weightType: options.weightType,
+      ...(options.sampling === undefined ? {} : { sampling: options.sampling }),
       description: `random weights for Ferry's tests (seed ${options.seed}); generated SentencePiece vocab with ChatML and tool tokens`,
     }),
     tensors: buildTinyLlamaTensors({
@@ -125,6 +131,8 @@ function resolveOptions(options: TinyGgufOptions): ResolvedOptions {
     contextLength: options.contextLength ?? defaults.contextLength,
     shape: resolveTinyLlamaShape(options.shape),
     weightType,
+    // Absent unless given, so the cache key of every other model stays as it was.
+    ...(options.sampling === undefined ? {} : { sampling: options.sampling }),
   };
 }
 
