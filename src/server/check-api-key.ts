@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApiError } from '../protocol/api-error.js';
 
@@ -30,5 +30,5 @@ function presentedKey(headers: IncomingHttpHeaders): string | undefined {
 }
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return hash('sha256', value, 'buffer'); // one-shot: half the cost of a Hash object
 }
