@@ -11,9 +11,11 @@ import {
 } from 'node-llama-cpp';
 import { ConfigError } from '../../config/config-error.js';
 import { LlamaCppBackend } from './llama-cpp-backend.js';
-export { describeSamplingDefaults } from './model-sampling-defaults.js';
 import { parseChatTemplate } from './render-chat-prompt.js';
 import { resolveModelSource, type DownloadReporter } from './resolve-model-source.js';
+
+// For the start-up log, from this chunk, which is loaded only when the engine is.
+export { describeSamplingDefaults } from './model-sampling-defaults.js';
 
 export interface EmbeddedEngineOptions {
   /** `--model`: a GGUF path, `hf:owner/repo[:quant]` or an https URL. */
