@@ -87,6 +87,22 @@ test.each<{ name: string; messages: RequestMessage[]; error: string }>([
     error:
       'messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: a.',
   },
+  {
+    name: 'a tool_use id used twice in one message',
+    messages: [user(text('go')), assistant(call('a'), call('a')), user(result('a'))],
+    error: 'messages.1.content.1: `tool_use` ids must be unique',
+  },
+  {
+    name: 'a tool_use id used again in a later turn',
+    messages: [
+      user(text('go')),
+      assistant(call('a')),
+      user(result('a')),
+      assistant(call('a')),
+      user(result('a')),
+    ],
+    error: 'messages.3.content.0: `tool_use` ids must be unique',
+  },
 ])('refuses $name', ({ messages, error }) => {
   expect(() => checkToolPairing(messages)).toThrow(error);
 });

@@ -7,15 +7,17 @@ import { ApiError } from '../protocol/api-error.js';
  * answers a `tool_use` of the turn before. Consecutive messages of one role are one turn, as
  * Anthropic combines them; Claude Code's mid-conversation `role: "system"` messages sit
  * outside the turns. A final assistant turn has no next turn yet (a prefill), so its calls are
- * not checked.
+ * not checked. A `tool_use` id may occur only once in the whole request.
  *
  * Why here: an OpenAI-compatible engine given an unanswered call or a stray result either
  * fails with an error about its own chat template or renders a prompt that silently lost the
- * pairing; the client should get the same 400 it would get from Anthropic.
+ * pairing; the client should get the same 400 it would get from Anthropic, word for word:
+ * Claude Code recognises these three messages and reports them as a broken tool history.
  */
 export function checkToolPairing(messages: readonly RequestMessage[]): void {
   let turn: Turn | undefined;
   let previous: Turn | undefined;
+  const seenCalls = new Set<string>();
   const close = (): void => {
     if (turn?.role === 'user') checkAnswers(previous, turn);
     previous = turn;
@@ -27,8 +29,11 @@ export function checkToolPairing(messages: readonly RequestMessage[]): void {
     const current: Turn = (turn ??= { role: message.role, calls: new Map(), results: [] });
     if (typeof message.content === 'string') return;
     message.content.forEach((block, j) => {
-      if (block.type === 'tool_use') current.calls.set(block.id, index);
-      else if (block.type === 'tool_result') {
+      if (block.type === 'tool_use') {
+        if (seenCalls.has(block.id)) throw duplicateCallError(`messages.${index}.content.${j}`);
+        seenCalls.add(block.id);
+        current.calls.set(block.id, index);
+      } else if (block.type === 'tool_result') {
         current.results.push({ id: block.tool_use_id, path: `messages.${index}.content.${j}` });
       }
     });
@@ -68,4 +73,8 @@ function strayResultError(path: string, id: string): ApiError {
     'invalid_request_error',
     `${path}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
   );
+}
+
+function duplicateCallError(path: string): ApiError {
+  return new ApiError('invalid_request_error', `${path}: \`tool_use\` ids must be unique`);
 }
