@@ -1,15 +1,19 @@
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { parseCutToolInput, parseToolInput } from './parse-tool-input.js';
 
 type Block = Message['content'][number];
 type MutableBlock = Block & { _json?: string };
 
 /**
  * Folds a stream's events into the non-streaming Message, so `stream: false` replies are built
- * from the same event path as streams. Tool input is parsed once at the end; arguments that are
- * not valid JSON are kept as the raw string rather than replaced by `{}`.
+ * from the same event path as streams. Tool input is parsed once, when its block closes; text that
+ * is not valid JSON is kept as the raw string, except in the last block of a reply that
+ * `max_tokens` (or the context) cut off, which keeps the members that arrived whole.
  */
 export class MessageAccumulator {
   private message: Message | undefined;
+  /** Tool arguments that did not parse, by block index. */
+  private readonly unparsed = new Map<number, string>();
 
   push(event: RawMessageStreamEvent): void {
     switch (event.type) {
@@ -34,7 +38,16 @@ export class MessageAccumulator {
   }
 
   result(): Message {
-    return this.current();
+    const message = this.current();
+    const cut =
+      message.stop_reason === 'max_tokens' ||
+      message.stop_reason === 'model_context_window_exceeded';
+    const last = message.content.length - 1;
+    const json = this.unparsed.get(last);
+    const block = message.content[last];
+    if (cut && json !== undefined && block?.type === 'tool_use')
+      block.input = parseCutToolInput(json);
+    return message;
   }
 
   private applyDelta(event: RawMessageStreamEvent & { type: 'content_block_delta' }): void {
@@ -55,7 +68,9 @@ export class MessageAccumulator {
     if (block?.type !== 'tool_use') return;
     const json = block._json;
     delete block._json;
-    if (json !== undefined) block.input = parseToolInput(json);
+    if (json === undefined) return;
+    block.input = parseToolInput(json);
+    if (block.input === json) this.unparsed.set(index, json);
   }
 
   private applyMessageDelta(event: RawMessageStreamEvent & { type: 'message_delta' }): void {
@@ -70,14 +85,6 @@ export class MessageAccumulator {
   private current(): Message {
     if (this.message === undefined) throw new Error('message_start must come first');
     return this.message;
-  }
-}
-
-function parseToolInput(json: string): unknown {
-  try {
-    return JSON.parse(json);
-  } catch {
-    return json;
   }
 }
 

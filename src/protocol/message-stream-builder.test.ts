@@ -257,4 +257,20 @@ describe('MessageStreamBuilder', () => {
       usage: { input_tokens: 5, output_tokens: 2, service_tier: 'standard' },
     });
   });
+
+  test('a tool call cut off by max_tokens keeps the arguments that arrived whole', () => {
+    const accumulator = new MessageAccumulator();
+    const events = build([
+      { type: 'tool-call-start', id: 'a', name: 'Write' },
+      { type: 'tool-call-delta', id: 'a', argumentsDelta: '{"file_path":"/a.txt",' },
+      { type: 'tool-call-delta', id: 'a', argumentsDelta: '"content":"half a fi' },
+      finish('max-tokens'),
+      { type: 'usage', usage: { inputTokens: 5, outputTokens: 9 } },
+    ]);
+    for (const event of events) accumulator.push(event);
+    expect(accumulator.result()).toMatchObject({
+      content: [{ type: 'tool_use', name: 'Write', input: { file_path: '/a.txt' } }],
+      stop_reason: 'max_tokens',
+    });
+  });
 });
