@@ -62,7 +62,7 @@ export function createParseParts(settings: ParserSettings): ParseParts | undefin
     return selection;
   };
   return (batches, request) => {
-    const parsers = selectionFor(request.model);
+    const parsers = withoutToolCallsUnlessOffered(selectionFor(request.model), request.chat);
     if (parsers.reasoning === undefined && parsers.toolCalls === undefined) return batches;
     const thinkingOff = request.chat.chat_template_kwargs?.enable_thinking === false;
     return parseTextParts(batches, {
@@ -72,6 +72,22 @@ export function createParseParts(settings: ParserSettings): ParseParts | undefin
       ...(settings.onWarning === undefined ? {} : { onWarning: settings.onWarning }),
     });
   };
+}
+
+/**
+ * Text is read for tool calls only when the request offers tools and lets the model call them:
+ * with no tools, or `tool_choice: none`, Anthropic never answers with a tool_use, so a call the
+ * model writes anyway stays text (as vLLM leaves it with `tool_choice: "none"`). The harmony
+ * parser (`openai`) stays: it also reads gpt-oss's reasoning and final channels.
+ */
+function withoutToolCallsUnlessOffered(
+  selection: TextParserSelection,
+  chat: ModelRequest['chat'],
+): TextParserSelection {
+  const offered = (chat.tools?.length ?? 0) > 0 && chat.tool_choice !== 'none';
+  if (offered || selection.toolCalls === undefined) return selection;
+  if (selection.toolCalls === getToolCallParser('openai')) return selection;
+  return selection.reasoning === undefined ? {} : { reasoning: selection.reasoning };
 }
 
 function selectParsers(settings: ParserSettings, model: string): TextParserSelection {

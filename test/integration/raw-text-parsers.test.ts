@@ -72,6 +72,28 @@ describe('raw-text tool calls and reasoning through the official SDK', () => {
     ]);
   });
 
+  test.each([
+    { name: 'tool_choice none', extra: { tools, tool_choice: { type: 'none' as const } } },
+    { name: 'no tools in the request', extra: {} },
+  ])('with $name, a call the model writes anyway stays text', async ({ extra }) => {
+    const call = '<tool_call>\n{"name": "read_file", "arguments": {"path": "/a"}}\n</tool_call>';
+    await upstream.script([{ sse: rawText(`<think>Hm.</think>Sure.\n${call}`) }]);
+    const message = await ferry
+      .client()
+      .messages.stream({
+        model: 'qwen3-8b',
+        max_tokens: 200,
+        messages: [{ role: 'user', content: 'read' }],
+        ...extra,
+      })
+      .finalMessage();
+    expect(message.stop_reason).toBe('end_turn');
+    expect(message.content).toMatchObject([
+      { type: 'thinking', thinking: 'Hm.' },
+      { type: 'text', text: `Sure.\n${call}` },
+    ]);
+  });
+
   test('Qwen3-Coder XML parameters are typed from the input schema', async () => {
     const text =
       '<tool_call>\n<function=read_file>\n<parameter=path>\n/a.txt\n</parameter>\n<parameter=limit>\n20\n</parameter>\n</function>\n</tool_call>';
