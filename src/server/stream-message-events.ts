@@ -8,23 +8,33 @@ import {
   type MessageStreamBuilderOptions,
 } from '../protocol/message-stream-builder.js';
 import { StopSequenceEnforcer } from '../translate/enforce-stop-sequences.js';
+import { OneToolCallLimit } from '../translate/limit-to-one-tool-call.js';
 import { mapAsyncBatches } from '../util/map-async-batches.js';
 
 /**
  * A backend's batches of parts as batches of Anthropic events, one pulled per backend batch.
  * Nothing is yielded before the first batch arrives, so a failure before it can still be a JSON
- * error. When a stop sequence matches, iteration of the backend stops, which cancels its work.
+ * error. When a stop sequence matches, or the one tool call `disable_parallel_tool_use` allows
+ * is complete, iteration of the backend stops, which cancels its work.
  */
 export function streamMessageEvents(
   batches: AsyncIterable<ModelStreamBatch>,
   options: MessageStreamBuilderOptions & {
     stopSequences: readonly string[];
+    /** `disable_parallel_tool_use`: end the reply after its first tool call. */
+    oneToolCall?: boolean;
     onFirstPart?: () => void;
     onUsage?: (usage: MessageDeltaUsage) => void;
   },
 ): AsyncGenerator<RawMessageStreamEvent[]> {
   const builder = new MessageStreamBuilder(options);
   const enforcer = new StopSequenceEnforcer(options.stopSequences);
+  const limit = options.oneToolCall === true ? new OneToolCallLimit() : undefined;
+  const stopped = (): boolean => enforcer.stopped || limit?.stopped === true;
+  const accept = (part: ModelStreamPart): RawMessageStreamEvent[] =>
+    limit === undefined
+      ? builder.push(part)
+      : limit.push(part).flatMap((kept) => builder.push(kept));
   let deltas = 0;
   let usage: ModelUsage | undefined;
   let started = false;
@@ -35,15 +45,15 @@ export function streamMessageEvents(
     for (const part of batch) {
       if (isDelta(part)) deltas++;
       else if (part.type === 'usage') usage = part.usage;
-      for (const accepted of enforcer.push(part)) events.push(...builder.push(accepted));
-      if (enforcer.stopped) break;
+      for (const accepted of enforcer.push(part)) events.push(...accept(accepted));
+      if (stopped()) break;
     }
     return events;
   };
   const lastEvents = (): RawMessageStreamEvent[] => {
-    const tail = enforcer.finish().flatMap((part) => builder.push(part));
+    const tail = enforcer.finish().flatMap(accept);
     // Stopped early, the engine never reported its output: one streamed delta is about one token.
-    if (enforcer.stopped && (usage === undefined || usage.outputTokens === 0)) {
+    if (stopped() && (usage === undefined || usage.outputTokens === 0)) {
       const counted = { ...usage, inputTokens: usage?.inputTokens ?? options.inputTokens ?? 0 };
       tail.push(...builder.push({ type: 'usage', usage: { ...counted, outputTokens: deltas } }));
     }
@@ -52,7 +62,7 @@ export function streamMessageEvents(
     return last;
   };
   return mapAsyncBatches(batches, eventsOf, {
-    stopAfter: () => enforcer.stopped,
+    stopAfter: stopped,
     finish: lastEvents,
   });
 }

@@ -94,6 +94,32 @@ describe('raw-text tool calls and reasoning through the official SDK', () => {
     ]);
   });
 
+  test.each([true, false])(
+    'disable_parallel_tool_use: one tool_use even when the model writes two (streamed: %s)',
+    async (streamed) => {
+      const call = (path: string) =>
+        `<tool_call>\n{"name": "read_file", "arguments": {"path": "${path}"}}\n</tool_call>`;
+      await upstream.script([
+        { sse: rawText(`<think>Both.</think>Reading.\n${call('/a')}\n${call('/b')}`) },
+      ]);
+      const request = {
+        model: 'qwen3-8b',
+        max_tokens: 200,
+        tools,
+        tool_choice: { type: 'auto' as const, disable_parallel_tool_use: true },
+        messages: [{ role: 'user' as const, content: 'read both' }],
+      };
+      const message = streamed
+        ? await ferry.client().messages.stream(request).finalMessage()
+        : await ferry.client().messages.create({ ...request, stop_sequences: ['never'] });
+      expect(message.stop_reason).toBe('tool_use');
+      expect(message.content.filter((block) => block.type === 'tool_use')).toMatchObject([
+        { name: 'read_file', input: { path: '/a' } },
+      ]);
+      expect(message.content.at(-1)?.type).toBe('tool_use');
+    },
+  );
+
   test('Qwen3-Coder XML parameters are typed from the input schema', async () => {
     const text =
       '<tool_call>\n<function=read_file>\n<parameter=path>\n/a.txt\n</parameter>\n<parameter=limit>\n20\n</parameter>\n</function>\n</tool_call>';

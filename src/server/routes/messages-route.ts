@@ -56,6 +56,7 @@ async function openMessage(
     model: body.model,
     omitThinking: omitsThinking(body),
     stopSequences: modelRequest.stopSequences,
+    oneToolCall: modelRequest.chat.parallel_tool_calls === false,
     onFirstPart: () => options.metrics?.recordFirstEvent((performance.now() - started) / 1000),
     onUsage: (usage) => options.metrics?.recordUsage(usage),
   });
