@@ -21,12 +21,6 @@ export class OneToolCallLimit {
       return this.stop([]);
     }
     if (part.type === 'tool-call-end' && part.id === this.firstCall) return this.stop([part]);
-    if (
-      this.firstCall !== undefined &&
-      part.type === 'tool-call-delta' &&
-      part.id !== this.firstCall
-    )
-      return [];
     return [part];
   }
 
