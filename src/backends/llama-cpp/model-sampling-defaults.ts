@@ -1,3 +1,5 @@
+import { isPlainObject } from '../../util/is-plain-object.js';
+
 /**
  * Sampling a model's authors recommend, as GGUF conversions record it (`general.sampling.*`,
  * written from the model's `generation_config.json`). llama.cpp's server uses these where a
@@ -31,9 +33,7 @@ export function describeSamplingDefaults(defaults: SamplingDefaults): string {
 }
 
 function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
+  return isPlainObject(value) ? value[key] : undefined;
 }
 
 /** GGUF floats are 32-bit: 0.7 reads back as 0.699999988, so keep 6 significant digits. */
