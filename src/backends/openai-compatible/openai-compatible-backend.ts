@@ -34,7 +34,8 @@ interface UpstreamModel {
 
 /**
  * Any OpenAI-compatible chat server (vLLM, SGLang, llama-server, Ollama, LM Studio).
- * Always streams from the upstream (with usage) so one event path serves both client modes.
+ * A streamed reply (with usage) and a single JSON completion both become the same model parts,
+ * so one event path serves both client modes (build-model-request decides which to ask for).
  */
 export class OpenAICompatibleBackend implements Backend {
   readonly kind = 'openai-compatible';
