@@ -28,7 +28,7 @@ export default defineConfig({
     /^@fastify\/(ajv-compiler|fast-json-stringify-compiler)/,
     /^(ajv|ajv-formats|fast-json-stringify|fast-uri|light-my-request)(\/|$)/,
   ],
-  plugins: [keepNodeLlamaCppFileUrls()],
+  plugins: [keepNodeLlamaCppFileUrls(), deferIntlSegmenters()],
   logLevel: 'warn',
   output: {
     dir: 'dist/bundle',
@@ -63,6 +63,39 @@ function keepNodeLlamaCppFileUrls() {
         const ownUrl = `new URL(${JSON.stringify(`./${inDist.replaceAll('\\', '/')}`)}, import.meta.resolve('node-llama-cpp')).href`;
         const source = new RolldownMagicString(code);
         source.replaceAll('import.meta.url', ownUrl);
+        return {
+          code: source.toString(),
+          map: source.generateMap({ source: id, hires: true }).toString(),
+        };
+      },
+    },
+  };
+}
+
+/**
+ * string-width and slice-ansi (node-llama-cpp's console output: download progress, tables)
+ * create an `Intl.Segmenter` when their module loads, and a bundle loads every module of its
+ * chunk at once. The first segmenter maps ICU's break-iteration data into memory: +2.6 MB RSS
+ * at start for output the server never writes unless it downloads a model. Each is created on
+ * its first use instead.
+ */
+function deferIntlSegmenters() {
+  const helper = '__ferryDeferredSegmenter';
+  return {
+    name: 'defer-intl-segmenters',
+    transform: {
+      filter: { id: /[\\/]node_modules[\\/]/, code: 'new Intl.Segmenter(' },
+      handler(code, id) {
+        const source = new RolldownMagicString(code);
+        source.replaceAll('new Intl.Segmenter(', `${helper}(`);
+        // A declaration, so it is hoisted above the module's top-level uses.
+        source.append(
+          `\nfunction ${helper}(...args) {\n` +
+            '  let segmenter;\n' +
+            '  const real = () => (segmenter ??= new Intl.Segmenter(...args));\n' +
+            '  return { segment: (text) => real().segment(text), resolvedOptions: () => real().resolvedOptions() };\n' +
+            '}\n',
+        );
         return {
           code: source.toString(),
           map: source.generateMap({ source: id, hires: true }).toString(),
