@@ -30,25 +30,48 @@ function configFile(text: string): string {
 afterAll(removeTempDirs);
 
 describe('bin/ferry', () => {
-  test.skipIf(process.platform !== 'linux')(
-    'run as a command, it becomes Node itself (exec) with its start-up flags',
-    async () => {
-      const child = spawn(ferry, ['serve', '--upstream', 'http://127.0.0.1:1', '--port', '0'], {
-        stdio: ['ignore', 'ignore', 'pipe'],
+  /** bin/ferry started as a command, once its server listens. */
+  async function startBinFerry(env: NodeJS.ProcessEnv) {
+    const child = spawn(ferry, ['serve', '--upstream', 'http://127.0.0.1:1', '--port', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env,
+    });
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      child.stderr.on('data', (data: Buffer) => {
+        seen += data.toString();
+        if (seen.includes('listening on')) resolve();
       });
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${seen}`)));
+    });
+    const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+    return { child, environment };
+  }
+
+  test.skipIf(process.platform !== 'linux')(
+    'run as a command, it becomes Node itself (exec) with its start-up settings',
+    async () => {
+      const { MALLOC_ARENA_MAX: _unset, ...env } = process.env;
+      const { child, environment } = await startBinFerry(env);
       try {
-        await new Promise<void>((resolve, reject) => {
-          let seen = '';
-          child.stderr.on('data', (data: Buffer) => {
-            seen += data.toString();
-            if (seen.includes('listening on')) resolve();
-          });
-          child.once('exit', (code) => reject(new Error(`exited ${code}: ${seen}`)));
-        });
         // The process the caller started is the server: signals reach it, no shell in between.
         const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
         expect(readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim()).toBe('node');
         expect(argv.slice(1, 3)).toEqual(['--v8-pool-size=1', ferry]);
+        expect(environment).toContain('MALLOC_ARENA_MAX=2');
+      } finally {
+        child.kill('SIGTERM');
+      }
+    },
+  );
+
+  test.skipIf(process.platform !== 'linux')(
+    "a glibc arena limit the user set is the user's",
+    async () => {
+      const { child, environment } = await startBinFerry({ ...process.env, MALLOC_ARENA_MAX: '4' });
+      try {
+        expect(environment).toContain('MALLOC_ARENA_MAX=4');
+        expect(environment).not.toContain('MALLOC_ARENA_MAX=2');
       } finally {
         child.kill('SIGTERM');
       }
