@@ -1,12 +1,24 @@
+import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
 import { mapAsyncBatches } from '../../util/map-async-batches.js';
 
 /**
  * The `data` fields of an SSE body, batched per network read so the consumer does one await
- * per read rather than per event. The push parser handles events split anywhere across reads.
+ * per read rather than per event. The push parser handles events split anywhere across reads,
+ * and the decoder characters split across them.
  */
 export function readSseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
-  const decoder = new TextDecoder();
+  // StringDecoder rather than TextDecoder: a quarter of the time per read for the same
+  // replacement of bad bytes (TextDecoder's streaming mode was ~1 % of the gateway's CPU on
+  // Claude Code streams). Unlike TextDecoder it keeps a leading byte order mark, which the
+  // SSE format says to ignore, so that is dropped here.
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  const decode = (text: string): string => {
+    if (!first || text === '') return text;
+    first = false;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  };
   let batch: string[] = [];
   const parser = createParser({ onEvent: (event) => batch.push(event.data) });
   const take = (): string[] => {
@@ -17,12 +29,12 @@ export function readSseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<str
   return mapAsyncBatches(
     body,
     (bytes) => {
-      parser.feed(decoder.decode(bytes, { stream: true }));
+      parser.feed(decode(decoder.write(bytes)));
       return take();
     },
     {
       finish: () => {
-        parser.feed(decoder.decode());
+        parser.feed(decode(decoder.end()));
         return take();
       },
     },
