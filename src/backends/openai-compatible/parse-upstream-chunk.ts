@@ -23,7 +23,8 @@ function validateChunk(json: unknown): OpenAIChunk {
 
 /**
  * A non-streaming completion (what a non-streaming client's request asks for, and what some
- * servers answer even to `stream: true`) as the equivalent single chunk: the message becomes the delta, tool calls get the indices deltas carry.
+ * servers answer even to `stream: true`) as the equivalent single chunk: the message becomes
+ * the delta, tool calls get the indices deltas carry.
  */
 export function completionAsChunk(json: unknown): OpenAIChunk {
   const record = (typeof json === 'object' && json !== null ? json : {}) as {
