@@ -1,19 +1,16 @@
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { parseCutToolInput, parseToolInput } from './parse-tool-input.js';
+import { parseToolInput } from './parse-tool-input.js';
 
 type Block = Message['content'][number];
 type MutableBlock = Block & { _json?: string };
 
 /**
  * Folds a stream's events into the non-streaming Message, so `stream: false` replies are built
- * from the same event path as streams. Tool input is parsed once, when its block closes; text that
- * is not valid JSON is kept as the raw string, except in the last block of a reply that
- * `max_tokens` (or the context) cut off, which keeps the members that arrived whole.
+ * from the same event path as streams. Tool input is parsed once, when its block closes (the
+ * builder's filter has already made it a whole JSON object, also where `max_tokens` cut it off).
  */
 export class MessageAccumulator {
   private message: Message | undefined;
-  /** Tool arguments that did not parse, by block index. */
-  private readonly unparsed = new Map<number, string>();
 
   push(event: RawMessageStreamEvent): void {
     switch (event.type) {
@@ -38,16 +35,7 @@ export class MessageAccumulator {
   }
 
   result(): Message {
-    const message = this.current();
-    const cut =
-      message.stop_reason === 'max_tokens' ||
-      message.stop_reason === 'model_context_window_exceeded';
-    const last = message.content.length - 1;
-    const json = this.unparsed.get(last);
-    const block = message.content[last];
-    if (cut && json !== undefined && block?.type === 'tool_use')
-      block.input = parseCutToolInput(json);
-    return message;
+    return this.current();
   }
 
   private applyDelta(event: RawMessageStreamEvent & { type: 'content_block_delta' }): void {
@@ -70,7 +58,6 @@ export class MessageAccumulator {
     delete block._json;
     if (json === undefined) return;
     block.input = parseToolInput(json);
-    if (block.input === json) this.unparsed.set(index, json);
   }
 
   private applyMessageDelta(event: RawMessageStreamEvent & { type: 'message_delta' }): void {

@@ -248,7 +248,7 @@ describe('MessageStreamBuilder', () => {
         { type: 'thinking', thinking: 'r', signature: expect.any(String) },
         { type: 'text', text: 'Hello' },
         { type: 'tool_use', name: 'Bash', input: { command: 'ls' } },
-        { type: 'tool_use', name: 'Bad', input: '{"x": nope' },
+        { type: 'tool_use', name: 'Bad', input: {} }, // the broken member is dropped
       ],
       stop_reason: 'tool_use',
       stop_sequence: null,
@@ -256,6 +256,31 @@ describe('MessageStreamBuilder', () => {
       container: null,
       usage: { input_tokens: 5, output_tokens: 2, service_tier: 'standard' },
     });
+  });
+
+  test('broken tool arguments are repaired into an object, and the repair is told', () => {
+    const problems: unknown[] = [];
+    const builder = new MessageStreamBuilder({
+      model: 'm',
+      messageId: 'msg_1',
+      onToolInputProblem: (details) => problems.push(details),
+    });
+    const parts: ModelStreamPart[] = [
+      { type: 'tool-call-start', id: 'a', name: 'Read' },
+      { type: 'tool-call-delta', id: 'a', argumentsDelta: '{"path":' },
+      { type: 'tool-call-delta', id: 'a', argumentsDelta: '"/a"}}' },
+      { type: 'tool-call-end', id: 'a' },
+      finish('tool-calls'),
+    ];
+    const json = [...parts.flatMap((part) => builder.push(part)), ...builder.finish()]
+      .map((event) =>
+        event.type === 'content_block_delta' && event.delta.type === 'input_json_delta'
+          ? event.delta.partial_json
+          : '',
+      )
+      .join('');
+    expect(json).toBe('{"path":"/a"}');
+    expect(problems).toEqual([{ tool: 'Read', problem: expect.stringMatching(/after the/) }]);
   });
 
   test('a tool call cut off by max_tokens keeps the arguments that arrived whole', () => {

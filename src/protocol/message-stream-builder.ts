@@ -16,6 +16,7 @@ import type { ModelFinishReason, ModelStreamPart, ModelUsage } from '../model/mo
 import { ApiError } from './api-error.js';
 import { createId } from './create-ids.js';
 import { encodeThinkingSignature } from './thinking-signature.js';
+import { ToolInputFilter } from './tool-input-filter.js';
 
 export interface MessageStreamBuilderOptions {
   messageId?: string;
@@ -25,6 +26,8 @@ export interface MessageStreamBuilderOptions {
   inputTokens?: number;
   /** `thinking.display: "omitted"`: thinking text travels only inside the signature. */
   omitThinking?: boolean;
+  /** Told when a tool call's arguments were not clean JSON and were repaired or cut short. */
+  onToolInputProblem?: (details: { tool: string; problem: string }) => void;
 }
 
 /** message_delta as both the SDK's stable and beta types declare it. */
@@ -33,7 +36,7 @@ type MessageDelta = RawMessageStreamEvent & { type: 'message_delta' } & BetaRawM
 type OpenBlock =
   | { kind: 'text'; index: number }
   | { kind: 'thinking'; index: number; text: string }
-  | { kind: 'tool'; index: number; partId: string };
+  | { kind: 'tool'; index: number; partId: string; name: string; input: ToolInputFilter };
 
 /**
  * Neutral parts → Anthropic stream events. The only place block indices live: one block open
@@ -148,15 +151,22 @@ export class MessageStreamBuilder {
       input: {},
       caller: { type: 'direct' },
     };
-    this.openBlock(events, { kind: 'tool', index: this.nextIndex, partId }, block);
+    const input = new ToolInputFilter();
+    this.openBlock(events, { kind: 'tool', index: this.nextIndex, partId, name, input }, block);
     this.toolBlocks++;
   }
 
+  /** Arguments go out through the block's filter, so they always join into a JSON object. */
   private toolDelta(partId: string, json: string, events: RawMessageStreamEvent[]): void {
     if (json === '' || this.block?.kind !== 'tool' || this.block.partId !== partId) return;
+    this.inputJsonDelta(this.block.index, this.block.input.push(json), events);
+  }
+
+  private inputJsonDelta(index: number, json: string, events: RawMessageStreamEvent[]): void {
+    if (json === '') return;
     events.push({
       type: 'content_block_delta',
-      index: this.block.index,
+      index,
       delta: { type: 'input_json_delta', partial_json: json },
     });
   }
@@ -184,6 +194,10 @@ export class MessageStreamBuilder {
         index: block.index,
         delta: { type: 'signature_delta', signature },
       });
+    } else if (block.kind === 'tool') {
+      this.inputJsonDelta(block.index, block.input.end(), events);
+      const problem = block.input.problem;
+      if (problem !== undefined) this.options.onToolInputProblem?.({ tool: block.name, problem });
     }
     events.push({ type: 'content_block_stop', index: block.index });
     this.block = undefined;

@@ -175,6 +175,41 @@ describe('POST /v1/messages through the official SDK', () => {
     expect(jsonPieces.length).toBeGreaterThanOrEqual(3);
   });
 
+  test('broken tool arguments still reach the SDK as an object, streamed or not', async () => {
+    const reply = {
+      sse: sse([
+        toolCallChunk(0, { id: 'chatcmpl-tool-a', name: 'Weather', args: '{"city":' }),
+        toolCallChunk(0, { args: '"Paris"}' }),
+        toolCallChunk(0, { args: '}' }), // a stray brace: the SDK's parser would throw on it
+        toolCallChunk(1, {
+          id: 'chatcmpl-tool-b',
+          name: 'Weather',
+          args: '{"city":"Rome"}{"x":1}',
+        }),
+        toolCallChunk(2, { id: 'chatcmpl-tool-c', name: 'Weather', args: 'not json' }),
+        toolCallChunk(3, { id: 'chatcmpl-tool-d', name: 'Weather', args: '{"city":"Oslo\n"' }),
+        finishChunk('tool_calls'),
+        usageChunk(100, 30),
+      ]),
+    };
+    const tools = [
+      {
+        name: 'Weather',
+        input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } },
+      },
+    ];
+    const inputs = [{ city: 'Paris' }, { city: 'Rome' }, {}, { city: 'Oslo\n' }];
+    await upstream.script([reply, reply]);
+    const streamed = await client.messages.stream({ ...ask, tools }).finalMessage();
+    const whole = await client.messages.create({ ...ask, tools });
+    for (const message of [streamed, whole]) {
+      expect(message.stop_reason).toBe('tool_use');
+      expect(message.content.map((block) => block.type === 'tool_use' && block.input)).toEqual(
+        inputs,
+      );
+    }
+  });
+
   test('reasoning becomes a thinking block with a signature', async () => {
     await upstream.script([
       {

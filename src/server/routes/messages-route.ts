@@ -59,6 +59,7 @@ async function openMessage(
     oneToolCall: modelRequest.chat.parallel_tool_calls === false,
     onFirstPart: () => options.metrics?.recordFirstEvent((performance.now() - started) / 1000),
     onUsage: (usage) => options.metrics?.recordUsage(usage),
+    onToolInputProblem: (details) => request.log.warn(details, 'tool call arguments repaired'),
   });
   return { events, stream: body.stream === true };
 }
