@@ -56,7 +56,9 @@ export async function* evaluateTokens(
   options: { grammarEvaluationState?: LlamaGrammarEvaluationState; lookahead?: boolean } = {},
 ): AsyncGenerator<Token, TokenLoopEnd> {
   const { grammarEvaluationState, lookahead = false } = options;
-  const iterator = run.sequence.evaluate(input, {
+  const last = await evaluatePromptBatches(run, input);
+  if (last === undefined) return 'aborted';
+  const iterator = run.sequence.evaluate(last, {
     ...run.sampling,
     ...(grammarEvaluationState === undefined ? {} : { grammarEvaluationState }),
   });
@@ -82,6 +84,33 @@ export async function* evaluateTokens(
       await iterator.return();
     }
   }
+}
+
+/**
+ * A long prompt is evaluated one batch at a time, so a client that leaves mid-prompt frees its
+ * sequence once the batch in progress is done: node-llama-cpp has no way to stop an
+ * evaluation, and a client that left during a 20k-token prompt held its sequence until the
+ * whole prompt was in. The batches
+ * are the ones llama.cpp would make anyway (`--batch-size` tokens), so nothing is decoded more
+ * often. Returns the last batch, evaluated with generation, or undefined if the client left.
+ */
+async function evaluatePromptBatches(
+  run: GenerationRun,
+  input: Token[],
+): Promise<Token[] | undefined> {
+  const batchSize = run.sequence.context.batchSize;
+  let start = 0;
+  while (input.length - start > batchSize) {
+    if (run.signal.aborted) return undefined;
+    const batch = input.slice(start, start + batchSize);
+    const evaluating = run.sequence.evaluateWithoutGeneratingNewTokens(batch);
+    if ((await raceAbort(evaluating, run.signal)) === abortedMarker) {
+      run.onBusyAfterAbort(evaluating.catch(() => undefined));
+      return undefined;
+    }
+    start += batchSize;
+  }
+  return run.signal.aborted ? undefined : start === 0 ? input : input.slice(start);
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof abortedMarker> {
