@@ -11,6 +11,8 @@ const delta = (id: string, argumentsDelta: string): ModelStreamPart => ({
 const end = (id: string): ModelStreamPart => ({ type: 'tool-call-end', id });
 const text = (value: string): ModelStreamPart => ({ type: 'text-delta', text: value });
 const finish: ModelStreamPart = { type: 'finish', reason: 'tool-calls' };
+const cut: ModelStreamPart = { type: 'finish', reason: 'max-tokens' };
+const usage: ModelStreamPart = { type: 'usage', usage: { inputTokens: 9, outputTokens: 7 } };
 
 test.each<{ name: string; parts: ModelStreamPart[]; kept: ModelStreamPart[]; stopped: boolean }>([
   {
@@ -23,6 +25,18 @@ test.each<{ name: string; parts: ModelStreamPart[]; kept: ModelStreamPart[]; sto
     name: 'a second call starting before the first ends ends the reply',
     parts: [start('a'), delta('a', '{"x":'), start('b'), delta('b', '{}'), delta('a', '1}')],
     kept: [start('a'), delta('a', '{"x":'), finish],
+    stopped: true,
+  },
+  {
+    name: 'the engine’s usage and finish right after the call pass (a cut-off call: max_tokens)',
+    parts: [start('a'), delta('a', '{"x":'), end('a'), usage, cut],
+    kept: [start('a'), delta('a', '{"x":'), end('a'), usage, cut],
+    stopped: false,
+  },
+  {
+    name: 'anything else after the call ends the reply, even after usage',
+    parts: [start('a'), end('a'), usage, text(' ')],
+    kept: [start('a'), end('a'), usage, finish],
     stopped: true,
   },
   {

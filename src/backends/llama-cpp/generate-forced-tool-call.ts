@@ -39,21 +39,25 @@ export async function* generateForcedToolCall(
   },
 ): AsyncGenerator<ModelStreamBatch, ModelFinishReason> {
   const { model, sequence } = run;
-  const budget = { left: run.maxTokens };
   const opener = [
     ...model.tokenize(run.callOpener, true, 'trimLeadingSpace'),
     ...model.tokenize('{"name": ', false, 'trimLeadingSpace'),
   ];
+  const joinerTokens = model.tokenize(', "arguments": ', false, 'trimLeadingSpace');
+  // The tokens written around the sampled name and arguments are output too, and max_tokens
+  // bounds them all: a call that cannot fit is not begun.
+  const written = opener.length + joinerTokens.length;
+  if (run.maxTokens <= written + 1) return 'max-tokens';
+  const budget = { left: run.maxTokens - written };
   const nameGrammar = await jsonGrammarState(run.llama, model, { enum: run.toolNames });
   const name = await sampleJson(run, [...run.input, ...opener], nameGrammar, budget);
   opener.forEach(() => run.onToken());
   if (name.aborted) return 'end-turn';
+  if (!name.complete) return 'max-tokens'; // a call is never shown without its whole name
   const toolName = parseName(name.text, run.toolNames);
   const argumentsStart = sequence.nextTokenIndex;
-  const joiner = [
-    name.unevaluated,
-    ...model.tokenize(', "arguments": ', false, 'trimLeadingSpace'),
-  ];
+  const joiner = [name.unevaluated, ...joinerTokens];
+  joinerTokens.forEach(() => run.onToken());
   let args = { text: '', complete: false, aborted: false, unevaluated: 0 as Token };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) {
@@ -98,6 +102,7 @@ async function sampleJson(
     aborted: false,
     unevaluated: 0 as Token,
   };
+  if (budget.left <= 0) return result;
   const tokens = evaluateTokens(run, input, { grammarEvaluationState: grammar });
   for (;;) {
     const next = await tokens.next();
