@@ -25,6 +25,11 @@ export function streamMessageEvents(
     oneToolCall?: boolean;
     onFirstPart?: () => void;
     onUsage?: (usage: MessageDeltaUsage) => void;
+    /**
+     * The prompt's token count, asked for only when Ferry stopped the backend before it
+     * reported usage (OpenAI-compatible engines send it last).
+     */
+    countInputTokens?: () => Promise<number>;
   },
 ): AsyncGenerator<RawMessageStreamEvent[]> {
   const builder = new MessageStreamBuilder(options);
@@ -43,23 +48,32 @@ export function streamMessageEvents(
     started = true;
     const events: RawMessageStreamEvent[] = [];
     for (const part of batch) {
-      if (isDelta(part)) deltas++;
+      if (isDelta(part)) deltas += part.type === 'text-delta' ? (part.tokens ?? 1) : 1;
       else if (part.type === 'usage') usage = part.usage;
       for (const accepted of enforcer.push(part)) events.push(...accept(accepted));
       if (stopped()) break;
     }
     return events;
   };
-  const lastEvents = (): RawMessageStreamEvent[] => {
+  const lastEvents = async (): Promise<RawMessageStreamEvent[]> => {
     const tail = enforcer.finish().flatMap(accept);
-    // Stopped early, the engine never reported its output: one streamed delta is about one token.
+    // Stopped early, the engine never reported its output: one streamed delta is about one
+    // token (the embedded engine's text says how many it came from).
     if (stopped() && (usage === undefined || usage.outputTokens === 0)) {
-      const counted = { ...usage, inputTokens: usage?.inputTokens ?? options.inputTokens ?? 0 };
-      tail.push(...builder.push({ type: 'usage', usage: { ...counted, outputTokens: deltas } }));
+      const inputTokens = usage?.inputTokens ?? options.inputTokens ?? (await countInput());
+      const counted = { ...usage, inputTokens, outputTokens: deltas };
+      tail.push(...builder.push({ type: 'usage', usage: counted }));
     }
     const last = [...tail, ...builder.finish()];
     for (const event of last) if (event.type === 'message_delta') options.onUsage?.(event.usage);
     return last;
+  };
+  const countInput = async (): Promise<number> => {
+    try {
+      return (await options.countInputTokens?.()) ?? 0;
+    } catch {
+      return 0; // the reply is whole; only its usage lacks the prompt's count
+    }
   };
   return mapAsyncBatches(batches, eventsOf, {
     stopAfter: stopped,

@@ -11,7 +11,7 @@
 export async function* mapAsyncBatches<T, U>(
   source: AsyncIterable<T>,
   map: (value: T) => U[],
-  options: { stopAfter?: () => boolean; finish?: () => U[] } = {},
+  options: { stopAfter?: () => boolean; finish?: () => U[] | Promise<U[]> } = {},
 ): AsyncGenerator<U[]> {
   const iterator = source[Symbol.asyncIterator]();
   try {
@@ -27,6 +27,6 @@ export async function* mapAsyncBatches<T, U>(
   } finally {
     await iterator.return?.();
   }
-  const last = options.finish?.() ?? [];
+  const last = (await options.finish?.()) ?? [];
   if (last.length > 0) yield last;
 }

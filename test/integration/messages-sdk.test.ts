@@ -250,6 +250,10 @@ describe('POST /v1/messages through the official SDK', () => {
       stop_reason: 'stop_sequence',
       stop_sequence: 'STOP',
     });
+    // Ferry stopped the upstream before its usage chunk: the prompt is counted instead.
+    const { input_tokens } = await client.messages.countTokens(ask);
+    expect(input_tokens).toBeGreaterThan(0);
+    expect(message.usage.input_tokens).toBe(input_tokens);
   });
 
   test('the upstream receives the translated request (one JSON reply for a non-streaming client)', async () => {

@@ -6,6 +6,7 @@ import {
   type MessagesRequest,
 } from '../../protocol/messages-request-schema.js';
 import { parseRequestBody } from '../../protocol/parse-messages-request.js';
+import type { ModelRequest } from '../../model/model-request.js';
 import { buildModelRequest } from '../../translate/build-model-request.js';
 import type { FerryAppOptions } from '../app-options.js';
 import { resolveServedModel } from '../resolve-served-model.js';
@@ -52,16 +53,32 @@ async function openMessage(
   });
   const rawParts = options.backend.streamChat(modelRequest, signal);
   const parts = options.parseParts ? options.parseParts(rawParts, modelRequest) : rawParts;
+  const oneToolCall = modelRequest.chat.parallel_tool_calls === false;
+  // Only a reply Ferry may stop early keeps the request, to count its prompt if need be.
+  const mayStopEarly = oneToolCall || modelRequest.stopSequences.length > 0;
   const events = streamMessageEvents(parts, {
     model: body.model,
     omitThinking: omitsThinking(body),
     stopSequences: modelRequest.stopSequences,
-    oneToolCall: modelRequest.chat.parallel_tool_calls === false,
+    oneToolCall,
     onFirstPart: () => options.metrics?.recordFirstEvent((performance.now() - started) / 1000),
     onUsage: (usage) => options.metrics?.recordUsage(usage),
     onToolInputProblem: (details) => request.log.warn(details, 'tool call arguments repaired'),
+    ...(mayStopEarly ? { countInputTokens: promptCounter(options, modelRequest, signal) } : {}),
   });
   return { events, stream: body.stream === true };
+}
+
+/**
+ * A closure of its own, so that only it holds the request: a closure made in `openMessage`
+ * would share that function's scope with the other callbacks, and all of them would keep it.
+ */
+function promptCounter(
+  options: FerryAppOptions,
+  modelRequest: ModelRequest,
+  signal: AbortSignal,
+): () => Promise<number> {
+  return async () => (await options.backend.countTokens(modelRequest, signal)).inputTokens;
 }
 
 async function sendStream(
