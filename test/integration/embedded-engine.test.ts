@@ -163,6 +163,26 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () 
     else expect(typeof input.file_path).toBe('string');
   });
 
+  test('a forced call that max_tokens cuts off ends with max_tokens, within the budget', async () => {
+    for (const disable_parallel_tool_use of [false, true]) {
+      const message = await engine.client.messages
+        .stream({
+          model,
+          max_tokens: 24,
+          tools: [writeTool, bashTool],
+          tool_choice: { type: 'tool', name: 'Write', disable_parallel_tool_use },
+          messages: [{ role: 'user', content: 'Write hello to /tmp/a.txt' }],
+        })
+        .finalMessage();
+      expect(message.stop_reason).toBe('max_tokens');
+      expect(message.usage.output_tokens).toBeGreaterThan(0);
+      expect(message.usage.output_tokens).toBeLessThanOrEqual(24);
+      for (const block of message.content) {
+        if (block.type === 'tool_use') expect(block.input).toBeTypeOf('object');
+      }
+    }
+  });
+
   test('count_tokens is exact: the same count the generation reports', async () => {
     const request = {
       model,
@@ -346,6 +366,47 @@ describe('embedded engine under load and cancellation', { timeout: 60_000 }, () 
     });
     expect(next.usage.output_tokens).toBe(5);
     expect(performance.now() - left).toBeLessThan(5000);
+  });
+});
+
+describe('embedded engine with one sequence', { timeout: 60_000 }, () => {
+  let engine: EmbeddedFerry;
+  const model = 'endless';
+
+  beforeAll(async () => {
+    const path = await tinyGgufPath({ endOfTurnBias: -10 });
+    engine = await startEmbedded({
+      model: path,
+      servedModelNames: [model],
+      ctxSize: 8192,
+      parallel: 1,
+    });
+  });
+  afterAll(async () => {
+    await engine?.ferry.close(1000);
+  });
+
+  test('a client that leaves during a long prompt frees its sequence after the batch in progress', async () => {
+    // ~7,000 prompt tokens: the engine evaluates them in 256-token batches for a second or so.
+    const messages = [
+      { role: 'user' as const, content: `${Math.random()} ${'plan the work '.repeat(2300)}` },
+    ];
+    const { input_tokens: promptTokens } = await engine.client.messages.countTokens({
+      model,
+      messages,
+    });
+    expect(promptTokens).toBeGreaterThan(6000);
+    const controller = new AbortController();
+    const left = engine.client.messages
+      .create({ model, max_tokens: 5, messages }, { signal: controller.signal })
+      .catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    controller.abort();
+    await left;
+    // The same prompt again, queued for the only sequence: it gets it once the batch in
+    // progress is done, with only the batches done before the client left in its cache.
+    const again = await engine.client.messages.create({ model, max_tokens: 1, messages });
+    expect(again.usage.cache_read_input_tokens).toBeLessThan(promptTokens - 256);
   });
 });
 
