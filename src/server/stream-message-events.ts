@@ -11,6 +11,12 @@ import { StopSequenceEnforcer } from '../translate/enforce-stop-sequences.js';
 import { OneToolCallLimit } from '../translate/limit-to-one-tool-call.js';
 import { mapAsyncBatches } from '../util/map-async-batches.js';
 
+/** A message's events in batches, and its opening on demand. */
+export type MessageEvents = AsyncGenerator<RawMessageStreamEvent[]> & {
+  /** `message_start` now, before the backend's first part; [] once it went out. */
+  start(): RawMessageStreamEvent[];
+};
+
 /**
  * A backend's batches of parts as batches of Anthropic events, one pulled per backend batch.
  * Nothing is yielded before the first batch arrives, so a failure before it can still be a JSON
@@ -31,7 +37,7 @@ export function streamMessageEvents(
      */
     countInputTokens?: () => Promise<number>;
   },
-): AsyncGenerator<RawMessageStreamEvent[]> {
+): MessageEvents {
   const builder = new MessageStreamBuilder(options);
   const enforcer = new StopSequenceEnforcer(options.stopSequences);
   const limit = options.oneToolCall === true ? new OneToolCallLimit() : undefined;
@@ -75,10 +81,8 @@ export function streamMessageEvents(
       return 0; // the reply is whole; only its usage lacks the prompt's count
     }
   };
-  return mapAsyncBatches(batches, eventsOf, {
-    stopAfter: stopped,
-    finish: lastEvents,
-  });
+  const events = mapAsyncBatches(batches, eventsOf, { stopAfter: stopped, finish: lastEvents });
+  return Object.assign(events, { start: () => builder.start() });
 }
 
 function isDelta(part: ModelStreamPart): boolean {

@@ -234,6 +234,46 @@ describe('upstream failures', () => {
     expect(text.trimEnd().endsWith('data: {"type":"message_stop"}')).toBe(true);
   });
 
+  test('a model slow to start gets its stream opened anyway, pings until its first token', async () => {
+    const late = { sse: sse([chunk({ content: 'late' }), finishChunk('stop'), usageChunk(3, 1)]) };
+    await upstream.script([
+      { ...late, delayMs: 1600 },
+      { ...late, delayMs: 1600 },
+    ]);
+    const response = await fetch(`${ferry.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ask, stream: true }),
+    });
+    const events = [...(await response.text()).matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    expect(events[0]).toBe('message_start');
+    expect(events.indexOf('ping')).toBeGreaterThan(0);
+    expect(events.indexOf('ping')).toBeLessThan(events.indexOf('content_block_start'));
+    expect(events.at(-1)).toBe('message_stop');
+    const message = await client.messages.stream(ask).finalMessage();
+    expect(message.content).toEqual([{ type: 'text', text: 'late', citations: null }]);
+    expect(message.usage).toMatchObject({ input_tokens: 3, output_tokens: 1 });
+  });
+
+  test('a failure after the stream was opened is an SSE error event of the same type', async () => {
+    await upstream.script([
+      { status: 429, delayMs: 1600, body: JSON.stringify({ error: { message: 'busy' } }) },
+    ]);
+    const response = await fetch(`${ferry.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ask, stream: true }),
+    });
+    const text = await response.text();
+    expect(response.status).toBe(200);
+    expect(text).not.toContain('message_stop');
+    const errorData = /event: error\ndata: (.*)\n/.exec(text)?.[1];
+    expect(JSON.parse(errorData ?? 'null')).toMatchObject({
+      type: 'error',
+      error: { type: 'rate_limit_error' },
+    });
+  });
+
   test('a client that disconnects aborts the upstream request', async () => {
     await upstream.script([
       {

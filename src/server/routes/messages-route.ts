@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { MessageAccumulator } from '../../protocol/accumulate-message.js';
 import {
   messagesRequestSchema,
@@ -11,7 +10,7 @@ import { buildModelRequest } from '../../translate/build-model-request.js';
 import type { FerryAppOptions } from '../app-options.js';
 import { resolveServedModel } from '../resolve-served-model.js';
 import { sessionKey } from '../session-key.js';
-import { streamMessageEvents } from '../stream-message-events.js';
+import { streamMessageEvents, type MessageEvents } from '../stream-message-events.js';
 import { writeSse } from '../write-sse.js';
 
 /** POST /v1/messages (also with `?beta=true`): streaming and not, from one event path. */
@@ -37,7 +36,7 @@ async function openMessage(
   request: FastifyRequest,
   options: FerryAppOptions,
   signal: AbortSignal,
-): Promise<{ events: AsyncGenerator<RawMessageStreamEvent[]>; stream: boolean }> {
+): Promise<{ events: MessageEvents; stream: boolean }> {
   const started = performance.now();
   const body = parseRequestBody(messagesRequestSchema, request.body);
   request.body = undefined;
@@ -84,28 +83,59 @@ function promptCounter(
 async function sendStream(
   request: FastifyRequest,
   reply: FastifyReply,
-  events: AsyncGenerator<RawMessageStreamEvent[]>,
+  events: MessageEvents,
   options: FerryAppOptions,
 ): Promise<void> {
-  const first = await events.next(); // errors before the first part answer as JSON
+  // Errors before the first part answer as JSON. A model silent for as long as a ping's
+  // interval (a long prompt, a queue) gets its stream opened anyway, so that clients and
+  // proxies see message_start and pings rather than a silent connection they may time out.
+  const pingIntervalMs = options.pingIntervalMs ?? 10_000;
+  const pending = events.next();
+  const first = await withinMs(pending, pingIntervalMs);
   reply.hijack();
   options.metrics?.activeStreams.inc();
   const requestId = String(request.id);
   try {
-    await writeSse(reply.raw, first.done === true ? [] : first.value, events, {
-      pingIntervalMs: options.pingIntervalMs ?? 10_000,
-      requestId,
-      logger: request.log,
-    });
+    await writeSse(
+      reply.raw,
+      first === undefined ? events.start() : first.done === true ? [] : first.value,
+      first === undefined ? resumeWith(pending, events) : events,
+      { pingIntervalMs, requestId, logger: request.log },
+    );
   } finally {
     options.metrics?.activeStreams.dec();
   }
 }
 
-async function sendMessage(
-  reply: FastifyReply,
-  events: AsyncGenerator<RawMessageStreamEvent[]>,
-): Promise<void> {
+/** The promise's value if it settles within `ms`, else undefined (a rejection is thrown). */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** An iterator whose first `next()` is one already asked for. */
+function resumeWith<T>(
+  pending: Promise<IteratorResult<T>>,
+  rest: AsyncIterator<T>,
+): AsyncIterator<T> {
+  let first: Promise<IteratorResult<T>> | undefined = pending;
+  return {
+    next: () => {
+      const next = first ?? rest.next();
+      first = undefined;
+      return next;
+    },
+  };
+}
+
+async function sendMessage(reply: FastifyReply, events: MessageEvents): Promise<void> {
   const accumulator = new MessageAccumulator();
   for await (const batch of events) for (const event of batch) accumulator.push(event);
   await reply.send(accumulator.result());
