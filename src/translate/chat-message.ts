@@ -13,6 +13,8 @@ export type ChatMessage =
   | Exclude<ChatCompletionMessageParam, ChatCompletionAssistantMessageParam>
   | (ChatCompletionAssistantMessageParam & { reasoning_content?: string });
 
+export type AssistantChatMessage = Extract<ChatMessage, { role: 'assistant' }>;
+
 export type UserContentPart = ChatCompletionContentPart;
 
 /**

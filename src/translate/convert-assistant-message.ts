@@ -2,7 +2,7 @@ import type { ChatCompletionMessageFunctionToolCall } from 'openai/resources/cha
 import type { RequestContentBlock } from '../protocol/messages-request-schema.js';
 import { ApiError } from '../protocol/api-error.js';
 import { decodeThinkingSignature } from '../protocol/thinking-signature.js';
-import { joinTexts, type ChatMessage } from './chat-message.js';
+import { joinTexts, type AssistantChatMessage } from './chat-message.js';
 
 /**
  * An assistant turn: text blocks → content, tool_use → tool_calls (arguments serialised once,
@@ -13,7 +13,7 @@ import { joinTexts, type ChatMessage } from './chat-message.js';
 export function convertAssistantMessage(
   content: string | readonly RequestContentBlock[],
   path: string,
-): ChatMessage {
+): AssistantChatMessage {
   if (typeof content === 'string') return { role: 'assistant', content };
   const texts: string[] = [];
   const reasoning: string[] = [];
@@ -52,7 +52,7 @@ function assistantMessage(
   text: string,
   reasoning: readonly string[],
   toolCalls: ChatCompletionMessageFunctionToolCall[],
-): ChatMessage {
+): AssistantChatMessage {
   return {
     role: 'assistant',
     content: text,

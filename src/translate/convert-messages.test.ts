@@ -239,6 +239,42 @@ describe('convertMessages', () => {
         { role: 'assistant', content: 'ok' },
       ],
     },
+    {
+      name: 'consecutive assistant turns merge, so each call is still followed by its result',
+      messages: [
+        { role: 'user', content: 'go' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'plan', signature: 's' },
+            { type: 'text', text: 'Reading.' },
+            { type: 'tool_use', id: 'a', name: 'Read', input: { path: '/a' } },
+          ],
+        },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'b', name: 'Read', input: {} }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'a', content: 'A' },
+            { type: 'tool_result', tool_use_id: 'b', content: 'B' },
+          ],
+        },
+      ],
+      expected: [
+        { role: 'user', content: 'go' },
+        {
+          role: 'assistant',
+          content: 'Reading.',
+          reasoning_content: 'plan',
+          tool_calls: [
+            { id: 'a', type: 'function', function: { name: 'Read', arguments: '{"path":"/a"}' } },
+            { id: 'b', type: 'function', function: { name: 'Read', arguments: '{}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'a', content: 'A' },
+        { role: 'tool', tool_call_id: 'b', content: 'B' },
+      ],
+    },
   ])('$name', ({ system, messages, expected }) => {
     expect(convertMessages(messages, system)).toEqual(expected);
   });

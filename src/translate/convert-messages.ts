@@ -4,6 +4,7 @@ import {
   joinTexts,
   textPart,
   toUserContent,
+  type AssistantChatMessage,
   type ChatMessage,
   type UserContentPart,
 } from './chat-message.js';
@@ -21,7 +22,8 @@ import { convertToolResult } from './convert-tool-result.js';
  *   many open-model chat templates reject a system message that is not first. Before any turn
  *   they join the system prompt; after a user turn they join it; after an assistant turn they
  *   open the next user turn (after its tool results).
- * - consecutive user turns are merged, since strict templates require alternating roles.
+ * - consecutive user turns, and consecutive assistant turns, are merged, as Anthropic does;
+ *   strict templates require alternating roles.
  * - tool calls and results must pair up as Anthropic requires (`checkToolPairing`).
  */
 export function convertMessages(
@@ -81,9 +83,11 @@ class ChatMessageList {
     this.pushUser([...images, ...parts]);
   }
 
-  addAssistant(message: ChatMessage): void {
+  addAssistant(message: AssistantChatMessage): void {
     this.flushPending();
-    this.messages.push(message);
+    const last = this.messages.at(-1);
+    if (last?.role === 'assistant') mergeAssistant(last, message);
+    else this.messages.push(message);
   }
 
   finish(): ChatMessage[] {
@@ -124,6 +128,26 @@ function convertUserBlock(block: RequestContentBlock, path: string): UserContent
         `${path}.type: '${block.type}' blocks are only allowed in assistant messages`,
       );
   }
+}
+
+/**
+ * Anthropic combines consecutive assistant turns into one; sent as two, strict templates reject
+ * them, and a tool call would no longer be followed by its result.
+ */
+function mergeAssistant(
+  into: AssistantChatMessage,
+  next: AssistantChatMessage,
+): void {
+  const texts = [into.content, next.content].filter(
+    (text): text is string => typeof text === 'string' && text !== '',
+  );
+  into.content = joinTexts(texts);
+  const reasoning = [into.reasoning_content, next.reasoning_content].filter(
+    (text): text is string => text !== undefined,
+  );
+  if (reasoning.length > 0) into.reasoning_content = joinTexts(reasoning);
+  const calls = [...(into.tool_calls ?? []), ...(next.tool_calls ?? [])];
+  if (calls.length > 0) into.tool_calls = calls;
 }
 
 function appendToUser(message: ChatMessage & { role: 'user' }, parts: UserContentPart[]): void {
