@@ -29,6 +29,11 @@ export async function startFerryFromConfig(
     models: config.modelParsers,
     chatTemplate: (model) => backend.chatTemplateOf?.(model), // asked per request, once it exists
     onWarning: (message) => logger.warn(message),
+    onChosen: (model, chosen) =>
+      logger.info(
+        { model, toolCallParser: 'none', reasoningParser: 'none', ...chosen },
+        'raw-text parsers chosen',
+      ),
   });
   const backend = await createBackend(config, logger);
   warnAboutExposure(config, logger);

@@ -1,10 +1,11 @@
 /**
  * One `auto` rule: a parser name, chosen when every `template` marker occurs in the chat template
- * or when `model` matches the served model name (lower-cased).
+ * (a string as it is, a pattern where it matches) or when `model` matches the served model name
+ * (lower-cased).
  */
 export interface ParserRule {
   parser: string;
-  template?: readonly string[];
+  template?: readonly (string | RegExp)[];
   model?: RegExp;
 }
 
@@ -21,7 +22,9 @@ export function chooseParserByRules(
     (rule) =>
       rule.template !== undefined &&
       chatTemplate !== undefined &&
-      rule.template.every((m) => chatTemplate.includes(m)),
+      rule.template.every((marker) =>
+        typeof marker === 'string' ? chatTemplate.includes(marker) : marker.test(chatTemplate),
+      ),
   );
   if (byTemplate !== undefined) return byTemplate.parser;
   const name = servedModelName.toLowerCase();

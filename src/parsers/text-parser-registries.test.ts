@@ -114,4 +114,30 @@ describe('chooseReasoningParser', () => {
     expect(chooseReasoningParser('x', '<think></think><tool_call><arg_key>')).toBe('glm45');
     expect(chooseReasoningParser('x', '<think>')).toBeUndefined();
   });
+
+  // Excerpts of the real templates: a served name that says nothing still gets its parser.
+  it.each([
+    [
+      'Qwen3 (hybrid thinking)',
+      "{%- if enable_thinking is defined and enable_thinking is false %}{{- '<think>\\n\\n</think>\\n\\n' }}",
+      'qwen3',
+    ],
+    [
+      'Qwen3 Thinking-2507 / QwQ',
+      "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n<think>\\n' }}{%- endif %}",
+      'deepseek_r1',
+    ],
+    [
+      'DeepSeek-R1-0528',
+      "{% if add_generation_prompt %}{{'<｜Assistant｜><think>\n'}}{% endif %}",
+      'deepseek_r1',
+    ],
+    [
+      'Qwen3 Instruct-2507 (strips <think> from history only)',
+      "{%- set content = content.split('</think>')[-1] %}{{- '<|im_start|>' + message.role + '\\n<think>\\n' }}",
+      undefined,
+    ],
+  ])('by chat template: %s', (_name, template, parser) => {
+    expect(chooseReasoningParser('model-q4_k_m', template)).toBe(parser);
+  });
 });

@@ -2,7 +2,10 @@ import type { ModelRequest } from '../model/model-request.js';
 import type { ModelStreamBatch } from '../model/model-stream-part.js';
 import { ConfigError } from '../config/config-error.js';
 import type { TextParserSelection } from '../parsers/apply-text-parsers.js';
-import { chooseReasoningParser } from '../parsers/choose-reasoning-parser.js';
+import {
+  chooseReasoningParser,
+  templateOpensReasoning,
+} from '../parsers/choose-reasoning-parser.js';
 import { chooseToolCallParser } from '../parsers/choose-tool-call-parser.js';
 import { parseTextParts } from '../parsers/parse-text-parts.js';
 import { getReasoningParser } from '../parsers/reasoning-parsers.js';
@@ -20,6 +23,8 @@ export interface ParserSettings {
   /** The served model's chat template, where the backend knows it (for `auto`). */
   chatTemplate?: (model: string) => string | undefined;
   onWarning?: (message: string) => void;
+  /** Told once per served model which parsers it got. */
+  onChosen?: (model: string, chosen: { toolCallParser?: string; reasoningParser?: string }) => void;
 }
 
 type ParseParts = (
@@ -52,8 +57,8 @@ export function createParseParts(settings: ParserSettings): ParseParts | undefin
     settings.reasoningParser !== undefined ||
     Object.keys(settings.models ?? {}).length > 0;
   if (!anyConfigured) return undefined;
-  const selections = new Map<string, TextParserSelection>();
-  const selectionFor = (model: string): TextParserSelection => {
+  const selections = new Map<string, ModelParsers>();
+  const selectionFor = (model: string): ModelParsers => {
     let selection = selections.get(model);
     if (selection === undefined) {
       selection = selectParsers(settings, model);
@@ -62,13 +67,15 @@ export function createParseParts(settings: ParserSettings): ParseParts | undefin
     return selection;
   };
   return (batches, request) => {
-    const parsers = withoutToolCallsUnlessOffered(selectionFor(request.model), request.chat);
+    const selection = selectionFor(request.model);
+    const parsers = withoutToolCallsUnlessOffered(selection.parsers, request.chat);
     if (parsers.reasoning === undefined && parsers.toolCalls === undefined) return batches;
     const thinkingOff = request.chat.chat_template_kwargs?.enable_thinking === false;
+    const opens = thinkingOff ? false : selection.promptOpensReasoning;
     return parseTextParts(batches, {
       parsers,
       toolSchemas: request.toolSchemas,
-      ...(thinkingOff ? { promptOpensReasoning: false } : {}),
+      ...(opens === undefined ? {} : { promptOpensReasoning: opens }),
       ...(settings.onWarning === undefined ? {} : { onWarning: settings.onWarning }),
     });
   };
@@ -90,18 +97,35 @@ function withoutToolCallsUnlessOffered(
   return selection.reasoning === undefined ? {} : { reasoning: selection.reasoning };
 }
 
-function selectParsers(settings: ParserSettings, model: string): TextParserSelection {
+interface ModelParsers {
+  parsers: TextParserSelection;
+  /** Whether the model's prompt opens its reasoning block, where its template says. */
+  promptOpensReasoning?: boolean;
+}
+
+function selectParsers(settings: ParserSettings, model: string): ModelParsers {
   const perModel = settings.models?.[model];
   const template = settings.chatTemplate?.(model);
   const toolName = resolveName(perModel?.toolCallParser ?? settings.toolCallParser, () =>
     chooseToolCallParser(model, template),
   );
-  const reasoningName = resolveName(perModel?.reasoningParser ?? settings.reasoningParser, () =>
-    chooseReasoningParser(model, template),
-  );
+  const reasoningSetting = perModel?.reasoningParser ?? settings.reasoningParser;
+  const reasoningName = resolveName(reasoningSetting, () => chooseReasoningParser(model, template));
+  settings.onChosen?.(model, {
+    ...(toolName === undefined ? {} : { toolCallParser: toolName }),
+    ...(reasoningName === undefined ? {} : { reasoningParser: reasoningName }),
+  });
+  // A parser named outright keeps vLLM's reading of it; `auto` follows the template.
+  const opens =
+    reasoningName === undefined || reasoningSetting !== 'auto'
+      ? undefined
+      : templateOpensReasoning(reasoningName, template);
   return {
-    ...(toolName === undefined ? {} : { toolCalls: getToolCallParser(toolName) }),
-    ...(reasoningName === undefined ? {} : { reasoning: getReasoningParser(reasoningName) }),
+    parsers: {
+      ...(toolName === undefined ? {} : { toolCalls: getToolCallParser(toolName) }),
+      ...(reasoningName === undefined ? {} : { reasoning: getReasoningParser(reasoningName) }),
+    },
+    ...(opens === undefined ? {} : { promptOpensReasoning: opens }),
   };
 }
 

@@ -95,7 +95,15 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () 
       messages: [{ role: 'user', content: 'Say something.' }],
     });
     expect(message.content.length).toBeGreaterThan(0);
+    // auto read the Qwen3-style template: hermes calls, qwen3 reasoning, and since its
+    // generation prompt does not open <think>, a reply that does not write it is text.
     expect(message.content[0]!.type).toBe('text');
+    const chosen = engine.logs.find((line) => line.includes('raw-text parsers chosen'));
+    expect(JSON.parse(chosen ?? '{}')).toMatchObject({
+      model,
+      toolCallParser: 'hermes',
+      reasoningParser: 'qwen3',
+    });
     expect(['end_turn', 'max_tokens']).toContain(message.stop_reason);
     expect(message.usage.output_tokens).toBeGreaterThan(0);
     expect(message.usage.output_tokens).toBeLessThanOrEqual(12);
