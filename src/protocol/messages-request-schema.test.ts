@@ -33,3 +33,60 @@ describe('messagesRequestSchema thinking', () => {
     ).toBe(false);
   });
 });
+
+describe('rules across fields, as Anthropic enforces them', () => {
+  const tool = (name: string, type = 'object') => ({ name, input_schema: { type } });
+  test.each<{ name: string; request: object; path?: PropertyKey[]; message?: RegExp }>([
+    {
+      name: 'a thinking budget at max_tokens',
+      request: { max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 2000 } },
+      path: ['max_tokens'],
+      message: /greater than thinking.budget_tokens/,
+    },
+    {
+      name: 'a budget under max_tokens',
+      request: { thinking: { type: 'enabled', budget_tokens: 2000 } },
+    },
+    {
+      name: 'two tools of one name',
+      request: { tools: [tool('Read'), tool('Bash'), tool('Read')] },
+      path: ['tools', 2, 'name'],
+      message: /unique/,
+    },
+    {
+      name: 'a tool whose input is not an object',
+      request: { tools: [tool('Read', 'string')] },
+      path: ['tools', 0, 'input_schema', 'type'],
+      message: /'object'/,
+    },
+    {
+      name: 'a message with empty content',
+      request: { messages: [{ role: 'user', content: [] }] },
+      path: ['messages', 0],
+      message: /non-empty content/,
+    },
+    {
+      name: 'an empty final assistant message (a prefill of nothing)',
+      request: { messages: [base.messages[0], { role: 'assistant', content: '' }] },
+    },
+    {
+      name: 'a prefill ending in whitespace',
+      request: {
+        messages: [
+          base.messages[0],
+          { role: 'assistant', content: [{ type: 'text', text: 'A: ' }] },
+        ],
+      },
+      path: ['messages', 1],
+      message: /trailing whitespace/,
+    },
+  ])('$name', ({ request, path, message }) => {
+    const result = messagesRequestSchema.safeParse({ ...base, ...request });
+    if (path === undefined) {
+      expect(result.success).toBe(true);
+      return;
+    }
+    expect(result.error?.issues[0]?.path).toEqual(path);
+    expect(result.error?.issues[0]?.message).toMatch(message ?? /./);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkRequestRules } from './check-request-rules.js';
 
 /**
  * The edge schema of POST /v1/messages: strict about every field Ferry reads, silent about the
@@ -124,7 +125,7 @@ const outputConfig = z.object({
     .nullish(),
 });
 
-export const messagesRequestSchema = z.object({
+const requestFields = z.object({
   model: z.string().min(1),
   max_tokens: z.number().int().min(1),
   messages: z.array(message).min(1, 'at least one message is required'),
@@ -141,10 +142,13 @@ export const messagesRequestSchema = z.object({
   output_config: outputConfig.optional(),
 });
 
+export const messagesRequestSchema = requestFields.superRefine(checkRequestRules);
+
 /** count_tokens takes the same request without generation settings. */
-export const countTokensRequestSchema = messagesRequestSchema
+export const countTokensRequestSchema = requestFields
   .omit({ max_tokens: true })
-  .extend({ max_tokens: z.number().int().min(1).optional() });
+  .extend({ max_tokens: z.number().int().min(1).optional() })
+  .superRefine(checkRequestRules);
 
 export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
 export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;

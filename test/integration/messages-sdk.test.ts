@@ -223,7 +223,7 @@ describe('POST /v1/messages through the official SDK', () => {
       },
     ]);
     const message = await client.messages
-      .stream({ ...ask, thinking: { type: 'enabled', budget_tokens: 2048 } })
+      .stream({ ...ask, max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 2048 } })
       .finalMessage();
     expect(message.content).toMatchObject([
       { type: 'thinking', thinking: 'Thinking.', signature: expect.any(String) },

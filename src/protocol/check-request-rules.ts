@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+
+interface Block {
+  type: string;
+  text?: string;
+}
+
+interface RuleInput {
+  max_tokens?: number | undefined;
+  messages: ReadonlyArray<{ role: string; content: string | readonly Block[] }>;
+  tools?: ReadonlyArray<{ name: string; input_schema?: Record<string, unknown> }> | undefined;
+  thinking?: { type: string; budget_tokens?: number } | undefined;
+}
+
+/**
+ * Rules Anthropic's API enforces across fields, which a field-by-field schema cannot say; each
+ * becomes the same 400 Anthropic answers with, so a client's bug shows here as it would there.
+ */
+export function checkRequestRules(request: RuleInput, context: z.RefinementCtx): void {
+  const issue = (path: PropertyKey[], message: string): void =>
+    context.addIssue({ code: 'custom', path, message });
+  const { thinking } = request;
+  if (
+    thinking?.type === 'enabled' &&
+    thinking.budget_tokens !== undefined &&
+    request.max_tokens !== undefined &&
+    thinking.budget_tokens >= request.max_tokens
+  ) {
+    issue(['max_tokens'], 'must be greater than thinking.budget_tokens');
+  }
+  const names = new Set<string>();
+  request.tools?.forEach((tool, i) => {
+    if (names.has(tool.name)) issue(['tools', i, 'name'], 'Tool names must be unique.');
+    names.add(tool.name);
+    if (tool.input_schema !== undefined && tool.input_schema.type !== 'object')
+      issue(['tools', i, 'input_schema', 'type'], "Input should be 'object'");
+  });
+  const last = request.messages.length - 1;
+  request.messages.forEach((message, i) => {
+    const prefill = i === last && message.role === 'assistant';
+    if (message.content.length === 0 && !prefill) {
+      issue(
+        ['messages', i],
+        'all messages must have non-empty content except for the optional final assistant message',
+      );
+    }
+    if (prefill && endsWithWhitespace(message.content))
+      issue(['messages', i], 'final assistant content cannot end with trailing whitespace');
+  });
+}
+
+function endsWithWhitespace(content: string | readonly Block[]): boolean {
+  const text = typeof content === 'string' ? content : (content.at(-1)?.text ?? '');
+  return /\s$/.test(text);
+}
