@@ -207,6 +207,8 @@ describe('ferry serve --model', () => {
     });
     // "user: hello\nassistant:" is far shorter than the ChatML rendering with its markers.
     expect(plainCount.input_tokens).toBeLessThan(12);
+    // A template that cannot show the model any tools is said so at start.
+    expect(ferry.logs.some((line) => line.includes('never mentions `tools`'))).toBe(true);
     expect(await ferry.stop('SIGTERM')).toBe(0);
   }, 90_000);
 });

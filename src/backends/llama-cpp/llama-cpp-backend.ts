@@ -40,6 +40,12 @@ export class LlamaCppBackend implements Backend {
 
   constructor(private readonly options: LlamaCppBackendOptions) {
     this.template = parseChatTemplate(options.chatTemplate);
+    if (!/\btools\b/.test(options.chatTemplate)) {
+      options.onWarning?.(
+        'embedded engine: the chat template never mentions `tools`, so the model is not shown ' +
+          'the tools a request offers; pass --chat-template with a template that renders them',
+      );
+    }
     this.samplingDefaults = modelSamplingDefaults(options.model.fileInfo.metadata);
     for (let index = 0; index < options.context.totalSequences; index++)
       this.sequences.push(options.context.getSequence());
