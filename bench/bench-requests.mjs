@@ -41,9 +41,13 @@ export function requestFor(kind, body, stream) {
 export function checker(kind, tools, stream, tokens) {
   const expectedText = Array.from({ length: tokens }, (_, i) => `tok${i} `).join('');
   if (kind === 'ferry' && stream) {
+    // A tool call's arguments go out a whole member at a time (as Anthropic sends them), so
+    // they are joined and compared; text deltas are one per upstream token.
     return (text) =>
       text.endsWith('event: message_stop\ndata: {"type":"message_stop"}\n\n') &&
-      count(text, tools ? '"partial_json":"tok' : '"text":"tok') === tokens &&
+      (tools
+        ? toolContent(text) === expectedText
+        : count(text, '"text":"tok') === tokens) &&
       text.includes(tools ? '"stop_reason":"tool_use"' : '"stop_reason":"end_turn"');
   }
   if (kind === 'direct' && stream) {
@@ -62,6 +66,22 @@ export function checker(kind, tools, stream, tokens) {
     const block = json.content[0];
     return tools ? block.input.content === expectedText : block.text === expectedText;
   };
+}
+
+/** The `content` argument of a streamed tool call: its input_json_delta pieces, joined. */
+function toolContent(text) {
+  const key = '"partial_json":';
+  let json = '';
+  for (let at = text.indexOf(key); at !== -1; at = text.indexOf(key, at + 1)) {
+    const start = at + key.length;
+    const end = text.indexOf('}}\n', start); // the delta object and the event close there
+    json += JSON.parse(text.slice(start, end));
+  }
+  try {
+    return JSON.parse(json).content;
+  } catch {
+    return undefined;
+  }
 }
 
 function count(text, needle) {
