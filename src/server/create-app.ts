@@ -114,7 +114,10 @@ function registerHooks(
 function registerErrorHandlers(app: FastifyInstance, maxBodyBytes: number): void {
   app.setErrorHandler(async (error, request, reply) => {
     const apiError = renderError(error, maxBodyBytes).withRequestId(request.id);
-    if (apiError.status >= 500) request.log.error({ err: error }, apiError.message);
+    // A client that left (e.g. while queued for the embedded engine) is no server fault.
+    if (request.raw.socket?.destroyed === true)
+      request.log.info(`client left: ${apiError.message}`);
+    else if (apiError.status >= 500) request.log.error({ err: error }, apiError.message);
     else request.log.debug(apiError.message);
     return reply.status(apiError.status).headers(apiError.headers).send(apiError.toJSON());
   });
@@ -127,9 +130,24 @@ function registerErrorHandlers(app: FastifyInstance, maxBodyBytes: number): void
             `Method ${request.method} is not allowed on ${path}`,
             { status: 405, requestId: request.id },
           )
-        : new ApiError('not_found_error', `Not found: ${request.method} ${path}`, {
+        : new ApiError('not_found_error', notFoundMessage(request.method, path), {
             requestId: request.id,
           });
     return reply.status(error.status).send(error.toJSON());
   });
+}
+
+/** Anthropic API families Ferry does not serve, named so a client's 404 says why. */
+const unservedApis: ReadonlyArray<[prefix: string, name: string]> = [
+  ['/v1/messages/batches', 'the Message Batches API'],
+  ['/v1/files', 'the Files API'],
+  ['/v1/skills', 'the Skills API'],
+  ['/v1/complete', 'the legacy Text Completions API'],
+  ['/v1/organizations', 'the Admin API'],
+];
+
+function notFoundMessage(method: string, path: string): string {
+  const api = unservedApis.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
+  if (api === undefined) return `Not found: ${method} ${path}`;
+  return `Not found: ${method} ${path} (Ferry does not implement ${api[1]}; it serves /v1/messages, /v1/messages/count_tokens and /v1/models)`;
 }

@@ -112,6 +112,15 @@ describe('bad requests get Anthropic-shaped errors naming the problem', () => {
       error: { type: 'not_found_error' },
       request_id: missing.headers.get('request-id'),
     });
+    // An Anthropic API Ferry does not implement says so.
+    const batches = await fetch(`${ferry.url}/v1/messages/batches`, { method: 'POST' });
+    expect(batches.status).toBe(404);
+    expect(await batches.json()).toMatchObject({
+      error: {
+        type: 'not_found_error',
+        message: expect.stringContaining('does not implement the Message Batches API'),
+      },
+    });
     const wrongMethod = await fetch(`${ferry.url}/v1/messages`, { method: 'GET' });
     expect(wrongMethod.status).toBe(405);
     expect(await wrongMethod.json()).toMatchObject({
