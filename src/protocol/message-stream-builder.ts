@@ -26,6 +26,11 @@ export interface MessageStreamBuilderOptions {
   inputTokens?: number;
   /** `thinking.display: "omitted"`: thinking text travels only inside the signature. */
   omitThinking?: boolean;
+  /**
+   * Thinking not enabled: Anthropic then sends no thinking blocks, so reasoning a model writes
+   * anyway (some always do) is left out of the reply; its tokens still count as output.
+   */
+  dropThinking?: boolean;
   /** Told when a tool call's arguments were not clean JSON and were repaired or cut short. */
   onToolInputProblem?: (details: { tool: string; problem: string }) => void;
 }
@@ -70,7 +75,8 @@ export class MessageStreamBuilder {
         if (part.text !== '') this.textDelta(part.text, events);
         break;
       case 'reasoning-delta':
-        if (part.text !== '') this.reasoningDelta(part.text, events);
+        if (part.text !== '' && this.options.dropThinking !== true)
+          this.reasoningDelta(part.text, events);
         break;
       case 'tool-call-start':
         this.openToolBlock(part.id, part.name, events);

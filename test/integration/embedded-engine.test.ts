@@ -440,6 +440,7 @@ describe('embedded engine with a reasoning parser', { timeout: 60_000 }, () => {
       model: 'tiny',
       max_tokens: 12,
       messages: [{ role: 'user' as const, content: 'Think first.' }],
+      thinking: { type: 'adaptive' as const },
     };
     const streamed = await engine.client.messages.stream(request).finalMessage();
     const created = await engine.client.messages.create(request);

@@ -23,6 +23,7 @@ const ask = {
   model: 'qwen2.5-coder',
   max_tokens: 300,
   messages: [{ role: 'user' as const, content: 'hi' }],
+  thinking: { type: 'adaptive' as const },
 };
 
 describe('a llama-server upstream', () => {

@@ -231,6 +231,27 @@ describe('POST /v1/messages through the official SDK', () => {
     ]);
   });
 
+  test('without thinking enabled, reasoning a model writes anyway is left out', async () => {
+    const reply = {
+      sse: sse([
+        chunk({ reasoning_content: 'Hidden.' }),
+        chunk({ content: 'Done' }),
+        finishChunk('stop'),
+        usageChunk(4, 3),
+      ]),
+    };
+    await upstream.script([reply, reply, reply]);
+    for (const thinking of [undefined, { type: 'disabled' as const }]) {
+      const message = await client.messages
+        .stream({ ...ask, ...(thinking === undefined ? {} : { thinking }) })
+        .finalMessage();
+      expect(message.content).toEqual([{ type: 'text', text: 'Done', citations: null }]);
+      expect(message.usage.output_tokens).toBe(3);
+    }
+    const whole = await client.messages.create(ask);
+    expect(whole.content.map((block) => block.type)).toEqual(['text']);
+  });
+
   test('stop_sequences end the reply and name the matched string', async () => {
     await upstream.script([
       {

@@ -62,6 +62,7 @@ describe('raw-text tool calls and reasoning through the official SDK', () => {
         max_tokens: 200,
         tools,
         messages: [{ role: 'user', content: 'read' }],
+        thinking: { type: 'adaptive' },
       })
       .finalMessage();
     expect(message.stop_reason).toBe('tool_use');
@@ -84,6 +85,7 @@ describe('raw-text tool calls and reasoning through the official SDK', () => {
         model: 'qwen3-8b',
         max_tokens: 200,
         messages: [{ role: 'user', content: 'read' }],
+        thinking: { type: 'adaptive' },
         ...extra,
       })
       .finalMessage();

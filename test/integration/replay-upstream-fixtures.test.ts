@@ -29,6 +29,8 @@ const request = {
   model: 'claude-sonnet-5-5',
   max_tokens: 1000,
   messages: [{ role: 'user' as const, content: 'go' }],
+  // Reasoning fixtures reach the client as thinking blocks only where thinking is on.
+  thinking: { type: 'adaptive' as const },
 };
 
 function normalise(text: string): string {

@@ -58,6 +58,7 @@ async function openMessage(
   const events = streamMessageEvents(parts, {
     model: body.model,
     omitThinking: omitsThinking(body),
+    dropThinking: body.thinking == null || body.thinking.type === 'disabled',
     stopSequences: modelRequest.stopSequences,
     oneToolCall,
     onFirstPart: () => options.metrics?.recordFirstEvent((performance.now() - started) / 1000),
