@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { messagesRequestSchema } from './messages-request-schema.js';
+import { parseRequestBody } from './parse-messages-request.js';
 
 const base = {
   model: 'claude-opus-5-5',
@@ -89,4 +90,14 @@ describe('rules across fields, as Anthropic enforces them', () => {
     expect(result.error?.issues[0]?.path).toEqual(path);
     expect(result.error?.issues[0]?.message).toMatch(message ?? /./);
   });
+});
+
+test('an image format Anthropic does not take is a 400 naming the field', () => {
+  const image = { type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: 'AA' } };
+  expect(() =>
+    parseRequestBody(messagesRequestSchema, {
+      ...base,
+      messages: [{ role: 'user', content: [image] }],
+    }),
+  ).toThrow(/^messages\.0\.content\.0\.source\.media_type: .*image\/jpeg/);
 });

@@ -19,7 +19,14 @@ const fileSource = z.object({ type: z.literal('file'), file_id: z.string() });
 
 const imageBlock = z.object({
   type: z.literal('image'),
-  source: z.discriminatedUnion('type', [base64Source, urlSource, fileSource]),
+  source: z.discriminatedUnion('type', [
+    // The image formats Anthropic takes; anything else is its 400, not an engine's.
+    base64Source.extend({
+      media_type: z.enum(['image/jpeg', 'image/png', 'image/gif', 'image/webp']),
+    }),
+    urlSource,
+    fileSource,
+  ]),
 });
 
 const plainTextSource = z.object({
@@ -52,7 +59,19 @@ const toolUseBlock = z.object({
   input: z.record(z.string(), z.unknown()),
 });
 
-const toolResultContentBlock = z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock]);
+const searchResultBlock = z.object({
+  type: z.literal('search_result'),
+  source: z.string(),
+  title: z.string(),
+  content: z.array(textBlock),
+});
+
+const toolResultContentBlock = z.discriminatedUnion('type', [
+  textBlock,
+  imageBlock,
+  documentBlock,
+  searchResultBlock,
+]);
 
 const toolResultBlock = z.object({
   type: z.literal('tool_result'),
@@ -72,6 +91,7 @@ const contentBlock = z.discriminatedUnion('type', [
   textBlock,
   imageBlock,
   documentBlock,
+  searchResultBlock,
   toolUseBlock,
   toolResultBlock,
   thinkingBlock,
@@ -157,6 +177,7 @@ export type RequestContentBlock = z.infer<typeof contentBlock>;
 export type RequestTextBlock = z.infer<typeof textBlock>;
 export type RequestImageBlock = z.infer<typeof imageBlock>;
 export type RequestDocumentBlock = z.infer<typeof documentBlock>;
+export type RequestSearchResultBlock = z.infer<typeof searchResultBlock>;
 export type RequestToolResultBlock = z.infer<typeof toolResultBlock>;
 export type RequestToolUseBlock = z.infer<typeof toolUseBlock>;
 export type RequestTool = NonNullable<MessagesRequest['tools']>[number];

@@ -33,6 +33,7 @@ export function convertAssistantMessage(
         return;
       case 'image':
       case 'document':
+      case 'search_result':
       case 'tool_result':
         throw new ApiError(
           'invalid_request_error',

@@ -2,6 +2,7 @@ import type { ChatCompletionContentPartImage } from 'openai/resources/chat/compl
 import type {
   RequestDocumentBlock,
   RequestImageBlock,
+  RequestSearchResultBlock,
 } from '../protocol/messages-request-schema.js';
 import { ApiError } from '../protocol/api-error.js';
 import { textPart, type UserContentPart } from './chat-message.js';
@@ -72,4 +73,13 @@ function filesApiError(path: string): ApiError {
     'invalid_request_error',
     `${path}.source: file references (Files API) are not supported; send the content inline`,
   );
+}
+
+/**
+ * A search result (RAG content a client supplies, with its source for citations) as text the
+ * model can read: title and source first, as documents are titled.
+ */
+export function convertSearchResultBlock(block: RequestSearchResultBlock): UserContentPart {
+  const body = block.content.map((item) => item.text).join('\n\n');
+  return textPart(`${block.title}\nSource: ${block.source}\n\n${body}`);
 }

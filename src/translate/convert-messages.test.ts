@@ -240,6 +240,59 @@ describe('convertMessages', () => {
       ],
     },
     {
+      name: 'search results, alone and in a tool result, as titled text',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'search_result',
+              source: 'https://docs.example/a',
+              title: 'Setup',
+              content: [
+                { type: 'text', text: 'Run npm install.' },
+                { type: 'text', text: 'Then npm test.' },
+              ],
+            },
+            { type: 'text', text: 'How do I start?' },
+          ],
+        },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 's', name: 'Search', input: {} }] },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 's',
+              content: [
+                {
+                  type: 'search_result',
+                  source: 'kb://7',
+                  title: 'FAQ',
+                  content: [{ type: 'text', text: 'Use Node 20.' }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+      expected: [
+        {
+          role: 'user',
+          content:
+            'Setup\nSource: https://docs.example/a\n\nRun npm install.\n\nThen npm test.\n\nHow do I start?',
+        },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [
+            { id: 's', type: 'function', function: { name: 'Search', arguments: '{}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 's', content: 'FAQ\nSource: kb://7\n\nUse Node 20.' },
+      ],
+    },
+    {
       name: 'consecutive assistant turns merge, so each call is still followed by its result',
       messages: [
         { role: 'user', content: 'go' },

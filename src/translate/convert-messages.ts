@@ -10,7 +10,11 @@ import {
 } from './chat-message.js';
 import { checkToolPairing } from './check-tool-pairing.js';
 import { convertAssistantMessage } from './convert-assistant-message.js';
-import { convertDocumentBlock, convertImageBlock } from './convert-content-block.js';
+import {
+  convertDocumentBlock,
+  convertImageBlock,
+  convertSearchResultBlock,
+} from './convert-content-block.js';
 import { convertToolResult } from './convert-tool-result.js';
 
 /**
@@ -118,6 +122,8 @@ function convertUserBlock(block: RequestContentBlock, path: string): UserContent
       return [convertImageBlock(block, path)];
     case 'document':
       return convertDocumentBlock(block, path);
+    case 'search_result':
+      return [convertSearchResultBlock(block)];
     case 'tool_result':
       return []; // handled by the caller: tool results become `tool` messages
     case 'tool_use':
@@ -134,10 +140,7 @@ function convertUserBlock(block: RequestContentBlock, path: string): UserContent
  * Anthropic combines consecutive assistant turns into one; sent as two, strict templates reject
  * them, and a tool call would no longer be followed by its result.
  */
-function mergeAssistant(
-  into: AssistantChatMessage,
-  next: AssistantChatMessage,
-): void {
+function mergeAssistant(into: AssistantChatMessage, next: AssistantChatMessage): void {
   const texts = [into.content, next.content].filter(
     (text): text is string => typeof text === 'string' && text !== '',
   );
