@@ -61,6 +61,16 @@ describe.each(['vllm', 'llama-server'] as const)('with a %s upstream', (flavor) 
     });
   });
 
+  test('GET /v1/models filters by lifecycle: every served model is active', async () => {
+    const ids = async (lifecycle: Array<'active' | 'deprecated' | 'retired'>) =>
+      (await ferry.client().models.list({ lifecycle })).data.map((model) => model.id);
+    expect(await ids(['retired'])).toEqual([]);
+    expect(await ids(['deprecated', 'active'])).toHaveLength(2);
+    const bad = await fetch(`${ferry.url}/v1/models?lifecycle=gone`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { type: 'invalid_request_error' } });
+  });
+
   test('GET /v1/models/{id} takes ids with / and resolves Claude ids', async () => {
     const direct = await ferry.client().models.retrieve('Qwen/Qwen3-Coder-30B-A3B-Instruct');
     expect(direct.id).toBe('Qwen/Qwen3-Coder-30B-A3B-Instruct');

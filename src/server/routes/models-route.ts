@@ -10,6 +10,8 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(20),
   after_id: z.string().optional(),
   before_id: z.string().optional(),
+  /** Only models in these stages; every model Ferry serves is `active`. */
+  lifecycle: z.array(z.enum(['active', 'deprecated', 'retired'])).optional(),
 });
 
 /** GET /v1/models and /v1/models/{id} in Anthropic's shape; ids may contain `/`. */
@@ -37,8 +39,9 @@ export function registerModelsRoute(app: FastifyInstance, options: FerryAppOptio
     options.backend.contextLength?.(model).catch(() => undefined) ?? Promise.resolve(undefined);
 
   app.get('/v1/models', async (request) => {
-    const query = parseRequestBody(listQuery, request.query);
-    const ids = await options.backend.listModels();
+    const query = parseRequestBody(listQuery, withLifecycleArray(request.query));
+    const served = await options.backend.listModels();
+    const ids = query.lifecycle === undefined || query.lifecycle.includes('active') ? served : [];
     const page = paginate(ids, query);
     return {
       data: await Promise.all(page.ids.map(async (id) => info(id, await contextOf(id)))),
@@ -69,4 +72,19 @@ function paginate(
   const page = ids.slice(start, Math.min(end, start + query.limit));
   const hasMore = query.before_id !== undefined ? start > 0 : start + page.length < end;
   return { ids: page, hasMore };
+}
+
+/**
+ * The SDK sends `lifecycle` as `lifecycle[]=a&lifecycle[]=b`; a hand-written query may say
+ * `lifecycle=a,b`. Either becomes one array for the schema.
+ */
+function withLifecycleArray(query: unknown): unknown {
+  const fields = { ...(query as Record<string, unknown>) };
+  const stages = fields['lifecycle[]'] ?? fields.lifecycle;
+  delete fields['lifecycle[]'];
+  if (stages === undefined) return fields;
+  const list = (Array.isArray(stages) ? stages : [stages]).flatMap((stage) =>
+    String(stage).split(','),
+  );
+  return { ...fields, lifecycle: list };
 }
