@@ -47,7 +47,36 @@ export function parseServeArgs(
 }
 
 function parseWith(argv: readonly string[], allowPositionals: boolean) {
-  return parseArgs({ args: [...argv], options: serveFlags, strict: true, allowPositionals });
+  return parseArgs({
+    args: joinNegativeValues(argv),
+    options: serveFlags,
+    strict: true,
+    allowPositionals,
+  });
+}
+
+/**
+ * `--ctx-size -5` as `--ctx-size=-5`: Node's parser takes a value starting with `-` for a flag
+ * and refuses it as ambiguous, where the user should hear what is wrong with the value itself.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    const takesValue =
+      name !== undefined &&
+      (serveFlags as Record<string, { type: string }>)[name]?.type === 'string';
+    if (takesValue && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 function parsePort(value: string): number {

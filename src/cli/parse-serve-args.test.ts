@@ -1,0 +1,35 @@
+import { expect, test } from 'vitest';
+import { parseServeArgs } from './parse-serve-args.js';
+
+test.each<{ argv: string[]; flags: object }>([
+  {
+    argv: ['--upstream', 'http://gpu:8001/v1', '--port', '9000', '--served-model-name', 'a'],
+    flags: { upstream: 'http://gpu:8001/v1', port: 9000, servedModelNames: ['a'] },
+  },
+  {
+    argv: ['--model', 'm.gguf', '--ctx-size=4096', '--gpu-layers', 'max', '--flash-attn', 'off'],
+    flags: { model: 'm.gguf', ctxSize: 4096, gpuLayers: 'max', flashAttention: 'off' },
+  },
+])('parses $argv', ({ argv, flags }) => {
+  expect(parseServeArgs(argv).flags).toEqual(flags);
+});
+
+test.each<{ argv: string[]; error: string }>([
+  { argv: ['--ctx-size', '-5'], error: "--ctx-size: expected a whole number, got '-5'" },
+  { argv: ['--threads', '-1'], error: "--threads: expected a whole number, got '-1'" },
+  { argv: ['--parallel', '1.5'], error: "--parallel: expected a whole number, got '1.5'" },
+  { argv: ['--port', 'eighty'], error: "--port: expected a number from 0 to 65535, got 'eighty'" },
+  {
+    argv: ['--gpu-layers', 'lots'],
+    error: "--gpu-layers: expected a number of layers, auto or max, got 'lots'",
+  },
+  { argv: ['--nope'], error: "Unknown option '--nope'" },
+])('refuses $argv naming the flag', ({ argv, error }) => {
+  expect(() => parseServeArgs(argv)).toThrow(error);
+});
+
+test('arguments after -- are left alone, negative numbers included', () => {
+  expect(
+    parseServeArgs(['--port', '1', '--', '--max-turns', '-3'], { allowRest: true }).rest,
+  ).toEqual(['--max-turns', '-3']);
+});
