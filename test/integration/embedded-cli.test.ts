@@ -166,6 +166,12 @@ describe('ferry serve --model', () => {
     await expect(startFerryProcess({ args: ['--model', file, ...engineFlags] })).rejects.toThrow(
       /--model: llama\.cpp cannot load other\.gguf: unsupported architecture "llamb"/,
     );
+    // A download cut short: llama.cpp's own finding is named, not a guess at the architecture.
+    const cut = join(makeTempDir('cut-model'), 'cut.gguf');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await expect(startFerryProcess({ args: ['--model', cut, ...engineFlags] })).rejects.toThrow(
+      /--model: llama\.cpp cannot load cut\.gguf: the file is incomplete .*not within the file bounds/,
+    );
     await expect(
       startFerryProcess({
         args: [

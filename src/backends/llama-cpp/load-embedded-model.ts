@@ -56,6 +56,8 @@ export async function loadEmbeddedBackend(
   const modelPath = await resolveModelSource(options.model, options.cacheDir, options.download);
   checkIsGguf(modelPath);
   const template = loadTemplate(options.chatTemplate);
+  // llama.cpp's own words for a model it cannot load ("… not within the file bounds …").
+  const llamaErrors: string[] = [];
   const llama = await getLlama({
     gpu: options.gpuLayers === 0 ? false : 'auto',
     build: 'never',
@@ -63,13 +65,15 @@ export async function loadEmbeddedBackend(
     logger: (level, message) => {
       const text = message.trim();
       if (text === '') return;
-      if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal)
+      if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) {
+        llamaErrors.push(text);
+        if (llamaErrors.length > 3) llamaErrors.shift();
         options.onLog?.('error', text);
-      else if (level === LlamaLogLevel.warn) options.onLog?.('warn', text);
+      } else if (level === LlamaLogLevel.warn) options.onLog?.('warn', text);
     },
   });
   try {
-    const model = await loadModel(llama, modelPath, options);
+    const model = await loadModel(llama, modelPath, options, llamaErrors);
     const chatTemplate = template ?? model.fileInfo.metadata.tokenizer?.chat_template;
     if (chatTemplate === undefined || chatTemplate === '') {
       throw new ConfigError(
@@ -169,6 +173,7 @@ async function loadModel(
   llama: Llama,
   modelPath: string,
   options: EmbeddedEngineOptions,
+  llamaErrors: readonly string[],
 ): Promise<LlamaModel> {
   try {
     return await llama.loadModel({
@@ -178,13 +183,16 @@ async function loadModel(
   } catch (error) {
     if (error instanceof InsufficientMemoryError)
       throw memoryError(error, `the weights of ${basename(modelPath)}`);
-    const architecture = await readArchitecture(modelPath);
-    const what =
-      architecture === undefined
+    const architecture = await readArchitecture(modelPath); // also lets llama.cpp's log arrive
+    const said = llamaErrors.join(' ');
+    const what = /file bounds|incomplete|truncat/i.test(said)
+      ? 'the file is incomplete (a download cut short?)'
+      : architecture === undefined
         ? 'a damaged or unsupported GGUF'
         : `unsupported architecture "${architecture}" or a damaged file`;
+    const detail = said === '' ? (error as Error).message : `llama.cpp: ${said}`;
     throw new ConfigError(
-      `--model: llama.cpp cannot load ${basename(modelPath)}: ${what} (${(error as Error).message})`,
+      `--model: llama.cpp cannot load ${basename(modelPath)}: ${what} (${detail})`,
     );
   }
 }
