@@ -29,6 +29,12 @@ export function streamMessageEvents(
     stopSequences: readonly string[];
     /** `disable_parallel_tool_use`: end the reply after its first tool call. */
     oneToolCall?: boolean;
+    /**
+     * false when the request offers no tools or says `tool_choice: none`: Anthropic then never
+     * answers with a tool_use, so a call an engine returns anyway is left out (and told).
+     */
+    toolsAllowed?: boolean;
+    onToolCallDropped?: (name: string) => void;
     onFirstPart?: () => void;
     onUsage?: (usage: MessageDeltaUsage) => void;
     /**
@@ -55,7 +61,10 @@ export function streamMessageEvents(
     const events: RawMessageStreamEvent[] = [];
     for (const part of batch) {
       if (isDelta(part)) deltas += part.type === 'text-delta' ? (part.tokens ?? 1) : 1;
-      else if (part.type === 'usage') usage = part.usage;
+      if (options.toolsAllowed === false && isToolCallPart(part)) {
+        if (part.type === 'tool-call-start') options.onToolCallDropped?.(part.name);
+        continue;
+      } else if (part.type === 'usage') usage = part.usage;
       for (const accepted of enforcer.push(part)) events.push(...accept(accepted));
       if (stopped()) break;
     }
@@ -88,5 +97,13 @@ export function streamMessageEvents(
 function isDelta(part: ModelStreamPart): boolean {
   return (
     part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'tool-call-delta'
+  );
+}
+
+function isToolCallPart(part: ModelStreamPart): boolean {
+  return (
+    part.type === 'tool-call-start' ||
+    part.type === 'tool-call-delta' ||
+    part.type === 'tool-call-end'
   );
 }

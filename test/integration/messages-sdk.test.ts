@@ -81,7 +81,12 @@ describe('POST /v1/messages through the official SDK', () => {
       usageChunk(30, 4, 10),
     ]);
     await upstream.script([{ sse: script }]);
-    const message = await client.messages.create(ask);
+    // A tool_use comes back only where the request offered the tool, as with Anthropic.
+    const request = {
+      ...ask,
+      tools: [{ name: 'Bash', input_schema: { type: 'object' as const, properties: {} } }],
+    };
+    const message = await client.messages.create(request);
     // Typed as the SDK's Message and BetaMessage: leaving out a field they declare does not
     // compile. Claude Code uses the beta client (?beta=true); the reply is the same.
     const expected: Message & BetaMessage = {
@@ -122,10 +127,10 @@ describe('POST /v1/messages through the official SDK', () => {
     };
     expect(message).toEqual(expected);
     await upstream.script([{ sse: script }]);
-    expect(await client.beta.messages.create(ask)).toEqual(expected);
+    expect(await client.beta.messages.create(request)).toEqual(expected);
     await upstream.script([{ sse: script }]);
     // parsed_output is the SDK's own addition (structured outputs), not a wire field.
-    expect(await client.beta.messages.stream(ask).finalMessage()).toEqual({
+    expect(await client.beta.messages.stream(request).finalMessage()).toEqual({
       ...expected,
       parsed_output: null,
     });
@@ -208,6 +213,29 @@ describe('POST /v1/messages through the official SDK', () => {
         inputs,
       );
     }
+  });
+
+  test('tool_choice none: a tool call the engine returns anyway is left out', async () => {
+    await upstream.script([
+      {
+        sse: sse([
+          chunk({ content: 'No tools needed.' }),
+          toolCallChunk(0, { id: 'chatcmpl-tool-a', name: 'Read', args: '{"file_path":"/a"}' }),
+          finishChunk('tool_calls'),
+          usageChunk(10, 8),
+        ]),
+      },
+    ]);
+    const message = await client.messages
+      .stream({
+        ...ask,
+        tools: [{ name: 'Read', input_schema: { type: 'object', properties: {} } }],
+        tool_choice: { type: 'none' },
+      })
+      .finalMessage();
+    expect(message.stop_reason).toBe('end_turn');
+    expect(message.content).toEqual([{ type: 'text', text: 'No tools needed.', citations: null }]);
+    expect(ferry.logs.some((line) => line.includes('did not allow'))).toBe(true);
   });
 
   test('reasoning becomes a thinking block with a signature', async () => {

@@ -29,8 +29,13 @@ const request = {
   model: 'claude-sonnet-5-5',
   max_tokens: 1000,
   messages: [{ role: 'user' as const, content: 'go' }],
-  // Reasoning fixtures reach the client as thinking blocks only where thinking is on.
+  // Reasoning fixtures reach the client as thinking blocks only where thinking is on, and
+  // tool calls as tool_use blocks only where the request offers the tools.
   thinking: { type: 'adaptive' as const },
+  tools: ['Bash', 'Glob', 'Grep', 'Read', 'Write', 'get_weather'].map((name) => ({
+    name,
+    input_schema: { type: 'object' as const, properties: {} },
+  })),
 };
 
 function normalise(text: string): string {

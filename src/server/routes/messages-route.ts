@@ -61,6 +61,13 @@ async function openMessage(
     dropThinking: body.thinking == null || body.thinking.type === 'disabled',
     stopSequences: modelRequest.stopSequences,
     oneToolCall,
+    toolsAllowed:
+      (modelRequest.chat.tools?.length ?? 0) > 0 && modelRequest.chat.tool_choice !== 'none',
+    onToolCallDropped: (tool) =>
+      request.log.warn(
+        { tool },
+        'the engine returned a tool call the request did not allow; left out',
+      ),
     onFirstPart: () => options.metrics?.recordFirstEvent((performance.now() - started) / 1000),
     onUsage: (usage) => options.metrics?.recordUsage(usage),
     onToolInputProblem: (details) => request.log.warn(details, 'tool call arguments repaired'),
