@@ -55,33 +55,14 @@ export class ToolInputFilter {
 
   /** The arguments ended: what still has to go out so the object is whole (maybe ''). */
   end(): string {
-    switch (this.state) {
-      case State.Start:
-      case State.Done:
-      case State.Ignore:
-        return '';
-      case State.Foreign:
-        return this.decodeForeign();
-      case State.Broken:
-        return '}';
-      case State.AfterValue:
-        this.note('the arguments ended before their object closed');
-        // A member whose value closed (not a bare number: more digits may have been cut off).
-        return this.stack.length === 0 ? `${this.held}}` : '}';
-      case State.ObjectOpen:
-      case State.ObjectKey:
-      case State.Colon:
-      case State.Value:
-      case State.ArrayOpen:
-      case State.ArrayValue:
-      case State.String:
-      case State.Escape:
-      case State.Unicode:
-      case State.Number:
-      case State.Literal:
-        this.note('the arguments ended before their object closed');
-        return '}';
-    }
+    const state = this.state;
+    if (state === State.Start || state === State.Done || state === State.Ignore) return '';
+    if (state === State.Foreign) return this.decodeForeign();
+    if (state === State.Broken) return '}';
+    this.note('the arguments ended before their object closed');
+    // A top-level member whose value closed goes too (not a bare number: more digits may have
+    // been cut off, so a number is never in that state before its next character).
+    return state === State.AfterValue && this.stack.length === 0 ? `${this.held}}` : '}';
   }
 
   /** Handles the character at `index`; returns the index of the next one to look at. */

@@ -288,22 +288,33 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () 
   });
 });
 
-describe('embedded engine under load and cancellation', { timeout: 60_000 }, () => {
-  let engine: EmbeddedFerry;
+/**
+ * A Ferry on a model that never ends its turn (an end-of-turn bias this low): replies run until
+ * max_tokens, long enough to cancel and to queue. Started before the block's tests, closed after.
+ */
+function useEndlessEngine(parallel: number): { engine: () => EmbeddedFerry; model: string } {
   const model = 'endless';
-
+  let engine: EmbeddedFerry | undefined;
   beforeAll(async () => {
-    // No end-of-turn bias: replies run until max_tokens, long enough to cancel and to queue.
     const path = await tinyGgufPath({ endOfTurnBias: -10 });
     engine = await startEmbedded({
       model: path,
       servedModelNames: [model],
       ctxSize: 8192,
-      parallel: 2,
+      parallel,
     });
   });
   afterAll(async () => {
     await engine?.ferry.close(1000);
+  });
+  return { engine: () => engine!, model };
+}
+
+describe('embedded engine under load and cancellation', { timeout: 60_000 }, () => {
+  const { engine: started, model } = useEndlessEngine(2);
+  let engine: EmbeddedFerry;
+  beforeAll(() => {
+    engine = started();
   });
 
   test('4 concurrent requests on 2 sequences all complete, the rest queued in order', async () => {
@@ -378,20 +389,10 @@ describe('embedded engine under load and cancellation', { timeout: 60_000 }, () 
 });
 
 describe('embedded engine with one sequence', { timeout: 60_000 }, () => {
+  const { engine: started, model } = useEndlessEngine(1);
   let engine: EmbeddedFerry;
-  const model = 'endless';
-
-  beforeAll(async () => {
-    const path = await tinyGgufPath({ endOfTurnBias: -10 });
-    engine = await startEmbedded({
-      model: path,
-      servedModelNames: [model],
-      ctxSize: 8192,
-      parallel: 1,
-    });
-  });
-  afterAll(async () => {
-    await engine?.ferry.close(1000);
+  beforeAll(() => {
+    engine = started();
   });
 
   test('a client that leaves during a long prompt frees its sequence after the batch in progress', async () => {

@@ -47,6 +47,21 @@ async function post(
   return { status: response.status, json: await response.json(), headers: response.headers };
 }
 
+/** A streamed request for `ask`, read to its end. */
+async function postStream(): Promise<{ response: Response; text: string }> {
+  const response = await fetch(`${ferry.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...ask, stream: true }),
+  });
+  return { response, text: await response.text() };
+}
+
+/** The data of a stream's SSE `error` event, or null. */
+function errorEventOf(text: string): unknown {
+  return JSON.parse(/event: error\ndata: (.*)\n/.exec(text)?.[1] ?? 'null');
+}
+
 describe('bad requests get Anthropic-shaped errors naming the problem', () => {
   test.each([
     ['malformed JSON', '{"model":', 400, 'invalid_request_error', 'not valid JSON'],
@@ -200,18 +215,12 @@ describe('upstream failures', () => {
         cutAfterChunks: 2,
       },
     ]);
-    const response = await fetch(`${ferry.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...ask, stream: true }),
-    });
-    const text = await response.text();
+    const { response, text } = await postStream();
     expect(response.status).toBe(200);
     expect(text).toContain('event: message_start');
     expect(text).toContain('event: error');
     expect(text).not.toContain('message_stop');
-    const errorData = /event: error\ndata: (.*)\n/.exec(text)?.[1];
-    expect(JSON.parse(errorData ?? 'null')).toMatchObject({
+    expect(errorEventOf(text)).toMatchObject({
       type: 'error',
       error: { type: expect.any(String), message: expect.any(String) },
       request_id: response.headers.get('request-id'),
@@ -233,12 +242,7 @@ describe('upstream failures', () => {
         interChunkDelayMs: 400,
       },
     ]);
-    const response = await fetch(`${ferry.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...ask, stream: true }),
-    });
-    const text = await response.text();
+    const { text } = await postStream();
     expect(text).toContain('event: ping');
     expect(text.trimEnd().endsWith('data: {"type":"message_stop"}')).toBe(true);
   });
@@ -249,12 +253,8 @@ describe('upstream failures', () => {
       { ...late, delayMs: 1600 },
       { ...late, delayMs: 1600 },
     ]);
-    const response = await fetch(`${ferry.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...ask, stream: true }),
-    });
-    const events = [...(await response.text()).matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    const { text } = await postStream();
+    const events = [...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
     expect(events[0]).toBe('message_start');
     expect(events.indexOf('ping')).toBeGreaterThan(0);
     expect(events.indexOf('ping')).toBeLessThan(events.indexOf('content_block_start'));
@@ -268,16 +268,10 @@ describe('upstream failures', () => {
     await upstream.script([
       { status: 429, delayMs: 1600, body: JSON.stringify({ error: { message: 'busy' } }) },
     ]);
-    const response = await fetch(`${ferry.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...ask, stream: true }),
-    });
-    const text = await response.text();
+    const { response, text } = await postStream();
     expect(response.status).toBe(200);
     expect(text).not.toContain('message_stop');
-    const errorData = /event: error\ndata: (.*)\n/.exec(text)?.[1];
-    expect(JSON.parse(errorData ?? 'null')).toMatchObject({
+    expect(errorEventOf(text)).toMatchObject({
       type: 'error',
       error: { type: 'rate_limit_error' },
     });
