@@ -26,6 +26,11 @@ export interface Backend {
    * they render prompts with, from which `auto` parsers are chosen.
    */
   chatTemplateOf?(model: string): string | undefined;
+  /**
+   * Set by backends that tell the model how to call tools themselves (the embedded engine, for
+   * a template with no tool format of its own): the tool-call parser name for that format.
+   */
+  toolCallFormatOf?(model: string): string | undefined;
   /** Tokens of context the served model has (prompt and output together), where known. */
   contextLength?(model: string, signal?: AbortSignal): Promise<number | undefined>;
   close(): Promise<void>;

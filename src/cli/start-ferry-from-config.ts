@@ -28,6 +28,7 @@ export async function startFerryFromConfig(
     ...optional('reasoningParser', config.reasoningParser ?? byDefault),
     models: config.modelParsers,
     chatTemplate: (model) => backend.chatTemplateOf?.(model), // asked per request, once it exists
+    toolCallFormat: (model) => backend.toolCallFormatOf?.(model),
     onWarning: (message) => logger.warn(message),
     onChosen: (model, chosen) =>
       logger.info(

@@ -22,6 +22,8 @@ export interface ParserSettings {
   >;
   /** The served model's chat template, where the backend knows it (for `auto`). */
   chatTemplate?: (model: string) => string | undefined;
+  /** A tool-call format the backend itself asked the model for; `auto` takes it first. */
+  toolCallFormat?: (model: string) => string | undefined;
   onWarning?: (message: string) => void;
   /** Told once per served model which parsers it got. */
   onChosen?: (model: string, chosen: { toolCallParser?: string; reasoningParser?: string }) => void;
@@ -106,8 +108,9 @@ interface ModelParsers {
 function selectParsers(settings: ParserSettings, model: string): ModelParsers {
   const perModel = settings.models?.[model];
   const template = settings.chatTemplate?.(model);
-  const toolName = resolveName(perModel?.toolCallParser ?? settings.toolCallParser, () =>
-    chooseToolCallParser(model, template),
+  const toolName = resolveName(
+    perModel?.toolCallParser ?? settings.toolCallParser,
+    () => settings.toolCallFormat?.(model) ?? chooseToolCallParser(model, template),
   );
   const reasoningSetting = perModel?.reasoningParser ?? settings.reasoningParser;
   const reasoningName = resolveName(reasoningSetting, () => chooseReasoningParser(model, template));

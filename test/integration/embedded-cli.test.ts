@@ -213,8 +213,39 @@ describe('ferry serve --model', () => {
     });
     // "user: hello\nassistant:" is far shorter than the ChatML rendering with its markers.
     expect(plainCount.input_tokens).toBeLessThan(12);
-    // A template that cannot show the model any tools is said so at start.
+    // A template that cannot render tools: Ferry describes them in the prompt (and says so at
+    // start), so they count, and a forced call still comes back whole in the hermes format.
     expect(ferry.logs.some((line) => line.includes('never mentions `tools`'))).toBe(true);
+    const tools: Anthropic.Tool[] = [
+      {
+        name: 'Read',
+        input_schema: {
+          type: 'object',
+          properties: { path: { type: 'string', maxLength: 20 } },
+          required: ['path'],
+        },
+      },
+    ];
+    const withTools = await client.messages.countTokens({
+      model: 'claude-opus-5-5',
+      tools,
+      messages: [{ role: 'user', content: 'hello' }],
+    });
+    expect(withTools.input_tokens).toBeGreaterThan(plainCount.input_tokens + 20);
+    const forced = await client.messages.create({
+      model: 'claude-opus-5-5',
+      max_tokens: 60,
+      tools,
+      tool_choice: { type: 'tool', name: 'Read' },
+      messages: [{ role: 'user', content: 'hello' }],
+    });
+    expect(forced.stop_reason).toBe('tool_use');
+    const chosen = ferry.logs.find((line) => line.includes('raw-text parsers chosen'));
+    expect(chosen).toContain('"toolCallParser":"hermes"');
+    expect(forced.content.find((block) => block.type === 'tool_use')).toMatchObject({
+      name: 'Read',
+      input: { path: expect.any(String) },
+    });
     expect(await ferry.stop('SIGTERM')).toBe(0);
   }, 90_000);
 });

@@ -5,6 +5,11 @@ import type { Backend, TokenCount } from '../backend.js';
 import type { ChatRequest, ModelRequest } from '../../model/model-request.js';
 import type { ModelFinishReason, ModelStreamBatch } from '../../model/model-stream-part.js';
 import { ApiError } from '../../protocol/api-error.js';
+import {
+  describedToolCallFormat,
+  describeToolsInPrompt,
+  templateRendersTools,
+} from './describe-tools-in-prompt.js';
 import { generateForcedToolCall, forcedToolNames } from './generate-forced-tool-call.js';
 import { generateText, type Sampling } from './generate-text.js';
 import { modelSamplingDefaults, type SamplingDefaults } from './model-sampling-defaults.js';
@@ -35,15 +40,19 @@ export class LlamaCppBackend implements Backend {
   private readonly pool: SequencePool<LlamaContextSequence>;
   private readonly sequences: LlamaContextSequence[] = [];
   private readonly tokenCache = new PromptTokenCache();
+  /** false: the template cannot render tools, so Ferry describes them in the prompt. */
+  private readonly rendersTools: boolean;
   /** What the GGUF recommends (`general.sampling.*`), for what a request leaves unset. */
   readonly samplingDefaults: SamplingDefaults;
 
   constructor(private readonly options: LlamaCppBackendOptions) {
     this.template = parseChatTemplate(options.chatTemplate);
-    if (!/\btools\b/.test(options.chatTemplate)) {
+    this.rendersTools = templateRendersTools(options.chatTemplate);
+    if (!this.rendersTools) {
       options.onWarning?.(
-        'embedded engine: the chat template never mentions `tools`, so the model is not shown ' +
-          'the tools a request offers; pass --chat-template with a template that renders them',
+        'embedded engine: the chat template never mentions `tools`; Ferry describes a ' +
+          "request's tools in the system prompt and reads calls in the hermes format " +
+          "(--chat-template with a template that renders tools uses the model's own format)",
       );
     }
     this.samplingDefaults = modelSamplingDefaults(options.model.fileInfo.metadata);
@@ -58,6 +67,11 @@ export class LlamaCppBackend implements Backend {
 
   chatTemplateOf(): string {
     return this.options.chatTemplate;
+  }
+
+  /** The call format Ferry itself asked for, where the template has none of its own. */
+  toolCallFormatOf(): string | undefined {
+    return this.rendersTools ? undefined : describedToolCallFormat;
   }
 
   /** Tokens one sequence holds: prompt and reply together must fit. */
@@ -133,7 +147,10 @@ export class LlamaCppBackend implements Backend {
           ...run,
           toolNames,
           tools: request.toolSchemas,
-          callOpener: this.options.chatTemplate.includes('<tool_call>') ? '<tool_call>\n' : '',
+          callOpener:
+            this.options.chatTemplate.includes('<tool_call>') || !this.rendersTools
+              ? '<tool_call>\n'
+              : '',
           onWarning: this.options.onWarning,
         });
       }
@@ -170,7 +187,8 @@ export class LlamaCppBackend implements Backend {
 
   private promptTokens(chat: ChatRequest): Token[] {
     const { model } = this.options;
-    const segments = renderChatPrompt(this.template, chat, {
+    const request = this.rendersTools ? chat : describeToolsInPrompt(chat);
+    const segments = renderChatPrompt(this.template, request, {
       bosToken: model.tokens.bosString ?? '',
       eosToken: model.tokens.eosString ?? '',
     });
