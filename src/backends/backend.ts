@@ -7,6 +7,14 @@ export interface TokenCount {
   exact: boolean;
 }
 
+export interface EngineLoad {
+  /** Sequences the engine serves at once (`--parallel`). */
+  sequences: number;
+  busy: number;
+  /** Requests waiting for a free sequence. */
+  waiting: number;
+}
+
 /**
  * One engine behind Ferry. Every implementation passes the same conformance suite
  * (test/backends/backend.case.ts).
@@ -31,6 +39,8 @@ export interface Backend {
    * a template with no tool format of its own): the tool-call parser name for that format.
    */
   toolCallFormatOf?(model: string): string | undefined;
+  /** What an in-process engine is doing, for metrics: sequences in use and requests queued. */
+  engineLoad?(): EngineLoad;
   /** Tokens of context the served model has (prompt and output together), where known. */
   contextLength?(model: string, signal?: AbortSignal): Promise<number | undefined>;
   close(): Promise<void>;

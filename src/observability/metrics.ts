@@ -41,6 +41,35 @@ export class FerryMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'ferry_process_' });
   }
 
+  /** Gauges of an in-process engine's sequences and queue, read at each scrape. */
+  watchEngine(load: () => { sequences: number; busy: number; waiting: number }): void {
+    const gauge = (name: string, help: string, read: () => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    };
+    gauge(
+      'ferry_engine_sequences',
+      'Sequences the embedded engine serves at once',
+      () => load().sequences,
+    );
+    gauge(
+      'ferry_engine_sequences_busy',
+      'Sequences generating or reading a prompt',
+      () => load().busy,
+    );
+    gauge(
+      'ferry_engine_requests_waiting',
+      'Requests queued for a free sequence',
+      () => load().waiting,
+    );
+  }
+
   recordRequest(route: string, status: number, seconds: number): void {
     this.requests.inc({ route, status: String(status) });
     this.duration.observe({ route }, seconds);

@@ -358,6 +358,40 @@ describe('embedded engine under load and cancellation', { timeout: 60_000 }, () 
     expect(message.usage.output_tokens).toBe(8192 - prompt);
   });
 
+  test('/metrics shows the sequences in use and the requests queued', async () => {
+    const gauges = async (): Promise<Record<string, number>> => {
+      const text = await (await fetch(`${engine.ferry.server.url}/metrics`)).text();
+      return Object.fromEntries(
+        [...text.matchAll(/^(ferry_engine_\w+) (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]),
+      );
+    };
+    expect(await gauges()).toEqual({
+      ferry_engine_sequences: 2,
+      ferry_engine_sequences_busy: 0,
+      ferry_engine_requests_waiting: 0,
+    });
+    const controller = new AbortController();
+    const long = {
+      model,
+      max_tokens: 4000,
+      messages: [{ role: 'user' as const, content: 'Go on.' }],
+    };
+    const streams = [0, 1, 2].map(() =>
+      engine.client.messages
+        .create({ ...long, stream: true }, { signal: controller.signal })
+        .catch(() => undefined),
+    );
+    await expect
+      .poll(gauges, { timeout: 20_000 })
+      .toMatchObject({ ferry_engine_sequences_busy: 2, ferry_engine_requests_waiting: 1 });
+    controller.abort();
+    await Promise.all(streams);
+    await expect.poll(gauges, { timeout: 20_000 }).toMatchObject({
+      ferry_engine_sequences_busy: 0,
+      ferry_engine_requests_waiting: 0,
+    });
+  });
+
   test('a client that disconnects stops its generation and frees its sequence at once', async () => {
     // Two long generations fill both sequences; both clients then leave.
     const controllers = [new AbortController(), new AbortController()];

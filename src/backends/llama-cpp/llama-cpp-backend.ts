@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Template } from '@huggingface/jinja';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
-import type { Backend, TokenCount } from '../backend.js';
+import type { Backend, EngineLoad, TokenCount } from '../backend.js';
 import type { ChatRequest, ModelRequest } from '../../model/model-request.js';
 import type { ModelFinishReason, ModelStreamBatch } from '../../model/model-stream-part.js';
 import { ApiError } from '../../protocol/api-error.js';
@@ -87,6 +87,10 @@ export class LlamaCppBackend implements Backend {
   /** Whether llama.cpp runs flash attention (`--flash-attn`; `auto` until llama.cpp decides). */
   get flashAttention(): boolean | 'auto' {
     return this.options.context.flashAttention;
+  }
+
+  engineLoad(): EngineLoad {
+    return { sequences: this.sequences.length, busy: this.pool.busy, waiting: this.pool.waiting };
   }
 
   contextLength(): Promise<number> {

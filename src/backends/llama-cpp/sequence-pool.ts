@@ -13,6 +13,7 @@ export interface Lease<T> {
  */
 export class SequencePool<T> {
   private readonly free: T[];
+  private readonly total: number;
   private readonly waiters: { take: (item: T) => void; signal: AbortSignal }[] = [];
 
   constructor(
@@ -23,10 +24,16 @@ export class SequencePool<T> {
     private readonly held: (item: T) => number = () => 0,
   ) {
     this.free = [...items];
+    this.total = items.length;
   }
 
   get waiting(): number {
     return this.waiters.length;
+  }
+
+  /** Items lent out now. */
+  get busy(): number {
+    return this.total - this.free.length;
   }
 
   acquire(prompt: readonly number[], signal: AbortSignal): Promise<Lease<T>> {
