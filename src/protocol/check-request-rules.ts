@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ApiError } from './api-error.js';
 
 interface Block {
   type: string;
@@ -6,10 +7,8 @@ interface Block {
 }
 
 interface RuleInput {
-  max_tokens?: number | undefined;
   messages: ReadonlyArray<{ role: string; content: string | readonly Block[] }>;
   tools?: ReadonlyArray<{ name: string; input_schema?: Record<string, unknown> }> | undefined;
-  thinking?: { type: string; budget_tokens?: number } | undefined;
 }
 
 /**
@@ -19,15 +18,6 @@ interface RuleInput {
 export function checkRequestRules(request: RuleInput, context: z.RefinementCtx): void {
   const issue = (path: PropertyKey[], message: string): void =>
     context.addIssue({ code: 'custom', path, message });
-  const { thinking } = request;
-  if (
-    thinking?.type === 'enabled' &&
-    thinking.budget_tokens !== undefined &&
-    request.max_tokens !== undefined &&
-    thinking.budget_tokens >= request.max_tokens
-  ) {
-    issue(['max_tokens'], 'must be greater than thinking.budget_tokens');
-  }
   const names = new Set<string>();
   request.tools?.forEach((tool, i) => {
     if (names.has(tool.name)) issue(['tools', i, 'name'], 'Tool names must be unique.');
@@ -52,4 +42,23 @@ export function checkRequestRules(request: RuleInput, context: z.RefinementCtx):
 function endsWithWhitespace(content: string | readonly Block[]): boolean {
   const text = typeof content === 'string' ? content : (content.at(-1)?.text ?? '');
   return /\s$/.test(text);
+}
+
+/**
+ * `max_tokens` must exceed a thinking budget, except under the interleaved-thinking beta, where
+ * the budget covers every thinking block of a turn and may exceed it (Claude Code sends that
+ * beta on every request). The beta is a header, so this is checked where headers are known.
+ */
+export function checkThinkingBudget(
+  request: { max_tokens: number; thinking?: { type: string; budget_tokens?: number } | undefined },
+  betas: string | string[] | undefined,
+): void {
+  const { thinking } = request;
+  if (thinking?.type !== 'enabled' || thinking.budget_tokens === undefined) return;
+  if (thinking.budget_tokens < request.max_tokens) return;
+  if (String(betas ?? '').includes('interleaved-thinking-')) return;
+  throw new ApiError(
+    'invalid_request_error',
+    'max_tokens: must be greater than thinking.budget_tokens',
+  );
 }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { checkThinkingBudget } from './check-request-rules.js';
 import { messagesRequestSchema } from './messages-request-schema.js';
 import { parseRequestBody } from './parse-messages-request.js';
 
@@ -38,16 +39,6 @@ describe('messagesRequestSchema thinking', () => {
 describe('rules across fields, as Anthropic enforces them', () => {
   const tool = (name: string, type = 'object') => ({ name, input_schema: { type } });
   test.each<{ name: string; request: object; path?: PropertyKey[]; message?: RegExp }>([
-    {
-      name: 'a thinking budget at max_tokens',
-      request: { max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 2000 } },
-      path: ['max_tokens'],
-      message: /greater than thinking.budget_tokens/,
-    },
-    {
-      name: 'a budget under max_tokens',
-      request: { thinking: { type: 'enabled', budget_tokens: 2000 } },
-    },
     {
       name: 'two tools of one name',
       request: { tools: [tool('Read'), tool('Bash'), tool('Read')] },
@@ -100,4 +91,20 @@ test('an image format Anthropic does not take is a 400 naming the field', () => 
       messages: [{ role: 'user', content: [image] }],
     }),
   ).toThrow(/^messages\.0\.content\.0\.source\.media_type: .*image\/jpeg/);
+});
+
+test.each<{ name: string; budget: number; betas?: string; refused: boolean }>([
+  { name: 'a budget at max_tokens', budget: 2000, refused: true },
+  { name: 'a budget under max_tokens', budget: 1999, refused: false },
+  {
+    name: 'a budget over max_tokens with interleaved thinking (Claude Code sends that beta)',
+    budget: 31999,
+    betas: 'claude-code-20250219,interleaved-thinking-2025-05-14',
+    refused: false,
+  },
+])('thinking budget: $name', ({ budget, betas, refused }) => {
+  const request = { max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: budget } };
+  const check = () => checkThinkingBudget(request, betas);
+  if (refused) expect(check).toThrow('max_tokens: must be greater than thinking.budget_tokens');
+  else expect(check).not.toThrow();
 });

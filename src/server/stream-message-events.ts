@@ -60,13 +60,20 @@ export function streamMessageEvents(
     started = true;
     const events: RawMessageStreamEvent[] = [];
     for (const part of batch) {
+      if (stopped()) {
+        // The engine's usage in the same read as the stop is still the engine's own count.
+        if (part.type === 'usage') {
+          usage = part.usage;
+          events.push(...builder.push(part));
+        }
+        continue;
+      }
       if (isDelta(part)) deltas += part.type === 'text-delta' ? (part.tokens ?? 1) : 1;
       if (options.toolsAllowed === false && isToolCallPart(part)) {
         if (part.type === 'tool-call-start') options.onToolCallDropped?.(part.name);
         continue;
       } else if (part.type === 'usage') usage = part.usage;
       for (const accepted of enforcer.push(part)) events.push(...accept(accepted));
-      if (stopped()) break;
     }
     return events;
   };

@@ -88,10 +88,12 @@ class ChatMessageList {
   }
 
   addAssistant(message: AssistantChatMessage): void {
-    this.flushPending();
     const last = this.messages.at(-1);
-    if (last?.role === 'assistant') mergeAssistant(last, message);
-    else this.messages.push(message);
+    // Merged first: system text between the two waits for the next user turn, after the
+    // results of the calls, as it does after a single assistant turn.
+    if (last?.role === 'assistant') return mergeAssistant(last, message);
+    this.flushPending();
+    this.messages.push(message);
   }
 
   finish(): ChatMessage[] {

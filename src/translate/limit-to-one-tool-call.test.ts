@@ -40,6 +40,12 @@ test.each<{ name: string; parts: ModelStreamPart[]; kept: ModelStreamPart[]; sto
     stopped: true,
   },
   {
+    name: 'text after the call ends the reply even before the call’s end (an upstream’s call ends at its finish)',
+    parts: [start('a'), delta('a', '{}'), text('and more'), end('a'), usage],
+    kept: [start('a'), delta('a', '{}'), finish, usage],
+    stopped: true,
+  },
+  {
     name: 'no calls: everything passes',
     parts: [text('a'), text('b'), { type: 'finish', reason: 'end-turn' }],
     kept: [text('a'), text('b'), { type: 'finish', reason: 'end-turn' }],

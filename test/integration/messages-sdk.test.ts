@@ -215,6 +215,36 @@ describe('POST /v1/messages through the official SDK', () => {
     }
   });
 
+  test('disable_parallel_tool_use: one tool_use, nothing after it, the engine’s own usage', async () => {
+    const tools = [{ name: 'Read', input_schema: { type: 'object' as const, properties: {} } }];
+    const request = {
+      ...ask,
+      tools,
+      tool_choice: { type: 'auto' as const, disable_parallel_tool_use: true },
+    };
+    await upstream.script([
+      {
+        // One piece, so that it is one read and the usage comes with the stop.
+        sse: [
+          sse([
+            toolCallChunk(0, { id: 'chatcmpl-tool-a', name: 'Read', args: '{"file_path":"/a"}' }),
+            chunk({ content: 'and some text' }), // the call ends only at the finish chunk
+            toolCallChunk(1, { id: 'chatcmpl-tool-b', name: 'Read', args: '{"file_path":"/b"}' }),
+            finishChunk('tool_calls'),
+            usageChunk(20, 30),
+          ]).join(''),
+        ],
+      },
+    ]);
+    const message = await client.messages.stream(request).finalMessage();
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content).toMatchObject([{ type: 'tool_use', input: { file_path: '/a' } }]);
+    expect(message.content).toHaveLength(1);
+    // The usage chunk came in the same read as the stop: the engine's count, no tokenizer call.
+    expect(message.usage).toMatchObject({ input_tokens: 20, output_tokens: 30 });
+    expect((await upstream.requests()).some((r) => r.path.includes('tokenize'))).toBe(false);
+  });
+
   test('tool_choice none: a tool call the engine returns anyway is left out', async () => {
     await upstream.script([
       {
@@ -291,6 +321,7 @@ describe('POST /v1/messages through the official SDK', () => {
           finishChunk('stop'),
           usageChunk(4, 5),
         ]),
+        interChunkDelayMs: 30, // the usage chunk comes reads after the stop, so never
       },
     ]);
     const message = await client.messages.create({ ...ask, stop_sequences: ['STOP'] });

@@ -4,6 +4,7 @@ import {
   messagesRequestSchema,
   type MessagesRequest,
 } from '../../protocol/messages-request-schema.js';
+import { checkThinkingBudget } from '../../protocol/check-request-rules.js';
 import { parseRequestBody } from '../../protocol/parse-messages-request.js';
 import type { ModelRequest } from '../../model/model-request.js';
 import { buildModelRequest } from '../../translate/build-model-request.js';
@@ -40,6 +41,7 @@ async function openMessage(
   const started = performance.now();
   const body = parseRequestBody(messagesRequestSchema, request.body);
   request.body = undefined;
+  checkThinkingBudget(body, request.headers['anthropic-beta']);
   const model = await resolveServedModel(
     options.backend,
     body.model,
