@@ -79,8 +79,8 @@ Options:
   --log-level LEVEL         fatal, error, warn, info (default), debug, trace or silent
   --tool-call-parser NAME   parse tool calls from raw model text (vLLM names: hermes,
                             qwen3_coder, llama3_json, mistral, pythonic, deepseek_v3,
-                            deepseek_v31, kimi_k2, glm45, minimax_m2, openai; or auto)
+                            deepseek_v31, kimi_k2, glm45, minimax_m2, openai; auto or none)
   --reasoning-parser NAME   parse reasoning from raw model text (deepseek_r1, qwen3, glm45,
-                            minimax_m2, openai_gptoss; or auto); see docs/parsers.md
+                            minimax_m2, openai_gptoss; auto or none); see docs/parsers.md
   -h, --help                show this help
 `;

@@ -62,7 +62,22 @@ export async function startFerryFromConfig(
 
 /** Keys to scrub from every log line. */
 export function secretsOf(config: FerryConfig): string[] {
-  return [config.apiKey, config.upstreamApiKey].filter((key): key is string => key !== undefined);
+  const keys = [config.apiKey, config.upstreamApiKey, ...passwordIn(config.upstream)];
+  return [...new Set(keys)].filter((key): key is string => key !== undefined && key !== '');
+}
+
+/**
+ * A password in the upstream URL (`http://user:secret@host`) is a secret like a key: as the
+ * URL writes it, and decoded.
+ */
+function passwordIn(url: string | undefined): string[] {
+  if (url === undefined) return [];
+  try {
+    const { password } = new URL(url);
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [];
+  }
 }
 
 async function createBackend(config: FerryConfig, logger: Logger): Promise<Backend> {

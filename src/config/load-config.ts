@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { configSchema, type FerryConfig, type FerryConfigInput } from './config-schema.js';
 import { ConfigError } from './config-error.js';
@@ -13,7 +15,8 @@ export async function loadConfig(
   flagNames: Readonly<Record<string, string>> = {},
 ): Promise<FerryConfig> {
   const fromFile = configFile === undefined ? {} : await readConfigFile(configFile);
-  const result = configSchema.safeParse({ ...fromFile, ...flags });
+  const merged = { ...withoutOtherBackend(fromFile, flags), ...flags };
+  const result = configSchema.safeParse(expandPaths(merged, configFile, flags));
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw new ConfigError(describeIssue(issue, flags, flagNames, configFile));
@@ -57,4 +60,49 @@ function describeIssue(
   const where = configFile ?? 'configuration';
   const path = issue.path.map(String).join('.');
   return path === '' ? `${where}: ${detail}` : `${where}: ${path}: ${detail}`;
+}
+
+/**
+ * Flags win over the file, also in which backend to use: `--model` replaces the file's
+ * `upstream` and `--upstream` its `model`, rather than the two clashing.
+ */
+function withoutOtherBackend(
+  fromFile: Record<string, unknown>,
+  flags: FerryConfigInput,
+): Record<string, unknown> {
+  const rest = { ...fromFile };
+  if (flags.model !== undefined) delete rest.upstream;
+  if (flags.upstream !== undefined) delete rest.model;
+  return rest;
+}
+
+/** Settings that name files or directories (a `model` may also be a URI). */
+const pathKeys = ['model', 'chatTemplate', 'modelCacheDir'] as const;
+
+/**
+ * `~/` means the home directory, as in a shell (the docs' own example writes
+ * `modelCacheDir: ~/.cache/ferry/models`; left alone it made a directory named `~`). A relative
+ * path in the config file is relative to the file, so a config works from any directory; a
+ * flag's stays relative to where the command runs. URIs (`hf:…`, `https://…`) and inline
+ * templates are not paths.
+ */
+function expandPaths(
+  settings: Record<string, unknown>,
+  configFile: string | undefined,
+  flags: FerryConfigInput = {},
+): Record<string, unknown> {
+  const out = { ...settings };
+  for (const key of pathKeys) {
+    const value = out[key];
+    if (typeof value !== 'string' || !looksLikePath(value)) continue;
+    let path = value === '~' || value.startsWith('~/') ? homedir() + value.slice(1) : value;
+    const fromFile = configFile !== undefined && flags[key] === undefined;
+    if (fromFile && !isAbsolute(path)) path = resolve(dirname(configFile), path);
+    out[key] = path;
+  }
+  return out;
+}
+
+function looksLikePath(value: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(value) && !value.includes('{{') && !value.includes('{%');
 }

@@ -132,7 +132,9 @@ function selectParsers(settings: ParserSettings, model: string): ModelParsers {
   };
 }
 
+/** `auto` chooses; `none` (also the default) is no parser. */
 function resolveName(name: string | undefined, auto: () => string | undefined): string | undefined {
+  if (name === 'none') return undefined;
   return name === 'auto' ? auto() : name;
 }
 
@@ -147,7 +149,7 @@ function checkNames(
 }
 
 function check(name: string | undefined, get: (name: string) => unknown, where: string): void {
-  if (name === undefined || name === 'auto') return;
+  if (name === undefined || name === 'auto' || name === 'none') return;
   try {
     get(name);
   } catch (error) {
