@@ -6,7 +6,7 @@ import type { FerryConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../observability/logger.js';
 import { claudeEnvironment } from './claude-environment.js';
-import { claudeInstallHint, findClaudeCode } from './find-claude-code.js';
+import { claudeNotFound, findClaudeCode } from './find-claude-code.js';
 import { parseServeArgs } from './parse-serve-args.js';
 import { isFerryRunning, listFerryModels } from './probe-running-ferry.js';
 import { flagForConfigKey } from './serve-flags.js';
@@ -34,7 +34,7 @@ export async function claudeCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const claude = findClaudeCode();
-  if (claude === undefined) return fail(claudeInstallHint);
+  if (claude === undefined) return fail(claudeNotFound());
   const config = await loadConfig(args.flags, args.configFile, flagForConfigKey);
   const ferry = await useOrStartFerry(config);
   try {

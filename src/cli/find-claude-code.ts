@@ -6,6 +6,13 @@ export const claudeInstallHint =
   'Claude Code is not installed. Install it with `npm install -g @anthropic-ai/claude-code` ' +
   '(or set FERRY_CLAUDE_PATH to its executable), then run `ferry claude` again.';
 
+/** What to tell the user when no Claude Code executable was found. */
+export function claudeNotFound(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env.FERRY_CLAUDE_PATH;
+  if (explicit === undefined || explicit === '') return claudeInstallHint;
+  return `FERRY_CLAUDE_PATH is ${explicit}, which is not an executable file; point it at Claude Code's executable, or unset it to use the one on PATH.`;
+}
+
 /**
  * The Claude Code executable: $FERRY_CLAUDE_PATH, `claude` on PATH, or the npm package
  * installed next to Ferry. Undefined when none is there.

@@ -24,8 +24,13 @@ test.each<{ argv: string[]; error: string }>([
     error: "--gpu-layers: expected a number of layers, auto or max, got 'lots'",
   },
   { argv: ['--nope'], error: "Unknown option '--nope'" },
+  {
+    argv: ['--port', '--upstream', 'http://x'],
+    error:
+      "Option '--port' argument is ambiguous. Did you forget to specify the option argument for '--port'?",
+  },
 ])('refuses $argv naming the flag', ({ argv, error }) => {
-  expect(() => parseServeArgs(argv)).toThrow(error);
+  expect(() => parseServeArgs(argv)).toThrow(new RegExp(`^${escape(error)}$`));
 });
 
 test('arguments after -- are left alone, negative numbers included', () => {
@@ -33,3 +38,7 @@ test('arguments after -- are left alone, negative numbers included', () => {
     parseServeArgs(['--port', '1', '--', '--max-turns', '-3'], { allowRest: true }).rest,
   ).toEqual(['--max-turns', '-3']);
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -21,7 +21,10 @@ export function parseServeArgs(
   try {
     ({ values, positionals: rest } = parseWith(argv, options.allowRest === true));
   } catch (error) {
-    throw new ConfigError((error as Error).message.replace(/\. To specify .*$/s, ''));
+    // Node's "ambiguous" message runs over three lines and ends with a hint ('--port=-XYZ')
+    // that only fits negative numbers: one line, without it.
+    const message = (error as Error).message.replace(/\.?\s*To specify .*$/s, '');
+    throw new ConfigError(message.replace(/\s*\n\s*/g, ' '));
   }
   const flags: FerryConfigInput = {
     ...defined('host', values.host),
