@@ -23,6 +23,11 @@ export interface FerryAppOptions {
   /** Milliseconds of upstream silence before a `ping` event. Default 10 000. */
   pingIntervalMs?: number;
   /**
+   * Streams in progress, each as a function that ends it with an SSE `error` event: called
+   * when a shutdown's grace period runs out, so no stream is cut without a word.
+   */
+  openStreams?: Set<() => void>;
+  /**
    * Turns a backend's raw text into tool calls and reasoning for models that need a parser
    * (`--tool-call-parser`, `--reasoning-parser`); identity when absent.
    */

@@ -13,7 +13,8 @@ export interface RunningServer {
 export async function startServer(
   options: FerryAppOptions & { host: string; port: number },
 ): Promise<RunningServer> {
-  const app = createApp(options);
+  const openStreams = new Set<() => void>();
+  const app = createApp({ ...options, openStreams });
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
@@ -21,12 +22,23 @@ export async function startServer(
   return {
     app,
     url: `http://${host}:${port}`,
-    close: (graceMs = 10_000) => closeGracefully(app, graceMs),
+    close: (graceMs = 10_000) => closeGracefully(app, graceMs, openStreams),
   };
 }
 
-async function closeGracefully(app: FastifyInstance, graceMs: number): Promise<void> {
-  const timer = setTimeout(() => app.server.closeAllConnections(), graceMs);
+/**
+ * When the grace period runs out, streams still open end with an SSE `error` event
+ * (`overloaded_error`, which clients retry), and the connections close a moment later.
+ */
+async function closeGracefully(
+  app: FastifyInstance,
+  graceMs: number,
+  openStreams: Set<() => void>,
+): Promise<void> {
+  const timer = setTimeout(() => {
+    for (const interrupt of openStreams) interrupt();
+    setTimeout(() => app.server.closeAllConnections(), 200).unref();
+  }, graceMs);
   timer.unref();
   try {
     await app.close();

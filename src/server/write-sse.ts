@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { toApiError } from '../protocol/api-error.js';
+import { ApiError, toApiError } from '../protocol/api-error.js';
 import { encodeSseError, encodeSseEvent } from '../protocol/encode-sse-event.js';
 
 export interface WriteSseOptions {
@@ -8,6 +8,10 @@ export interface WriteSseOptions {
   pingIntervalMs: number;
   /** Sent as the `request-id` header and named in a mid-stream `error` event. */
   requestId: string;
+  /** Where the stream registers its `interrupt` while it runs (see FerryAppOptions). */
+  openStreams?: Set<() => void> | undefined;
+  /** Called when the stream was interrupted: the model's work for it must stop too. */
+  onInterrupt?: () => void;
   logger: { warn(details: object, message: string): void };
 }
 
@@ -31,6 +35,17 @@ export async function writeSse(
     'request-id': options.requestId,
   });
   const writer = new SseWriter(res, options.pingIntervalMs);
+  const interrupt = (): void => {
+    if (writer.closed) return;
+    const shutdown = new ApiError(
+      'overloaded_error',
+      'Ferry is shutting down; the reply was cut off, retry the request',
+    );
+    writer.writeRaw(encodeSseError(shutdown.withRequestId(options.requestId)), true);
+    writer.end();
+    options.onInterrupt?.();
+  };
+  options.openStreams?.add(interrupt);
   try {
     writer.write(first);
     first.length = 0; // a stream suspended for minutes must not keep its message_start alive
@@ -42,7 +57,7 @@ export async function writeSse(
       next = undefined; // nor the last batch while the next is awaited (see mapAsyncBatches)
     }
   } catch (error) {
-    if (!writer.closed) {
+    if (!writer.closed && !res.writableEnded) {
       const apiError = toApiError(error).withRequestId(options.requestId);
       options.logger.warn(
         { err: error },
@@ -51,6 +66,7 @@ export async function writeSse(
       writer.writeRaw(encodeSseError(apiError));
     }
   } finally {
+    options.openStreams?.delete(interrupt);
     writer.end();
   }
 }
@@ -107,7 +123,7 @@ class SseWriter {
    * feels) and every event of a model slower than that still go out at once.
    */
   writeRaw(text: string, urgent = false): void {
-    if (this.closed) return;
+    if (this.closed || this.res.writableEnded) return;
     if (this.pending === '' || (urgent && this.flushTimer !== undefined)) {
       clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
@@ -122,7 +138,7 @@ class SseWriter {
   readonly flush = (): void => {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.pending === '' || this.closed) return;
+    if (this.pending === '' || this.closed || this.res.writableEnded) return;
     const text = this.pending;
     this.pending = '';
     this.lastFlush = performance.now();
@@ -156,7 +172,7 @@ class SseWriter {
     clearInterval(this.timer);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.closed) return;
+    if (this.closed || this.res.writableEnded) return;
     const text = this.pending;
     this.pending = '';
     this.res.end(text);

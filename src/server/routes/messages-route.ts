@@ -20,7 +20,7 @@ export function registerMessagesRoute(app: FastifyInstance, options: FerryAppOpt
     const abort = abortOnDisconnect(reply);
     const { events, stream } = await openMessage(request, options, abort.signal);
     try {
-      if (stream) await sendStream(request, reply, events, options);
+      if (stream) await sendStream(request, reply, events, options, abort);
       else await sendMessage(reply, events);
     } finally {
       await events.return(undefined);
@@ -95,6 +95,7 @@ async function sendStream(
   reply: FastifyReply,
   events: MessageEvents,
   options: FerryAppOptions,
+  abort: AbortController,
 ): Promise<void> {
   // Errors before the first part answer as JSON. A model silent for as long as a ping's
   // interval (a long prompt, a queue) gets its stream opened anyway, so that clients and
@@ -110,7 +111,13 @@ async function sendStream(
       reply.raw,
       first === undefined ? events.start() : first.done === true ? [] : first.value,
       first === undefined ? resumeWith(pending, events) : events,
-      { pingIntervalMs, requestId, logger: request.log },
+      {
+        pingIntervalMs,
+        requestId,
+        logger: request.log,
+        openStreams: options.openStreams,
+        onInterrupt: () => abort.abort(),
+      },
     );
   } finally {
     options.metrics?.activeStreams.dec();
