@@ -37,7 +37,7 @@ export async function startFerryFromConfig(
       ),
   });
   const backend = await createBackend(config, logger);
-  warnAboutExposure(config, logger);
+  warnAboutSettings(config, logger);
   const server = await startServer({
     backend,
     logger,
@@ -153,7 +153,28 @@ function defaultModelCacheDir(): string {
   return join(base, 'ferry', 'models');
 }
 
-function warnAboutExposure(config: FerryConfig, logger: Logger): void {
+/**
+ * Settings of the embedded engine that a configuration with an upstream sets anyway (those
+ * without defaults, so a value means someone wrote it): they do nothing there, and a user who
+ * tuned them should hear so.
+ */
+export function ignoredEngineSettings(config: FerryConfig): string[] {
+  if (config.upstream === undefined) return [];
+  const settings = [
+    ['ctxSize', '--ctx-size'],
+    ['threads', '--threads'],
+    ['batchSize', '--batch-size'],
+    ['chatTemplate', '--chat-template'],
+    ['modelCacheDir', '--model-cache-dir'],
+  ] as const;
+  return settings.filter(([key]) => config[key] !== undefined).map(([, flag]) => flag);
+}
+
+function warnAboutSettings(config: FerryConfig, logger: Logger): void {
+  const ignored = ignoredEngineSettings(config);
+  if (ignored.length > 0) {
+    logger.warn(`${ignored.join(', ')}: settings of the embedded engine, ignored with --upstream`);
+  }
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.host);
   if (!loopback && config.apiKey === undefined) {
     logger.warn(

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { configSchema } from '../config/config-schema.js';
-import { secretsOf } from './start-ferry-from-config.js';
+import { ignoredEngineSettings, secretsOf } from './start-ferry-from-config.js';
 
 test('keys and a password in the upstream URL are redacted from logs', () => {
   const config = configSchema.parse({
@@ -15,4 +15,13 @@ test('keys and a password in the upstream URL are redacted from logs', () => {
     'upstream-key',
   ]);
   expect(secretsOf(configSchema.parse({ upstream: 'http://gpu:8001/v1' }))).toEqual([]);
+});
+
+test('settings of the embedded engine given with an upstream are named as ignored', () => {
+  const withUpstream = { upstream: 'http://gpu:8001/v1', ctxSize: 4096, chatTemplate: 't.jinja' };
+  expect(ignoredEngineSettings(configSchema.parse(withUpstream))).toEqual([
+    '--ctx-size',
+    '--chat-template',
+  ]);
+  expect(ignoredEngineSettings(configSchema.parse({ model: 'm.gguf', ctxSize: 4096 }))).toEqual([]);
 });
