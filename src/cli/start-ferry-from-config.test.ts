@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
+import { ConfigError } from '../config/config-error.js';
 import { configSchema } from '../config/config-schema.js';
-import { ignoredEngineSettings, secretsOf } from './start-ferry-from-config.js';
+import { ignoredEngineSettings, listenError, secretsOf } from './start-ferry-from-config.js';
 
 test('keys and a password in the upstream URL are redacted from logs', () => {
   const config = configSchema.parse({
@@ -24,4 +25,15 @@ test('settings of the embedded engine given with an upstream are named as ignore
     '--chat-template',
   ]);
   expect(ignoredEngineSettings(configSchema.parse({ model: 'm.gguf', ctxSize: 4096 }))).toEqual([]);
+});
+
+test.each([
+  ['EADDRINUSE', /^--port: 127\.0\.0\.1:8000 is already in use/],
+  ['EACCES', /^--port: not allowed to listen on 127\.0\.0\.1:8000/],
+  ['EADDRNOTAVAIL', /^--host: 127\.0\.0\.1 is not an address of this machine/],
+])('a socket that cannot be bound (%s) is named by its flag', (code, message) => {
+  const error = Object.assign(new Error('listen failed'), { code });
+  const named = listenError(error, { host: '127.0.0.1', port: 8000 });
+  expect(named).toBeInstanceOf(ConfigError);
+  expect((named as Error).message).toMatch(message);
 });

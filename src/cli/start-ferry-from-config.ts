@@ -49,6 +49,9 @@ export async function startFerryFromConfig(
     pingIntervalMs: config.pingIntervalSeconds * 1000,
     host: config.host,
     port: config.port,
+  }).catch(async (error: unknown) => {
+    await backend.close().catch(() => undefined);
+    throw listenError(error, config);
   });
   return {
     server,
@@ -185,4 +188,23 @@ function warnAboutSettings(config: FerryConfig, logger: Logger): void {
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+/** A socket Ferry cannot bind, named by the flag that chose it. */
+export function listenError(error: unknown, config: Pick<FerryConfig, 'host' | 'port'>): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') {
+    return new ConfigError(
+      `--port: ${where} is already in use; pick another --port (0 for any free one)`,
+    );
+  }
+  if (code === 'EACCES') {
+    return new ConfigError(
+      `--port: not allowed to listen on ${where} (ports below 1024 need privileges)`,
+    );
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new ConfigError(`--host: ${config.host} is not an address of this machine`);
+  return error;
 }
