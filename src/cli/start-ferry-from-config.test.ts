@@ -35,5 +35,6 @@ test.each([
   const error = Object.assign(new Error('listen failed'), { code });
   const named = listenError(error, { host: '127.0.0.1', port: 8000 });
   expect(named).toBeInstanceOf(ConfigError);
+  expect(named).toHaveProperty('code', code); // ferry claude moves off a port held by another program
   expect((named as Error).message).toMatch(message);
 });

@@ -190,21 +190,37 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
-/** A socket Ferry cannot bind, named by the flag that chose it. */
+/**
+ * A socket Ferry cannot bind, named by the flag that chose it. The error keeps its `code`, so
+ * `ferry claude` can still move off a port that something else holds.
+ */
 export function listenError(error: unknown, config: Pick<FerryConfig, 'host' | 'port'>): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   const where = `${config.host}:${config.port}`;
   if (code === 'EADDRINUSE') {
-    return new ConfigError(
-      `--port: ${where} is already in use; pick another --port (0 for any free one)`,
+    return withCode(
+      new ConfigError(
+        `--port: ${where} is already in use; pick another --port (0 for any free one)`,
+      ),
+      code,
     );
   }
   if (code === 'EACCES') {
-    return new ConfigError(
-      `--port: not allowed to listen on ${where} (ports below 1024 need privileges)`,
+    return withCode(
+      new ConfigError(
+        `--port: not allowed to listen on ${where} (ports below 1024 need privileges)`,
+      ),
+      code,
     );
   }
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
-    return new ConfigError(`--host: ${config.host} is not an address of this machine`);
+    return withCode(
+      new ConfigError(`--host: ${config.host} is not an address of this machine`),
+      code,
+    );
   return error;
+}
+
+function withCode(error: ConfigError, code: string): ConfigError & { code: string } {
+  return Object.assign(error, { code });
 }

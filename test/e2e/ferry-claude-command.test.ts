@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -97,6 +99,35 @@ describe('ferry claude', () => {
       status: 200,
     });
     expect(existsSync(join(box.home, '.cache', 'ferry', 'claude.log'))).toBe(false);
+  });
+
+  test('a port another program holds: it starts its Ferry on a free one instead', async () => {
+    const box = sandbox();
+    await stack.upstream.script({ text: 'moved' });
+    const other = createServer((_request, response) => response.writeHead(404).end());
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const { port } = other.address() as AddressInfo;
+    try {
+      const run = await ferryClaude(
+        box,
+        [
+          '--upstream',
+          stack.upstream.url,
+          '--port',
+          String(port),
+          '--',
+          '-p',
+          'ping',
+          ...printArgs,
+        ],
+        { FERRY_CLAUDE_PATH: claude },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(resultOf(run.events)).toMatchObject({ subtype: 'success', result: 'moved' });
+      expect(run.stderr).not.toContain(`:${port} (`);
+    } finally {
+      other.close();
+    }
   });
 
   test('without Claude Code installed it says how to install it', async () => {
