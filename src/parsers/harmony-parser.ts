@@ -6,7 +6,7 @@
 import { DelimiterSet } from './delimiter-set.js';
 import { SteppingParser } from './tool-call/stepping-parser.js';
 import type { TextParser, TextParserOptions } from './text-parser.js';
-import { parseJsonObject } from './tool-call/parse-json-object.js';
+import { parseJsonObject } from '../util/parse-json.js';
 import { describePassedOnText } from './describe-passed-on-text.js';
 
 /** Whether this parser turns function messages into calls or passes them on for one that does. */

@@ -1,3 +1,6 @@
+import { isPlainObject } from '../util/is-plain-object.js';
+import { parseJson } from '../util/parse-json.js';
+
 /**
  * A tool call's streamed arguments, passed on so that what a client receives always joins into
  * one JSON object: the official SDK parses the `input_json_delta` pieces it has so far after
@@ -268,7 +271,7 @@ export class ToolInputFilter {
   private decodeForeign(): string {
     const decoded = parseJson(this.foreign);
     const object = typeof decoded === 'string' ? parseJson(decoded) : decoded;
-    if (isObject(object)) {
+    if (isPlainObject(object)) {
       this.note('the arguments were an object encoded as a JSON string');
       return JSON.stringify(object);
     }
@@ -424,16 +427,4 @@ function isDigit(char: string): boolean {
 
 function isHexDigit(char: string): boolean {
   return isDigit(char) || (char >= 'a' && char <= 'f') || (char >= 'A' && char <= 'F');
-}
-
-function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

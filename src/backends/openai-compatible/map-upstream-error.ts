@@ -1,4 +1,5 @@
 import { ApiError, type ApiErrorType } from '../../protocol/api-error.js';
+import { parseJson } from '../../util/parse-json.js';
 
 export interface UpstreamFailure {
   error: ApiError;
@@ -127,14 +128,6 @@ function findMessage(value: unknown): string | undefined {
   }
   if (Array.isArray(value)) return findMessage(value[0]);
   return undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,6 +1,6 @@
 import type { ToolSchemas } from '../../model/model-request.js';
 import { isPlainObject } from '../../util/is-plain-object.js';
-import { parseJson } from './parse-json-object.js';
+import { parseJson } from '../../util/parse-json.js';
 
 /**
  * A parameter value that an XML-style format sent as a string, converted to the type the tool's

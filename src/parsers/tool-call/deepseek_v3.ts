@@ -2,7 +2,7 @@
 // deepseek-ai/DeepSeek-V3-0324 and DeepSeek-R1-0528
 // (`<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>NAME\n```json\nARGS\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>`).
 import { createSectionParser } from './create-section-parser.js';
-import { parseJsonObject } from './parse-json-object.js';
+import { parseJsonObject } from '../../util/parse-json.js';
 import { parseMarkedCalls } from './parse-marked-calls.js';
 import type { ParsedToolCall } from './tool-call-output.js';
 

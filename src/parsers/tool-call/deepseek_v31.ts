@@ -1,7 +1,7 @@
 // source: vllm-project/vllm vllm/tool_parsers/deepseekv31_tool_parser.py; chat template of
 // deepseek-ai/DeepSeek-V3.1 (`<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>NAME<｜tool▁sep｜>ARGS<｜tool▁call▁end｜><｜tool▁calls▁end｜>`).
 import { createSectionParser } from './create-section-parser.js';
-import { parseJsonObject } from './parse-json-object.js';
+import { parseJsonObject } from '../../util/parse-json.js';
 import { parseMarkedCalls } from './parse-marked-calls.js';
 import type { ParsedToolCall } from './tool-call-output.js';
 

@@ -1,7 +1,7 @@
 // source: vllm-project/vllm vllm/tool_parsers/kimi_k2_tool_parser.py; chat template of
 // moonshotai/Kimi-K2-Instruct (`<|tool_calls_section_begin|><|tool_call_begin|>functions.NAME:0<|tool_call_argument_begin|>ARGS<|tool_call_end|><|tool_calls_section_end|>`).
 import { createSectionParser } from './create-section-parser.js';
-import { parseJsonObject } from './parse-json-object.js';
+import { parseJsonObject } from '../../util/parse-json.js';
 import { parseMarkedCalls } from './parse-marked-calls.js';
 import type { ParsedToolCall } from './tool-call-output.js';
 

@@ -5,7 +5,7 @@ import { DelimiterSet } from '../delimiter-set.js';
 import { SteppingParser } from './stepping-parser.js';
 import type { TextParser, TextParserOptions } from '../text-parser.js';
 import { BracketExtentScanner } from './bracket-extent-scanner.js';
-import { parseJson } from './parse-json-object.js';
+import { parseJson } from '../../util/parse-json.js';
 import { toJsonCall } from './read-json-call.js';
 import { describePassedOnText } from '../describe-passed-on-text.js';
 

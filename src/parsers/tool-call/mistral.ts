@@ -6,7 +6,7 @@ import { SteppingParser } from './stepping-parser.js';
 import type { TextParser, TextParserOptions } from '../text-parser.js';
 import { BracketExtentScanner } from './bracket-extent-scanner.js';
 import { isPlainObject } from '../../util/is-plain-object.js';
-import { parseJson } from './parse-json-object.js';
+import { parseJson } from '../../util/parse-json.js';
 import { toJsonCall } from './read-json-call.js';
 import type { ParsedToolCall } from './tool-call-output.js';
 import { describePassedOnText } from '../describe-passed-on-text.js';

@@ -1,5 +1,5 @@
 import { isPlainObject } from '../../util/is-plain-object.js';
-import { parseJson, parseJsonObject } from './parse-json-object.js';
+import { parseJson, parseJsonObject } from '../../util/parse-json.js';
 import type { ParsedToolCall } from './tool-call-output.js';
 
 /**

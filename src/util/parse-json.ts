@@ -1,4 +1,4 @@
-import { isPlainObject } from '../../util/is-plain-object.js';
+import { isPlainObject } from './is-plain-object.js';
 
 /** `text` as a JSON object, or undefined when it is not valid JSON of an object. */
 export function parseJsonObject(text: string): Record<string, unknown> | undefined {
