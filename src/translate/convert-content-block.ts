@@ -3,9 +3,31 @@ import type {
   RequestDocumentBlock,
   RequestImageBlock,
   RequestSearchResultBlock,
+  RequestTextBlock,
 } from '../protocol/messages-request-schema.js';
 import { ApiError } from '../protocol/api-error.js';
 import { textPart, type UserContentPart } from './chat-message.js';
+
+/** The blocks a user turn and a tool result share. */
+export type RequestContentPartBlock =
+  RequestTextBlock | RequestImageBlock | RequestDocumentBlock | RequestSearchResultBlock;
+
+/** A content block of a user turn or a tool result as OpenAI content parts. */
+export function convertContentBlock(
+  block: RequestContentPartBlock,
+  path: string,
+): UserContentPart[] {
+  switch (block.type) {
+    case 'text':
+      return [textPart(block.text)];
+    case 'image':
+      return [convertImageBlock(block, path)];
+    case 'document':
+      return convertDocumentBlock(block, path);
+    case 'search_result':
+      return [convertSearchResultBlock(block)];
+  }
+}
 
 /** An Anthropic image block as an OpenAI image part (base64 becomes a data URL). */
 export function convertImageBlock(

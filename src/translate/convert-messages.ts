@@ -10,11 +10,7 @@ import {
 } from './chat-message.js';
 import { checkToolPairing } from './check-tool-pairing.js';
 import { convertAssistantMessage } from './convert-assistant-message.js';
-import {
-  convertDocumentBlock,
-  convertImageBlock,
-  convertSearchResultBlock,
-} from './convert-content-block.js';
+import { convertContentBlock } from './convert-content-block.js';
 import { convertToolResult } from './convert-tool-result.js';
 
 /**
@@ -119,13 +115,10 @@ class ChatMessageList {
 function convertUserBlock(block: RequestContentBlock, path: string): UserContentPart[] {
   switch (block.type) {
     case 'text':
-      return [textPart(block.text)];
     case 'image':
-      return [convertImageBlock(block, path)];
     case 'document':
-      return convertDocumentBlock(block, path);
     case 'search_result':
-      return [convertSearchResultBlock(block)];
+      return convertContentBlock(block, path);
     case 'tool_result':
       return []; // handled by the caller: tool results become `tool` messages
     case 'tool_use':

@@ -1,11 +1,7 @@
 import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/completions';
 import type { RequestToolResultBlock } from '../protocol/messages-request-schema.js';
 import { joinTexts, type UserContentPart } from './chat-message.js';
-import {
-  convertDocumentBlock,
-  convertImageBlock,
-  convertSearchResultBlock,
-} from './convert-content-block.js';
+import { convertContentBlock } from './convert-content-block.js';
 
 export interface ConvertedToolResult {
   message: ChatCompletionToolMessageParam;
@@ -35,27 +31,10 @@ function splitResultContent(
   const images: UserContentPart[] = [];
   content.forEach((item, i) => {
     const itemPath = `${path}.content.${i}`;
-    const parts = resultParts(item, itemPath);
-    for (const part of parts) {
+    for (const part of convertContentBlock(item, itemPath)) {
       if (part.type === 'text') texts.push(part.text);
       else images.push(part);
     }
   });
   return { text: joinTexts(texts), images };
-}
-
-function resultParts(
-  item: Exclude<RequestToolResultBlock['content'], string | undefined>[number],
-  path: string,
-): UserContentPart[] {
-  switch (item.type) {
-    case 'text':
-      return [{ type: 'text', text: item.text }];
-    case 'image':
-      return [convertImageBlock(item, path)];
-    case 'document':
-      return convertDocumentBlock(item, path);
-    case 'search_result':
-      return [convertSearchResultBlock(item)];
-  }
 }
