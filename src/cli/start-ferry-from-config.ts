@@ -197,30 +197,13 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
 export function listenError(error: unknown, config: Pick<FerryConfig, 'host' | 'port'>): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   const where = `${config.host}:${config.port}`;
-  if (code === 'EADDRINUSE') {
-    return withCode(
-      new ConfigError(
-        `--port: ${where} is already in use; pick another --port (0 for any free one)`,
-      ),
-      code,
-    );
-  }
-  if (code === 'EACCES') {
-    return withCode(
-      new ConfigError(
-        `--port: not allowed to listen on ${where} (ports below 1024 need privileges)`,
-      ),
-      code,
-    );
-  }
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
-    return withCode(
-      new ConfigError(`--host: ${config.host} is not an address of this machine`),
-      code,
-    );
-  return error;
-}
-
-function withCode(error: ConfigError, code: string): ConfigError & { code: string } {
-  return Object.assign(error, { code });
+  const message =
+    code === 'EADDRINUSE'
+      ? `--port: ${where} is already in use; pick another --port (0 for any free one)`
+      : code === 'EACCES'
+        ? `--port: not allowed to listen on ${where} (ports below 1024 need privileges)`
+        : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+          ? `--host: ${config.host} is not an address of this machine`
+          : undefined;
+  return message === undefined ? error : Object.assign(new ConfigError(message), { code });
 }

@@ -89,7 +89,7 @@ const pathKeys = ['model', 'chatTemplate', 'modelCacheDir'] as const;
 function expandPaths(
   settings: Record<string, unknown>,
   configFile: string | undefined,
-  flags: FerryConfigInput = {},
+  flags: FerryConfigInput,
 ): Record<string, unknown> {
   const out = { ...settings };
   for (const key of pathKeys) {

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EngineLoad } from '../backends/backend.js';
 
 /**
  * Ferry's Prometheus metrics, on a registry of its own (several Ferry apps can live in one
@@ -42,7 +43,7 @@ export class FerryMetrics {
   }
 
   /** Gauges of an in-process engine's sequences and queue, read at each scrape. */
-  watchEngine(load: () => { sequences: number; busy: number; waiting: number }): void {
+  watchEngine(load: () => EngineLoad): void {
     const gauge = (name: string, help: string, read: () => number): void => {
       new Gauge({
         name,

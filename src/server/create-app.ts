@@ -24,8 +24,8 @@ const knownPaths = new Set<string>([
  */
 export function createApp(appOptions: FerryAppOptions): FastifyInstance {
   const options = { ...appOptions, metrics: appOptions.metrics ?? new FerryMetrics() };
-  const { backend } = options;
-  if (backend.engineLoad !== undefined) options.metrics.watchEngine(() => backend.engineLoad!());
+  const engineLoad = options.backend.engineLoad?.bind(options.backend);
+  if (engineLoad !== undefined) options.metrics.watchEngine(engineLoad);
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const app = Fastify({
     http: { maxHeaderSize: options.maxHeaderBytes ?? 32 * 1024 },

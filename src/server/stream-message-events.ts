@@ -72,7 +72,8 @@ export function streamMessageEvents(
       if (options.toolsAllowed === false && isToolCallPart(part)) {
         if (part.type === 'tool-call-start') options.onToolCallDropped?.(part.name);
         continue;
-      } else if (part.type === 'usage') usage = part.usage;
+      }
+      if (part.type === 'usage') usage = part.usage;
       for (const accepted of enforcer.push(part)) events.push(...accept(accepted));
     }
     return events;

@@ -57,7 +57,7 @@ export async function writeSse(
       next = undefined; // nor the last batch while the next is awaited (see mapAsyncBatches)
     }
   } catch (error) {
-    if (!writer.closed && !res.writableEnded) {
+    if (!writer.closed) {
       const apiError = toApiError(error).withRequestId(options.requestId);
       options.logger.warn(
         { err: error },
@@ -90,18 +90,23 @@ class SseWriter {
    * call's name, or its first delta) skips the coalescing wait.
    */
   private contentSent = false;
-  closed = false;
+  private socketClosed = false;
 
   constructor(
     private readonly res: ServerResponse,
     pingIntervalMs: number,
   ) {
-    res.once('close', () => (this.closed = true));
+    res.once('close', () => (this.socketClosed = true));
     this.timer = setInterval(
       () => this.pingIfSilent(pingIntervalMs),
       Math.max(50, pingIntervalMs / 2),
     );
     this.timer.unref();
+  }
+
+  /** The client left, or the stream was ended (interrupted at shutdown): nothing more goes out. */
+  get closed(): boolean {
+    return this.socketClosed || this.res.writableEnded;
   }
 
   write(events: RawMessageStreamEvent[]): void {
@@ -123,7 +128,7 @@ class SseWriter {
    * feels) and every event of a model slower than that still go out at once.
    */
   writeRaw(text: string, urgent = false): void {
-    if (this.closed || this.res.writableEnded) return;
+    if (this.closed) return;
     if (this.pending === '' || (urgent && this.flushTimer !== undefined)) {
       clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
@@ -138,7 +143,7 @@ class SseWriter {
   readonly flush = (): void => {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.pending === '' || this.closed || this.res.writableEnded) return;
+    if (this.pending === '' || this.closed) return;
     const text = this.pending;
     this.pending = '';
     this.lastFlush = performance.now();
@@ -172,7 +177,7 @@ class SseWriter {
     clearInterval(this.timer);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.closed || this.res.writableEnded) return;
+    if (this.closed) return;
     const text = this.pending;
     this.pending = '';
     this.res.end(text);

@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../../model/model-request.js';
 import {
+  joinTexts,
   textPart,
   type AssistantChatMessage,
   type ChatMessage,
@@ -97,7 +98,9 @@ function addToSystem(messages: ChatMessage[], section: string): void {
 function textOf(content: unknown): string {
   if (content == null) return '';
   if (typeof content === 'string') return content;
-  return (content as { type: string; text?: string }[])
-    .map((part) => (part.type === 'text' ? (part.text ?? '') : ''))
-    .join('\n\n');
+  return joinTexts(
+    (content as { type: string; text?: string }[]).map((part) =>
+      part.type === 'text' ? (part.text ?? '') : '',
+    ),
+  );
 }

@@ -90,9 +90,9 @@ export async function* evaluateTokens(
  * A long prompt is evaluated one batch at a time, so a client that leaves mid-prompt frees its
  * sequence once the batch in progress is done: node-llama-cpp has no way to stop an
  * evaluation, and a client that left during a 20k-token prompt held its sequence until the
- * whole prompt was in. The batches
- * are the ones llama.cpp would make anyway (`--batch-size` tokens), so nothing is decoded more
- * often. Returns the last batch, evaluated with generation, or undefined if the client left.
+ * whole prompt was in. The batches are the ones llama.cpp would make anyway (`--batch-size`
+ * tokens), so nothing is decoded more often. Returns the last batch, evaluated with
+ * generation, or undefined if the client left.
  */
 async function evaluatePromptBatches(
   run: GenerationRun,
