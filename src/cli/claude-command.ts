@@ -5,19 +5,22 @@ import { dirname, join } from 'node:path';
 import type { FerryConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../observability/logger.js';
+import { backendIdentity } from './backend-identity.js';
 import { claudeEnvironment } from './claude-environment.js';
 import { claudeNotFound, findClaudeCode } from './find-claude-code.js';
+import { nameSettingSource } from './name-setting-source.js';
 import { parseServeArgs } from './parse-serve-args.js';
-import { isFerryRunning, listFerryModels } from './probe-running-ferry.js';
+import { listFerryModels, probeFerry } from './probe-running-ferry.js';
 import { flagForConfigKey } from './serve-flags.js';
 import { secretsOf, startFerryFromConfig, type StartedFerry } from './start-ferry-from-config.js';
 
 export const claudeUsage = `Usage: ferry claude [serve options] [-- claude arguments]
 
 Starts Claude Code wired to Ferry: uses the Ferry already listening on --host/--port (default
-127.0.0.1:8000) or starts one with the given options (--upstream URL, or --model PATH|URI for
-the embedded engine; with neither, the default model), checks that the model answers, then runs
-Claude Code with ANTHROPIC_BASE_URL, a key and the model variables set. Options are those of
+127.0.0.1:8000) if it serves the --upstream or --model given (any Ferry, with neither), or
+starts one with the given options (--upstream URL, or --model PATH|URI for the embedded
+engine; with neither, the default model), checks that the model answers, then runs Claude
+Code with ANTHROPIC_BASE_URL, a key and the model variables set. Options are those of
 ferry serve (ferry serve --help). Ferry's log goes to $FERRY_LOG_FILE (default
 ~/.cache/ferry/claude.log).
 
@@ -36,7 +39,9 @@ export async function claudeCommand(argv: readonly string[]): Promise<number> {
   const claude = findClaudeCode();
   if (claude === undefined) return fail(claudeNotFound());
   const config = await loadConfig(args.flags, args.configFile, flagForConfigKey);
-  const ferry = await useOrStartFerry(config);
+  const ferry = await useOrStartFerry(config).catch((error: unknown) => {
+    throw nameSettingSource(error, args.flags, args.configFile, flagForConfigKey);
+  });
   try {
     const served = await listFerryModels(ferry.url, config.apiKey).catch((error: unknown) => {
       throw new Error(
@@ -62,7 +67,12 @@ async function useOrStartFerry(
   config: FerryConfig,
 ): Promise<{ url: string; started?: StartedFerry }> {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-  if (await isFerryRunning(url)) return { url };
+  const running = await probeFerry(url);
+  // Any Ferry will do unless the options name a backend; then it must be that one.
+  const named = config.upstream !== undefined || config.model !== undefined;
+  if (running !== undefined && (!named || running.backend === backendIdentity(config))) {
+    return { url };
+  }
   const logFile = process.env.FERRY_LOG_FILE ?? join(homedir(), '.cache', 'ferry', 'claude.log');
   mkdirSync(dirname(logFile), { recursive: true });
   const logger = createLogger({
@@ -70,7 +80,15 @@ async function useOrStartFerry(
     secrets: secretsOf(config),
     destination: createWriteStream(logFile, { flags: 'a' }),
   });
-  const started = await startFerryFromConfig(config, logger).catch(async (error: unknown) => {
+  if (running !== undefined) {
+    process.stderr.write(
+      `ferry: the Ferry on ${url} serves another backend; starting one for this session\n`,
+    );
+  }
+  const started = await startFerryFromConfig(
+    running === undefined ? config : { ...config, port: 0 },
+    logger,
+  ).catch(async (error: unknown) => {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     return startFerryFromConfig({ ...config, port: 0 }, logger); // the port belongs to something else
   });

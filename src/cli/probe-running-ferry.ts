@@ -1,13 +1,17 @@
 import { request } from 'undici';
 
-/** True when a Ferry answers its health probe at `url` (within a second). */
-export async function isFerryRunning(url: string): Promise<boolean> {
+/**
+ * The Ferry answering its health probe at `url` (within a second), with the fingerprint of its
+ * backend (see backendIdentity; absent from older Ferrys), or undefined when none answers.
+ */
+export async function probeFerry(url: string): Promise<{ backend?: string } | undefined> {
   try {
     const response = await request(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-    const body = (await response.body.json()) as { server?: unknown };
-    return response.statusCode === 200 && body.server === 'ferry';
+    const body = (await response.body.json()) as { server?: unknown; backend?: unknown };
+    if (response.statusCode !== 200 || body.server !== 'ferry') return undefined;
+    return typeof body.backend === 'string' ? { backend: body.backend } : {};
   } catch {
-    return false;
+    return undefined;
   }
 }
 

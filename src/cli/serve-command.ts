@@ -2,6 +2,7 @@ import type { Backend } from '../backends/backend.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { allowYoungGenerationGrowth } from './limit-memory-growth.js';
+import { nameSettingSource } from './name-setting-source.js';
 import { parseServeArgs } from './parse-serve-args.js';
 import { flagForConfigKey, serveUsage } from './serve-flags.js';
 import { secretsOf, startFerryFromConfig } from './start-ferry-from-config.js';
@@ -25,7 +26,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   // memory figure is the one that counts there), so only the gateway gets the larger nursery.
   if (config.upstream !== undefined) allowYoungGenerationGrowth(gatewaySemiSpaceMb);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  const ferry = await startFerryFromConfig(config, logger);
+  const ferry = await startFerryFromConfig(config, logger).catch((error: unknown) => {
+    throw nameSettingSource(error, args.flags, args.configFile, flagForConfigKey);
+  });
   logger.info(
     { url: ferry.server.url, upstream: config.upstream },
     `Ferry listening on ${ferry.server.url}`,

@@ -24,6 +24,13 @@ test('settings of the embedded engine given with an upstream are named as ignore
     '--ctx-size',
     '--chat-template',
   ]);
+  // Set to their defaults, they are still someone's setting.
+  const defaults = { upstream: 'http://gpu:8001/v1', parallel: 2, gpuLayers: 'auto' as const };
+  expect(ignoredEngineSettings(configSchema.parse(defaults))).toEqual([
+    '--gpu-layers',
+    '--parallel',
+  ]);
+  expect(ignoredEngineSettings(configSchema.parse({ upstream: 'http://gpu:8001/v1' }))).toEqual([]);
   expect(ignoredEngineSettings(configSchema.parse({ model: 'm.gguf', ctxSize: 4096 }))).toEqual([]);
 });
 

@@ -5,6 +5,7 @@ import type { FerryConfig } from '../config/config-schema.js';
 import { defaultModel } from '../config/default-model.js';
 import { ConfigError } from '../config/config-error.js';
 import type { Logger } from '../observability/logger.js';
+import { backendIdentity } from './backend-identity.js';
 import { collectGarbage } from './limit-memory-growth.js';
 import { createParseParts } from '../server/create-parse-parts.js';
 import { startServer, type RunningServer } from '../server/start-server.js';
@@ -43,6 +44,7 @@ export async function startFerryFromConfig(
     logger,
     ...optional('parseParts', parseParts),
     aliases: config.aliases,
+    backendIdentity: backendIdentity(config),
     ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
     maxBodyBytes: config.maxBodyBytes,
     maxHeaderBytes: config.maxHeaderBytes,
@@ -136,7 +138,7 @@ async function loadEmbeddedEngine(config: FerryConfig, logger: Logger): Promise<
     {
       model: (await backend.listModels())[0],
       contextSize: backend.contextSize,
-      sequences: config.parallel,
+      sequences: backend.engineLoad().sequences,
       flashAttention: backend.flashAttention,
       batchSize: backend.batchSize,
       loadMs: Math.round(performance.now() - started),
@@ -157,16 +159,19 @@ function defaultModelCacheDir(): string {
 }
 
 /**
- * Settings of the embedded engine that a configuration with an upstream sets anyway (those
- * without defaults, so a value means someone wrote it): they do nothing there, and a user who
- * tuned them should hear so.
+ * Settings of the embedded engine that a configuration with an upstream sets anyway (the engine
+ * applies their defaults, so a value means someone wrote it): they do nothing there, and a user
+ * who tuned them should hear so.
  */
 export function ignoredEngineSettings(config: FerryConfig): string[] {
   if (config.upstream === undefined) return [];
   const settings = [
     ['ctxSize', '--ctx-size'],
     ['threads', '--threads'],
+    ['gpuLayers', '--gpu-layers'],
+    ['flashAttention', '--flash-attn'],
     ['batchSize', '--batch-size'],
+    ['parallel', '--parallel'],
     ['chatTemplate', '--chat-template'],
     ['modelCacheDir', '--model-cache-dir'],
   ] as const;

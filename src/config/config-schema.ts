@@ -72,22 +72,24 @@ export const configSchema = z.strictObject({
   ctxSize: z.number().int().min(64).optional(),
   /** CPU threads for generation. Default: half the logical cores, at least 1. */
   threads: z.number().int().min(1).max(1024).optional(),
-  /** Layers offloaded to the GPU: `auto` (as many as fit), `max`, or a count (0 = CPU only). */
-  gpuLayers: z
-    .union([z.literal('auto'), z.literal('max'), z.number().int().min(0)])
-    .default('auto'),
+  /**
+   * Layers offloaded to the GPU: `auto` (as many as fit), `max`, or a count (0 = CPU only).
+   * Default `auto`, applied by the engine, so a value here means someone set it.
+   */
+  gpuLayers: z.union([z.literal('auto'), z.literal('max'), z.number().int().min(0)]).optional(),
   /**
    * llama.cpp's flash attention: `auto` (llama.cpp decides: on where supported), `on` or `off`.
    * Off trades memory for faster tokens and warm turns on a CPU (docs/embedded-engine.md).
+   * Default `auto`.
    */
-  flashAttention: z.enum(['auto', 'on', 'off']).default('auto'),
+  flashAttention: z.enum(['auto', 'on', 'off']).optional(),
   /**
    * Tokens llama.cpp evaluates in one batch while reading a prompt. Default: 256 when the model
    * runs on the CPU only (as fast as 512 there, with half the scratch memory), else 512.
    */
   batchSize: z.number().int().min(1).max(65_536).optional(),
-  /** Requests the embedded engine generates at once, each on its own sequence. */
-  parallel: z.number().int().min(1).max(64).default(2),
+  /** Requests the embedded engine generates at once, each on its own sequence. Default 2. */
+  parallel: z.number().int().min(1).max(64).optional(),
   /** A Jinja chat template (file or text) instead of the one inside the GGUF. */
   chatTemplate: z.string().min(1).optional(),
   /** Where downloaded models are kept. Default: $XDG_CACHE_HOME/ferry/models or ~/.cache/… */

@@ -9,6 +9,8 @@ export interface FerryAppOptions {
   logger: Logger;
   /** Requested model id → served model (see resolveModel). */
   aliases?: Readonly<Record<string, string>>;
+  /** A fingerprint of the backend's source, reported by the health probe (`ferry claude`). */
+  backendIdentity?: string;
   /** When set, clients must send it as `x-api-key` or `Authorization: Bearer`. */
   apiKey?: string;
   /** Prometheus metrics served at GET /metrics; a fresh registry when absent. */

@@ -55,7 +55,7 @@ export function createApp(appOptions: FerryAppOptions): FastifyInstance {
   registerJsonParser(app);
   registerHooks(app, options);
   registerErrorHandlers(app, maxBodyBytes);
-  registerHealthRoute(app);
+  registerHealthRoute(app, options.backendIdentity);
   registerMessagesRoute(app, options);
   registerCountTokensRoute(app, options);
   registerModelsRoute(app, options);

@@ -14,6 +14,7 @@ import {
   type Sandbox,
 } from './helpers/run-ferry-claude.js';
 import { startE2eStack, type E2eStack } from './helpers/start-e2e-stack.js';
+import { startScriptedUpstream } from '../helpers/start-scripted-upstream.js';
 
 // `bin/ferry claude` for real: the built CLI (dist/, as `npm install` leaves it) starting or
 // reusing Ferry and launching the real Claude Code, or explaining why it cannot.
@@ -99,6 +100,51 @@ describe('ferry claude', () => {
       status: 200,
     });
     expect(existsSync(join(box.home, '.cache', 'ferry', 'claude.log'))).toBe(false);
+  });
+
+  test('a Ferry on the port serving another upstream: it starts its own for the session', async () => {
+    const box = sandbox();
+    const other = await startScriptedUpstream({ models: ['qwen3-coder'] });
+    try {
+      await other.script({ text: 'from the other upstream' });
+      const port = new URL(stack.ferry.url).port;
+
+      const run = await ferryClaude(
+        box,
+        ['--upstream', other.url, '--port', port, '--', '-p', 'ping', ...printArgs],
+        { FERRY_CLAUDE_PATH: claude },
+      );
+
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain(`the Ferry on http://127.0.0.1:${port} serves another backend`);
+      expect(resultOf(run.events)).toMatchObject({ result: 'from the other upstream' });
+      // The running Ferry answered the health probe and nothing else.
+      expect(stack.ferryRequests().map((request) => request.url)).toEqual(['/health']);
+      expect(await stack.chatRequests()).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('a Ferry on the port serving the upstream asked for is used', async () => {
+    const box = sandbox();
+    await stack.upstream.script({ text: 'same one' });
+    const port = new URL(stack.ferry.url).port;
+    const sameUpstream = stack.upstream.url.replace(/\/v1\/?$/, ''); // written another way
+
+    const run = await ferryClaude(
+      box,
+      ['--upstream', sameUpstream, '--port', port, '--', '-p', 'ping', ...printArgs],
+      { FERRY_CLAUDE_PATH: claude },
+    );
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(resultOf(run.events)).toMatchObject({ result: 'same one' });
+    expect(stack.ferryRequests()).toContainEqual({
+      method: 'POST',
+      url: '/v1/messages?beta=true',
+      status: 200,
+    });
   });
 
   test('a port another program holds: it starts its Ferry on a free one instead', async () => {

@@ -1,3 +1,4 @@
+import { backendIdentity } from '../../../src/cli/backend-identity.js';
 import { startFerry, type TestFerry } from '../../helpers/start-ferry.js';
 import {
   startScriptedUpstream,
@@ -50,6 +51,7 @@ export async function startE2eStack(
   });
   const ferry = await startFerry({
     upstream: upstream.url,
+    backendIdentity: backendIdentity({ upstream: upstream.url }), // as `ferry serve` reports it
     ...(options.aliases === undefined ? {} : { aliases: options.aliases }),
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
   }).catch(async (error: unknown) => {
