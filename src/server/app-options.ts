@@ -25,8 +25,9 @@ export interface FerryAppOptions {
   /** Milliseconds of upstream silence before a `ping` event. Default 10 000. */
   pingIntervalMs?: number;
   /**
-   * Streams in progress, each as a function that ends it with an SSE `error` event: called
-   * when a shutdown's grace period runs out, so no stream is cut without a word.
+   * Requests in progress, each as a function that ends it: with an SSE `error` event once its
+   * stream is open, else with a 529 `overloaded_error`. Called when a shutdown's grace period
+   * runs out, so no request is cut without a word.
    */
   openStreams?: Set<() => void>;
   /**

@@ -40,9 +40,15 @@ async function closeGracefully(
     setTimeout(() => app.server.closeAllConnections(), 200).unref();
   }, graceMs);
   timer.unref();
+  // Closing only drops the connections idle at that moment. One whose stream ends later stays
+  // open as keep-alive (an SSE reply cannot say `connection: close` once its headers are out),
+  // and would hold the exit until the grace ran out.
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+  sweep.unref();
   try {
     await app.close();
   } finally {
     clearTimeout(timer);
+    clearInterval(sweep);
   }
 }

@@ -40,7 +40,11 @@ test.each(['SIGTERM', 'SIGINT'] as const)(
     expect(refused).not.toBe(200);
     tally.requests();
     expect(tally.sent(await inFlight).kind).toBe('stream');
+    const streamEnded = performance.now();
     expect(await exit).toBe(0);
+    // It exits once the stream is done, though the client keeps its connection alive: not
+    // when the 10 s grace runs out.
+    expect(performance.now() - streamEnded).toBeLessThan(5000);
     await upstream.reset();
   },
 );
@@ -62,4 +66,27 @@ test('a stream longer than shutdownGraceSeconds is cut when the grace ends, and 
   // event of a type clients retry.
   expect(outcome).toMatchObject({ kind: 'stream-error', errorType: 'overloaded_error' });
   tally.requests();
+});
+
+test('requests without a reply yet when the grace ends get a 529 overloaded_error', async () => {
+  const ferry = await startFerryProcess({
+    upstream: upstream.url,
+    config: { shutdownGraceSeconds: 0.5, pingIntervalSeconds: 30 },
+  });
+  // Neither reply comes before the grace ends: a non-streamed one waits for the whole message,
+  // and the stream for its first token (its ping interval is far off).
+  await upstream.script([
+    { ...slowStream(1000), delayMs: 10_000 },
+    { ...slowStream(1000), delayMs: 10_000 },
+  ]);
+  const whole = sendMessage(ferry.url, ask);
+  const stream = sendMessage(ferry.url, { ...ask, stream: true });
+  await expect.poll(async () => (await upstream.stats()).inFlight, { timeout: 3000 }).toBe(2);
+  expect(await ferry.stop('SIGTERM')).toBe(0);
+  for (const outcome of [await whole, await stream]) {
+    expect(outcome).toMatchObject({ kind: 'error', status: 529, errorType: 'overloaded_error' });
+  }
+  // The upstream's work was cancelled, not left running.
+  await expect.poll(async () => (await upstream.stats()).inFlight, { timeout: 3000 }).toBe(0);
+  tally.requests(2);
 });

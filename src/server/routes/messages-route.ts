@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MessageAccumulator } from '../../protocol/accumulate-message.js';
+import { ApiError } from '../../protocol/api-error.js';
 import {
   messagesRequestSchema,
   type MessagesRequest,
@@ -18,14 +19,31 @@ import { writeSse } from '../write-sse.js';
 export function registerMessagesRoute(app: FastifyInstance, options: FerryAppOptions): void {
   app.post('/v1/messages', async (request, reply) => {
     const abort = abortOnDisconnect(reply);
-    const { events, stream } = await openMessage(request, options, abort.signal);
+    // Until a stream opens (it then has its own), a shutdown whose grace ran out stops the
+    // model's work and answers 529 overloaded, which clients retry, instead of a cut socket.
+    const interrupt = (): void => {
+      if (!reply.raw.headersSent) abort.abort(shuttingDown());
+    };
+    options.openStreams?.add(interrupt);
     try {
-      if (stream) await sendStream(request, reply, events, options, abort);
-      else await sendMessage(reply, events);
+      const { events, stream } = await openMessage(request, options, abort.signal);
+      try {
+        if (stream) await sendStream(request, reply, events, options, abort);
+        else await sendMessage(reply, events);
+      } finally {
+        await events.return(undefined);
+      }
+    } catch (error) {
+      const reason: unknown = abort.signal.reason;
+      throw abort.signal.aborted && reason instanceof ApiError ? reason : error;
     } finally {
-      await events.return(undefined);
+      options.openStreams?.delete(interrupt);
     }
   });
+}
+
+function shuttingDown(): ApiError {
+  return new ApiError('overloaded_error', 'Ferry is shutting down; retry the request');
 }
 
 /**
