@@ -19,7 +19,7 @@ export function getReasoningParser(name: string): TextParserFactory {
   const factory = reasoningParsers.get(name);
   if (factory === undefined) {
     const valid = [...reasoningParsers.keys()].join(', ');
-    throw new Error(`Unknown reasoning parser "${name}". Valid names: ${valid}, auto.`);
+    throw new Error(`Unknown reasoning parser "${name}". Valid names: ${valid}, auto, none.`);
   }
   return factory;
 }

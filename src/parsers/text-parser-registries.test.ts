@@ -32,10 +32,10 @@ describe('parser registries', () => {
 
   it('name every valid parser when a name is unknown', () => {
     expect(() => getToolCallParser('hermess')).toThrow(
-      /Unknown tool-call parser "hermess".*hermes, qwen3_coder.*openai/,
+      /Unknown tool-call parser "hermess".*hermes, qwen3_coder.*openai, auto, none\./,
     );
     expect(() => getReasoningParser('r1')).toThrow(
-      /Unknown reasoning parser "r1".*deepseek_r1.*openai_gptoss/,
+      /Unknown reasoning parser "r1".*deepseek_r1.*openai_gptoss, auto, none\./,
     );
   });
 

@@ -31,7 +31,7 @@ export function getToolCallParser(name: string): TextParserFactory {
   const factory = toolCallParsers.get(name);
   if (factory === undefined) {
     const valid = [...toolCallParsers.keys()].join(', ');
-    throw new Error(`Unknown tool-call parser "${name}". Valid names: ${valid}, auto.`);
+    throw new Error(`Unknown tool-call parser "${name}". Valid names: ${valid}, auto, none.`);
   }
   return factory;
 }
