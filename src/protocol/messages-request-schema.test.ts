@@ -108,3 +108,19 @@ test.each<{ name: string; budget: number; betas?: string; refused: boolean }>([
   if (refused) expect(check).toThrow('max_tokens: must be greater than thinking.budget_tokens');
   else expect(check).not.toThrow();
 });
+
+test.each([
+  { mcp_servers: [], ok: true },
+  { mcp_servers: [{ type: 'url', url: 'https://mcp.example.com', name: 'x' }], ok: false },
+])('mcp_servers $mcp_servers: accepted $ok', ({ mcp_servers, ok }) => {
+  const result = messagesRequestSchema.safeParse({ ...base, mcp_servers });
+  expect(result.success).toBe(ok);
+  if (!ok) expect(result.error?.issues[0]?.path).toEqual(['mcp_servers']);
+});
+
+test('output_format, the first name of output_config.format, is kept', () => {
+  const output_format = { type: 'json_schema', schema: { type: 'object' } };
+  expect(messagesRequestSchema.parse({ ...base, output_format }).output_format).toEqual(
+    output_format,
+  );
+});

@@ -138,12 +138,23 @@ const thinking = z.discriminatedUnion('type', [
   z.object({ type: z.literal('between_tools') }),
 ]);
 
+const outputFormat = z.object({
+  type: z.literal('json_schema'),
+  schema: z.record(z.string(), z.unknown()),
+});
 const outputConfig = z.object({
   effort: z.enum(['low', 'medium', 'high', 'xhigh', 'max']).nullish(),
-  format: z
-    .object({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()) })
-    .nullish(),
+  format: outputFormat.nullish(),
 });
+
+// The MCP connector has Anthropic's servers call MCP servers for the model; nothing here can.
+// An empty list asks for nothing and passes.
+const mcpServers = z
+  .array(z.unknown())
+  .max(
+    0,
+    'the MCP connector is not available with self-hosted models; connect MCP servers in the client instead (Claude Code: `claude mcp add`)',
+  );
 
 const requestFields = z.object({
   model: z.string().min(1),
@@ -160,6 +171,9 @@ const requestFields = z.object({
   tool_choice: toolChoice.optional(),
   thinking: thinking.optional(),
   output_config: outputConfig.optional(),
+  /** Structured outputs' first (beta) name for `output_config.format`; still sent by clients. */
+  output_format: outputFormat.nullish(),
+  mcp_servers: mcpServers.optional(),
 });
 
 export const messagesRequestSchema = requestFields.superRefine(checkRequestRules);

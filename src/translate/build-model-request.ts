@@ -66,9 +66,12 @@ function samplingOptions(request: MessagesRequest): Partial<ChatRequest> {
   };
 }
 
-/** `output_config.format` (structured outputs) → `response_format: json_schema`. */
+/**
+ * `output_config.format` (structured outputs) → `response_format: json_schema`. The older
+ * `output_format` wins where both are given, as in the official SDK's own handling.
+ */
 function responseFormat(request: MessagesRequest): Partial<ChatRequest> {
-  const format = request.output_config?.format;
+  const format = request.output_format ?? request.output_config?.format;
   if (format == null) return {};
   return {
     response_format: {

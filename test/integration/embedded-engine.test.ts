@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import Anthropic from '@anthropic-ai/sdk';
+import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { z } from 'zod';
 import { startFerryFromConfig, type StartedFerry } from '../../src/cli/start-ferry-from-config.js';
 import { configSchema, type FerryConfigInput } from '../../src/config/config-schema.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -152,6 +154,19 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () 
       expect((input.file_path as string).length).toBeLessThanOrEqual(40);
       expect(Object.keys(input).sort()).toEqual(['content', 'file_path']);
     }
+  });
+
+  test('structured output: the grammar makes a reply the SDK parses against the schema', async () => {
+    // Booleans and enums: a random-weight model closes them at once, as it may not a string.
+    const answer = z.object({ done: z.boolean(), level: z.enum(['low', 'high']) });
+    const message = await engine.client.messages.parse({
+      model,
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Are you done? Answer as JSON.' }],
+      output_config: { format: zodOutputFormat(answer) },
+    });
+    expect(message.stop_reason).toBe('end_turn');
+    expect(answer.parse(message.parsed_output)).toEqual(message.parsed_output);
   });
 
   test('tool_choice any, streamed: one of the tools, arguments as input_json_delta', async () => {

@@ -1,7 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { BetaMessage } from '@anthropic-ai/sdk/resources/beta/messages';
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { z } from 'zod';
 import {
   startScriptedUpstream,
   type ScriptedUpstream,
@@ -374,6 +376,65 @@ describe('POST /v1/messages through the official SDK', () => {
     await client.messages.stream(ask).finalMessage();
     const [request] = await upstream.requests();
     expect(request?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+
+  test('structured outputs: the schema reaches the upstream and the SDK parses the reply', async () => {
+    await upstream.script([
+      { sse: sse([chunk({ content: '{"answer": 4}' }), finishChunk('stop'), usageChunk(9, 5)]) },
+    ]);
+    const message = await client.messages.parse({
+      ...ask,
+      output_config: { format: zodOutputFormat(z.object({ answer: z.number() })) },
+    });
+    expect(message.parsed_output).toEqual({ answer: 4 });
+    const [request] = await upstream.requests();
+    expect(request?.body).toMatchObject({
+      response_format: {
+        type: 'json_schema',
+        json_schema: {
+          name: 'output',
+          strict: true,
+          schema: { type: 'object', properties: { answer: { type: 'number' } } },
+        },
+      },
+    });
+  });
+
+  test('structured outputs under their first name, output_format, are not dropped', async () => {
+    await upstream.script([
+      { sse: sse([chunk({ content: '{"ok": true}' }), finishChunk('stop'), usageChunk(9, 4)]) },
+    ]);
+    // The SDK renames it before sending; other clients send it as is.
+    const schema = { type: 'object', properties: { ok: { type: 'boolean' } } };
+    const response = await fetch(`${ferry.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ ...ask, output_format: { type: 'json_schema', schema } }),
+    });
+    expect(response.status).toBe(200);
+    const [request] = await upstream.requests();
+    expect(request?.body).toMatchObject({
+      response_format: { type: 'json_schema', json_schema: { schema } },
+    });
+  });
+
+  test('MCP servers for the API to call are refused by name, not ignored', async () => {
+    const refused = client.beta.messages.create({
+      ...ask,
+      mcp_servers: [{ type: 'url', url: 'https://mcp.example.com/sse', name: 'example' }],
+      betas: ['mcp-client-2025-04-04'],
+    });
+    await expect(refused).rejects.toMatchObject({
+      status: 400,
+      error: {
+        type: 'error',
+        error: {
+          type: 'invalid_request_error',
+          message: expect.stringMatching(/^mcp_servers: the MCP connector is not available/),
+        },
+      },
+    });
+    expect(await upstream.requests()).toEqual([]);
   });
 
   test('?beta=true and unknown betas are accepted', async () => {
