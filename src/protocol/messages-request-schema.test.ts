@@ -124,3 +124,11 @@ test('output_format, the first name of output_config.format, is kept', () => {
     output_format,
   );
 });
+
+test.each([
+  [{ model: 'm', messages: base.messages }, 'max_tokens: Field required'],
+  [{ ...base, messages: [{ role: 'user' }] }, 'messages.0.content: Field required'],
+  [{ ...base, max_tokens: '5' }, 'max_tokens: Invalid input: expected number, received string'],
+])('%j is refused with %j', (body, message) => {
+  expect(() => parseRequestBody(messagesRequestSchema, body)).toThrow(message);
+});

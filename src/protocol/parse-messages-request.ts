@@ -6,12 +6,17 @@ import { ApiError } from './api-error.js';
  * names the field the way Anthropic does (`messages.0.content.1.type: ...`).
  */
 export function parseRequestBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const result = schema.safeParse(body);
+  const result = schema.safeParse(body, { error: anthropicWording });
   if (result.success) return result.data;
   throw new ApiError('invalid_request_error', describeIssue(result.error.issues[0], []));
 }
 
 type Issue = z.core.$ZodIssue;
+
+/** A missing field reads as Anthropic words it; every other message is zod's own. */
+function anthropicWording(issue: z.core.$ZodRawIssue): string | undefined {
+  return issue.code === 'invalid_type' && issue.input === undefined ? 'Field required' : undefined;
+}
 
 function describeIssue(issue: Issue | undefined, prefix: PropertyKey[]): string {
   if (issue === undefined) return 'Invalid request body';
