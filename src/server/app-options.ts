@@ -3,6 +3,7 @@ import type { ModelRequest } from '../model/model-request.js';
 import type { ModelStreamBatch } from '../model/model-stream-part.js';
 import type { Logger } from '../observability/logger.js';
 import type { FerryMetrics } from '../observability/metrics.js';
+import type { ToolConversionCache } from '../translate/tool-conversion-cache.js';
 
 export interface FerryAppOptions {
   backend: Backend;
@@ -15,6 +16,8 @@ export interface FerryAppOptions {
   apiKey?: string;
   /** Prometheus metrics served at GET /metrics; a fresh registry when absent. */
   metrics?: FerryMetrics;
+  /** Conversions of the tool lists clients keep sending; a fresh one when absent. */
+  toolCache?: ToolConversionCache;
   /** Largest request body in bytes. Default 32 MiB. */
   maxBodyBytes?: number;
   /**

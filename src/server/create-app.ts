@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 
 import { ApiError } from '../protocol/api-error.js';
 import { FerryMetrics } from '../observability/metrics.js';
 import { createId } from '../protocol/create-ids.js';
+import { ToolConversionCache } from '../translate/tool-conversion-cache.js';
 import type { FerryAppOptions } from './app-options.js';
 import { createApiKeyCheck } from './check-api-key.js';
 import { answerClientError } from './answer-client-error.js';
@@ -23,7 +24,11 @@ const knownPaths = new Set<string>([
  * a `request-id` header on every response.
  */
 export function createApp(appOptions: FerryAppOptions): FastifyInstance {
-  const options = { ...appOptions, metrics: appOptions.metrics ?? new FerryMetrics() };
+  const options = {
+    ...appOptions,
+    metrics: appOptions.metrics ?? new FerryMetrics(),
+    toolCache: appOptions.toolCache ?? new ToolConversionCache(),
+  };
   const engineLoad = options.backend.engineLoad?.bind(options.backend);
   if (engineLoad !== undefined) options.metrics.watchEngine(engineLoad);
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;

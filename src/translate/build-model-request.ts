@@ -1,16 +1,19 @@
-import type { ChatRequest, ModelRequest, ToolSchemas } from '../model/model-request.js';
+import type { ChatRequest, ModelRequest } from '../model/model-request.js';
 import type { MessagesRequest } from '../protocol/messages-request-schema.js';
 import type { ChatMessage } from './chat-message.js';
 import { convertMessages } from './convert-messages.js';
 import { convertSystemPrompt } from './convert-system-prompt.js';
 import { convertToolChoice } from './convert-tool-choice.js';
-import { convertTools, isCustomTool } from './convert-tools.js';
+import { collectToolSchemas, convertTools } from './convert-tools.js';
 import { mapThinkingOptions } from './map-thinking-options.js';
+import type { ConvertedTools, ToolConversionCache } from './tool-conversion-cache.js';
 
 export interface BuildModelRequestOptions {
   /** The served model the request's `model` resolved to. */
   model: string;
   sessionKey?: string;
+  /** Conversions of tool lists seen before (one per server); without it tools are converted. */
+  toolCache?: ToolConversionCache;
 }
 
 /**
@@ -23,7 +26,7 @@ export function buildModelRequest(
   request: MessagesRequest,
   options: BuildModelRequestOptions,
 ): ModelRequest {
-  const tools = convertTools(request.tools);
+  const { functions: tools, schemas: toolSchemas } = convertRequestTools(request, options);
   const toolNames = new Set(tools.map((tool) => tool.function.name));
   const messages = convertMessages(request.messages, convertSystemPrompt(request.system));
   const chat: ChatRequest = {
@@ -43,7 +46,7 @@ export function buildModelRequest(
     model: options.model,
     chat,
     stopSequences: request.stop_sequences ?? [],
-    toolSchemas: collectToolSchemas(request),
+    toolSchemas,
     ...(options.sessionKey === undefined ? {} : { sessionKey: options.sessionKey }),
   };
 }
@@ -88,10 +91,11 @@ function prefillOptions(messages: readonly ChatMessage[]): Partial<ChatRequest> 
     : {};
 }
 
-function collectToolSchemas(request: MessagesRequest): ToolSchemas {
-  const schemas = new Map<string, Record<string, unknown>>();
-  for (const tool of request.tools ?? []) {
-    if (isCustomTool(tool)) schemas.set(tool.name, tool.input_schema);
-  }
-  return schemas;
+function convertRequestTools(
+  request: MessagesRequest,
+  options: BuildModelRequestOptions,
+): ConvertedTools {
+  const tools = request.tools ?? [];
+  if (tools.length > 0 && options.toolCache !== undefined) return options.toolCache.convert(tools);
+  return { functions: convertTools(tools), schemas: collectToolSchemas(tools) };
 }

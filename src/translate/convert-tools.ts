@@ -1,4 +1,5 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
+import type { ToolSchemas } from '../model/model-request.js';
 import type { RequestCustomTool, RequestTool } from '../protocol/messages-request-schema.js';
 import { ApiError } from '../protocol/api-error.js';
 import { sanitizeJsonSchema } from './sanitize-json-schema.js';
@@ -20,6 +21,15 @@ export function convertTools(
     converted.push(convertCustomTool(tool));
   });
   return converted;
+}
+
+/** The custom tools' input schemas by name, as sent (parsers type arguments with them). */
+export function collectToolSchemas(tools: readonly RequestTool[] | undefined): ToolSchemas {
+  const schemas = new Map<string, Record<string, unknown>>();
+  for (const tool of tools ?? []) {
+    if (isCustomTool(tool)) schemas.set(tool.name, tool.input_schema);
+  }
+  return schemas;
 }
 
 export function isCustomTool(tool: RequestTool): tool is RequestCustomTool {

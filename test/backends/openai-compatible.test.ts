@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OpenAICompatibleBackend } from '../../src/backends/openai-compatible/openai-compatible-backend.js';
+import { messagesRequestSchema } from '../../src/protocol/messages-request-schema.js';
+import { buildModelRequest } from '../../src/translate/build-model-request.js';
+import { ToolConversionCache } from '../../src/translate/tool-conversion-cache.js';
 import {
   startScriptedUpstream,
   type ScriptedUpstream,
@@ -71,7 +74,7 @@ function overflowError(flavor: 'vllm' | 'llama-server', promptTokens: number) {
   };
 }
 
-describe('OpenAI-compatible: max_tokens past the context', () => {
+describe('OpenAI-compatible: the request body', () => {
   let upstream: ScriptedUpstream;
   let backend: OpenAICompatibleBackend;
   beforeAll(async () => {
@@ -83,7 +86,7 @@ describe('OpenAI-compatible: max_tokens past the context', () => {
     await upstream.close();
   });
 
-  test('is retried once with exactly the room left, the body otherwise byte-identical', async () => {
+  test('max_tokens past the context is retried once with exactly the room left, the body otherwise byte-identical', async () => {
     await upstream.script([
       {
         status: 400,
@@ -116,5 +119,42 @@ describe('OpenAI-compatible: max_tokens past the context', () => {
     const [first, second] = sent.map((entry) => entry.body as Record<string, unknown>);
     expect(Object.keys(second!)).toEqual(Object.keys(first!));
     expect({ ...second, max_tokens: 32000 }).toEqual(first);
+  });
+
+  test('tools kept by the tool cache go out last, the same on every turn', async () => {
+    const toolCache = new ToolConversionCache();
+    const turn = (content: string) =>
+      buildModelRequest(
+        messagesRequestSchema.parse({
+          model: 'test-model',
+          max_tokens: 16,
+          stream: true,
+          tools: [
+            {
+              name: 'Bash',
+              description: 'Run "a" command\nand return its output',
+              input_schema: { type: 'object', properties: { command: { type: 'string' } } },
+            },
+          ],
+          messages: [{ role: 'user', content }],
+        }),
+        { model: 'test-model', toolCache },
+      );
+    await upstream.clearRequests();
+    const first = turn('one');
+    const second = turn('two');
+    expect(second.chat.tools).toBe(first.chat.tools); // one list, serialised once
+    for (const request of [first, second]) {
+      await upstream.script({ text: 'ok' });
+      await collect(backend, request);
+    }
+    const sent = (await upstream.requests()).filter((entry) => entry.path.endsWith('/completions'));
+    const bodies = sent.map((entry) => entry.body as Record<string, unknown>);
+    expect(bodies).toHaveLength(2);
+    for (const [i, body] of bodies.entries()) {
+      expect(Object.keys(body).at(-1)).toBe('tools');
+      const request = i === 0 ? first : second;
+      expect(body).toEqual(JSON.parse(JSON.stringify(request.chat)));
+    }
   });
 });

@@ -44,6 +44,8 @@ export class OpenAICompatibleBackend implements Backend {
   private readonly tokenCounter: UpstreamTokenCounter;
   private models: Promise<UpstreamModel[]> | undefined;
   private modelsFetchedAt = 0;
+  /** The JSON of tool lists, by identity: a list the tool cache hands out again is not re-serialised. */
+  private readonly toolsJson = new WeakMap<object, string>();
 
   constructor(private readonly options: OpenAICompatibleBackendOptions) {
     const { apiBase, root } = normalizeUpstreamUrl(options.url);
@@ -140,8 +142,24 @@ export class OpenAICompatibleBackend implements Backend {
     const body = capMaxTokens(named, upstream?.contextLength);
     // As bytes: the HTTP client would copy a string into a Buffer anyway, and a Buffer lives
     // outside the JavaScript heap, so the garbage collector never copies it while it waits.
-    const payload = Buffer.from(JSON.stringify(body));
+    const payload = Buffer.from(this.serialize(body));
     return this.sendChat(payload, body.max_tokens ?? undefined, body !== named, signal);
+  }
+
+  /**
+   * The chat request as JSON, its tools last. Claude Code's tools are most of its request's bytes
+   * and the same every turn; their text comes from `toolsJson` when the list was seen before.
+   */
+  private serialize(chat: ChatRequest): string {
+    if (chat.tools === undefined) return JSON.stringify(chat);
+    const { tools, ...rest } = chat;
+    let toolsJson = this.toolsJson.get(tools);
+    if (toolsJson === undefined) {
+      toolsJson = JSON.stringify(tools);
+      this.toolsJson.set(tools, toolsJson);
+    }
+    const head = JSON.stringify(rest); // an object with at least model and messages
+    return `${head.slice(0, -1)},"tools":${toolsJson}}`;
   }
 
   /**
