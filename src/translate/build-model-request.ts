@@ -17,7 +17,8 @@ export interface BuildModelRequestOptions {
 }
 
 /**
- * The whole Anthropic → OpenAI request translation (pure). Field order is fixed so the upstream
+ * The whole Anthropic → OpenAI request translation (pure, but for the tool cache it may be
+ * given, which only saves work: the result is the same). Field order is fixed so the upstream
  * body is byte-stable for the same input. Stop sequences are not sent upstream: Ferry matches
  * them itself so it can report the matched string on every engine (llama-server does not say
  * which stop string ended generation).

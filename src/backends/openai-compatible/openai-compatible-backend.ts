@@ -44,7 +44,7 @@ export class OpenAICompatibleBackend implements Backend {
   private readonly tokenCounter: UpstreamTokenCounter;
   private models: Promise<UpstreamModel[]> | undefined;
   private modelsFetchedAt = 0;
-  /** The JSON of tool lists, by identity: a list the tool cache hands out again is not re-serialised. */
+  /** Tool lists' JSON by identity: a list the tool cache hands out again is serialised once. */
   private readonly toolsJson = new WeakMap<object, string>();
 
   constructor(private readonly options: OpenAICompatibleBackendOptions) {
