@@ -33,5 +33,13 @@ export function renderError(error: unknown, maxBodyBytes: number): ApiError {
   ) {
     return new ApiError('invalid_request_error', framework.message ?? 'Bad request');
   }
+  if (error instanceof RangeError && error.message.includes('call stack')) {
+    // Schemas and tool inputs are walked depth-first (as JSON.stringify walks them); only a
+    // body nested thousands of levels deep (JSON.parse itself takes any depth) ends here.
+    return new ApiError(
+      'invalid_request_error',
+      'Request body is nested too deeply to translate (a JSON schema or tool input thousands of levels deep)',
+    );
+  }
   return toApiError(error);
 }

@@ -40,6 +40,27 @@ function post(body: string, extraHeaders = ''): string {
   return `${raw('POST /v1/messages HTTP/1.1')}content-length: ${Buffer.byteLength(body)}\r\n${extraHeaders}connection: close\r\n\r\n${body}`;
 }
 
+/** Under the body limit, yet deeper than a recursive walk of it can go. */
+function deepToolSchema(depth: number): string {
+  const schema = `{"type":"object","properties":{"a":${'{"items":'.repeat(depth)}{}${'}'.repeat(depth)}}}`;
+  const body = JSON.stringify({ ...ask, tools: [{ name: 'T', input_schema: { type: 'object' } }] });
+  return body.replace('{"type":"object"}', schema);
+}
+
+function deepToolInput(depth: number): string {
+  const input = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  const body = JSON.stringify({
+    ...ask,
+    messages: [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'T', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok' }] },
+    ],
+    tools: [{ name: 'T', input_schema: { type: 'object' } }],
+  });
+  return body.replace('"input":{}', `"input":${input}`);
+}
+
 describe('bad request bodies → Anthropic 400 / 413 naming the problem', () => {
   test.each([
     ['malformed JSON', '{"model":', 400, 'not valid JSON'],
@@ -58,6 +79,8 @@ describe('bad request bodies → Anthropic 400 / 413 naming the problem', () => 
     ['a stream flag that is a string', JSON.stringify({ ...ask, stream: 'yes' }), 400, 'stream'],
     ['invalid UTF-8', '{"model":"\xff\xfe"}', 400, ''],
     ['deep nesting', `${'['.repeat(50_000)}${']'.repeat(50_000)}`, 413, 'limit'],
+    ['a tool schema nested 6,000 levels deep', deepToolSchema(6000), 400, 'nested too deeply'],
+    ['a tool input nested 8,000 levels deep', deepToolInput(8000), 400, 'nested too deeply'],
     ['a body over the limit', JSON.stringify({ ...ask, pad: 'x'.repeat(bodyLimit) }), 413, 'limit'],
   ])('%s', async (_name, body, status, mention) => {
     tally.badInputs();
