@@ -167,6 +167,9 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () 
     });
     expect(message.stop_reason).toBe('end_turn');
     expect(answer.parse(message.parsed_output)).toEqual(message.parsed_output);
+    // Laid out as chat templates' tojson lays JSON out, whatever the model would have spaced.
+    const text = message.content[0]?.type === 'text' ? message.content[0].text : '';
+    expect(text).toMatch(/^\{"done": (true|false), "level": "(low|high)"\}$/);
   });
 
   test('tool_choice any, streamed: one of the tools, arguments as input_json_delta', async () => {
@@ -260,6 +263,55 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () 
       expect(second.usage.cache_read_input_tokens).toBeGreaterThanOrEqual(reused);
       expect(second.usage.input_tokens).toBeGreaterThan(0);
       expect(second.usage.input_tokens).toBeLessThan(firstPrompt);
+    }
+  });
+
+  test('the turn after a tool call reuses the call’s KV cache too: only the result is new', async () => {
+    // The engine writes a call in pieces (opener, sampled name, sampled arguments); the next
+    // turn's template renders it back in one piece, which the tokenizer spells its own way.
+    // Its JSON is laid out as tojson lays it out (the grammar allows no other spacing), and
+    // arguments from a list hold no escapes tojson would write otherwise: the same text.
+    const listTool: Anthropic.Tool = {
+      name: 'Bash',
+      input_schema: {
+        type: 'object',
+        properties: { command: { type: 'string', enum: ['ls', 'ls -la', 'pwd'] } },
+        required: ['command'],
+      },
+    };
+    for (let round = 0; round < 3; round++) {
+      const system = `You run commands (${round}). ${'Mind the rules. '.repeat(40)}`;
+      const firstTurn: Anthropic.MessageParam[] = [{ role: 'user', content: 'List the files.' }];
+      const first = await engine.client.messages.create({
+        model,
+        system,
+        max_tokens: 60,
+        tools: [listTool],
+        tool_choice: { type: 'tool', name: 'Bash' },
+        messages: firstTurn,
+      });
+      const call = first.content.find((block) => block.type === 'tool_use');
+      expect(call).toBeDefined();
+      const firstPrompt = first.usage.input_tokens + (first.usage.cache_read_input_tokens ?? 0);
+      const second = await engine.client.messages.create({
+        model,
+        system,
+        max_tokens: 4,
+        tools: [listTool],
+        messages: [
+          ...firstTurn,
+          { role: 'assistant', content: first.content },
+          {
+            role: 'user',
+            content: [{ type: 'tool_result', tool_use_id: call!.id, content: 'a.txt' }],
+          },
+        ],
+      });
+      const cached = second.usage.cache_read_input_tokens ?? 0;
+      // All but the last token or two (the engine had not evaluated the last one); new is the
+      // call's closing, the turn's end and the tool result (~20 tokens).
+      expect(cached).toBeGreaterThanOrEqual(firstPrompt + first.usage.output_tokens - 3);
+      expect(second.usage.input_tokens).toBeLessThan(30);
     }
   });
 

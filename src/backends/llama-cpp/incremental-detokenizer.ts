@@ -13,9 +13,15 @@ const contextTokens = 8;
  */
 export class IncrementalDetokenizer {
   private held: Token[] = [];
-  private recent: Token[] = [];
+  private recent: Token[];
 
-  constructor(private readonly model: LlamaModel) {}
+  /** `before`: tokens that precede the first one pushed (the context of its first character). */
+  constructor(
+    private readonly model: Pick<LlamaModel, 'detokenize'>,
+    before: readonly Token[] = [],
+  ) {
+    this.recent = before.slice(-contextTokens);
+  }
 
   push(token: Token): string {
     this.held.push(token);

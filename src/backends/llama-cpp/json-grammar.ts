@@ -11,6 +11,19 @@ import { toGrammarSchema } from './to-grammar-schema.js';
 // serialises to null) is a valid sample. Tool arguments never need exponents.
 const exponent = /\s*\(\[eE\] \[-\+\]\? \("0" \| \[1-9\] \[0-9\]\{0,15\}\)\)\?/g;
 
+/**
+ * The library's rules let a value be laid out in several styles (spaces or not, newlines and
+ * indents). Only the layout chat templates write with `tojson` is kept, `{"a": 1, "b": [2, 3]}`:
+ * a tool call the engine writes then reads back exactly as the next turn's template renders it
+ * (so that turn reuses the call's KV cache), and a small model cannot wander into whitespace.
+ */
+function tojsonLayout(grammar: string): string {
+  return grammar
+    .replace(/^(comma-whitespace-[\w-]+) ::= .*$/gm, '$1 ::= ", "')
+    .replace(/^(whitespace-[\w-]+) ::= .*$/gm, '$1 ::= ""')
+    .replaceAll('":" [ ]?', '": "');
+}
+
 const cache = new Map<string, Promise<LlamaGrammar>>();
 const cacheLimit = 64;
 
@@ -32,7 +45,7 @@ export async function jsonGrammarState(
       schema: GbnfJsonSchema,
     ) => Promise<LlamaGrammar>;
     grammar = fromSchema(converted).then((json) =>
-      llama.createGrammar({ grammar: json.grammar.replace(exponent, '') }),
+      llama.createGrammar({ grammar: tojsonLayout(json.grammar.replace(exponent, '')) }),
     );
     grammar.catch(() => cache.delete(key));
     if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value!);

@@ -5,6 +5,7 @@ import type { Backend, EngineLoad, TokenCount } from '../backend.js';
 import type { ChatRequest, ModelRequest } from '../../model/model-request.js';
 import type { ModelFinishReason, ModelStreamBatch } from '../../model/model-stream-part.js';
 import { ApiError } from '../../protocol/api-error.js';
+import { alignPromptToCache, type TokenText } from './align-prompt-to-cache.js';
 import {
   describedToolCallFormat,
   describeToolsInPrompt,
@@ -107,22 +108,25 @@ export class LlamaCppBackend implements Backend {
 
   async *streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamBatch> {
     const { chat } = request;
-    const prompt = this.promptTokens(chat);
-    const room = this.contextSize - prompt.length;
+    const unaligned = this.promptTokens(chat);
+    const room = this.contextSize - unaligned.length;
     if (room < 1) {
       throw new ApiError(
         'invalid_request_error',
-        `prompt is too long: ${prompt.length} tokens > ${this.contextSize - 1} maximum`,
+        `prompt is too long: ${unaligned.length} tokens > ${this.contextSize - 1} maximum`,
       );
     }
     const requested = chat.max_tokens ?? chat.max_completion_tokens ?? room;
-    const maxTokens = Math.min(requested, room);
     const toolNames = forcedToolNames(chat);
-    const lease = await this.pool.acquire(prompt, signal);
+    const lease = await this.pool.acquire(unaligned, signal);
     let releaseLater = false;
     let reply: { text: string; tokens: readonly Token[] } | undefined;
     try {
       const sequence = lease.item;
+      const prompt = alignToCache(this.options.model, sequence, unaligned, this.contextSize);
+      // The cache's spelling may take a few tokens more or fewer than the tokenizer's.
+      const roomLeft = this.contextSize - prompt.length;
+      const maxTokens = Math.min(requested, roomLeft);
       const cached = await reuseCachedPrefix(sequence, prompt);
       const input = prompt.slice(cached);
       const usage = { inputTokens: prompt.length, outputTokens: 0, cachedInputTokens: cached };
@@ -159,7 +163,7 @@ export class LlamaCppBackend implements Backend {
         });
       }
       if (signal.aborted) return;
-      if (finish === 'max-tokens' && requested > room) finish = 'context-window-exceeded';
+      if (finish === 'max-tokens' && requested > roomLeft) finish = 'context-window-exceeded';
       yield [
         { type: 'usage', usage },
         { type: 'finish', reason: finish },
@@ -198,6 +202,20 @@ export class LlamaCppBackend implements Backend {
     });
     return tokenizePrompt(model, segments, this.tokenCache);
   }
+}
+
+/**
+ * The prompt spelled as the sequence's cache spells the same text (see alignPromptToCache),
+ * unless that spelling leaves no room to generate.
+ */
+function alignToCache(
+  model: TokenText,
+  sequence: LlamaContextSequence,
+  prompt: Token[],
+  contextSize: number,
+): Token[] {
+  const aligned = alignPromptToCache(model, sequence.contextTokens, prompt);
+  return aligned !== prompt && aligned.length < contextSize ? [...aligned] : prompt;
 }
 
 /**

@@ -163,3 +163,22 @@ describe('renderChatPrompt', () => {
     ).toThrow(/chat template cannot render this conversation: .*start with user/);
   });
 });
+
+it('empty content and reasoning reach the template empty, as templates test them', () => {
+  // Qwen's templates put a newline before a call only when the turn has text; a turn that is
+  // only a call must render as the model wrote it, or the next turn cannot reuse its cache.
+  const truthiness = parseChatTemplate(
+    '{% for m in messages %}[{{ "text" if m.content else "none" }}/{{ "think" if m.reasoning_content else "none" }}]{% endfor %}',
+  );
+  const call = { id: 'c', type: 'function' as const, function: { name: 'Bash', arguments: '{}' } };
+  const segments = renderChatPrompt(
+    truthiness,
+    chat({
+      messages: [
+        { role: 'assistant', content: '', reasoning_content: '', tool_calls: [call] },
+        { role: 'assistant', content: [{ type: 'text', text: '' }], tool_calls: [call] },
+      ],
+    }),
+  );
+  expect(segments).toEqual([template('[none/none][none/none]')]);
+});

@@ -100,7 +100,7 @@ function templateMessage(message: ChatRequest['messages'][number], hold: Hold): 
   if ('name' in message && message.name !== undefined) result.name = message.name;
   if (message.role === 'assistant') {
     const reasoning = (message as { reasoning_content?: string }).reasoning_content;
-    if (reasoning !== undefined) result.reasoning_content = hold(reasoning);
+    if (reasoning !== undefined) result.reasoning_content = reasoning === '' ? '' : hold(reasoning);
     if (message.tool_calls !== undefined && message.tool_calls.length > 0) {
       result.tool_calls = message.tool_calls.map((call) =>
         call.type === 'function'
@@ -120,9 +120,10 @@ function templateMessage(message: ChatRequest['messages'][number], hold: Hold): 
   return result;
 }
 
+/** Held for the split, except empty text, which templates must see as empty (falsy). */
 function contentText(content: unknown, hold: Hold): string | null {
   if (content == null) return null;
-  if (typeof content === 'string') return hold(content);
+  if (typeof content === 'string') return content === '' ? '' : hold(content);
   const texts: string[] = [];
   for (const part of content as { type: string; text?: string; refusal?: string }[]) {
     if (part.type === 'text') texts.push(part.text ?? '');
@@ -133,7 +134,8 @@ function contentText(content: unknown, hold: Hold): string | null {
         `the embedded engine reads text only; ${part.type === 'image_url' ? 'images' : `"${part.type}" content`} need an upstream model that accepts them (--upstream)`,
       );
   }
-  return hold(texts.join('\n\n'));
+  const text = texts.join('\n\n');
+  return text === '' ? '' : hold(text);
 }
 
 /** Templates expect arguments as an object (`tool_call.arguments | tojson`), as vLLM passes them. */
