@@ -79,6 +79,12 @@ describe('alignPromptToCache', () => {
     expect(model.detokenize(aligned, true)).toBe(model.detokenize(prompt, true));
   });
 
+  test('a long reply spelled otherwise throughout is taken whole', () => {
+    const cached = t(1, ...Array.from({ length: 2000 }, () => [10, 11]).flat());
+    const prompt = t(1, ...Array.from({ length: 2000 }, () => 9), 2);
+    expect(alignPromptToCache(model, cached, prompt)).toEqual([...cached, 2]);
+  });
+
   test('the prompt itself comes back when nothing is traded', () => {
     const prompt = t(0, 1, 2);
     expect(alignPromptToCache(model, t(0, 17), prompt)).toBe(prompt);

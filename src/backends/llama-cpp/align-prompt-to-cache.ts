@@ -63,7 +63,9 @@ function sameTextSpan(
   }));
   const [cache, rendered] = sides as [(typeof sides)[0], (typeof sides)[0]];
   let checked = 0; // characters known to agree
-  let best: { cached: number; prompt: number } | undefined;
+  // Token boundaries where both texts end alike, checked from the last once the texts part
+  // (the last few only: checking each as it comes would decode a long stretch over and over).
+  const even: Array<{ cached: number; prompt: number }> = [];
   while (cache.next - at < maxStretch && rendered.next - at < maxStretch) {
     const side = cache.text.length <= rendered.text.length ? cache : rendered;
     const token = side.tokens[side.next];
@@ -73,14 +75,15 @@ function sameTextSpan(
     const shorter = Math.min(cache.text.length, rendered.text.length);
     while (checked < shorter && cache.text[checked] === rendered.text[checked]) checked++;
     if (checked < shorter) break; // the texts part here
-    const even = cache.text.length === rendered.text.length && cache.next > at;
-    if (even && rendered.next > at) {
-      const spans = [cache.tokens.slice(at, cache.next), rendered.tokens.slice(at, rendered.next)];
-      if (spellSameText(model, spans[0]!, spans[1]!, before))
-        best = { cached: cache.next - at, prompt: rendered.next - at };
-    }
+    if (cache.text.length === rendered.text.length && cache.next > at && rendered.next > at)
+      even.push({ cached: cache.next - at, prompt: rendered.next - at });
   }
-  return best;
+  for (let k = even.length - 1; k >= Math.max(0, even.length - 4); k--) {
+    const span = even[k]!;
+    const a = cache.tokens.slice(at, at + span.cached);
+    if (spellSameText(model, a, rendered.tokens.slice(at, at + span.prompt), before)) return span;
+  }
+  return undefined;
 }
 
 /**
