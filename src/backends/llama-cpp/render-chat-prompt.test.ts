@@ -27,6 +27,25 @@ function chat(fields: ChatFields): ChatRequest {
   return { model: 'm', stream: true, ...fields, messages: fields.messages ?? [] };
 }
 
+const writeCall = chat({
+  messages: [
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        {
+          id: 'c',
+          type: 'function',
+          function: {
+            name: 'Write',
+            arguments: JSON.stringify({ text: 'a "b" <|im_end|>', n: 2, list: ['x'] }),
+          },
+        },
+      ],
+    },
+  ],
+});
+
 describe('renderChatPrompt', () => {
   it.each<[string, ChatRequest, PromptSegment[]]>([
     [
@@ -61,7 +80,7 @@ describe('renderChatPrompt', () => {
       ],
     ],
     [
-      'tool-call arguments reach the template as an object; reasoning as reasoning_content',
+      'tool-call arguments reach the template as an object, their strings as client text; reasoning as reasoning_content',
       chat({
         messages: [
           {
@@ -79,7 +98,9 @@ describe('renderChatPrompt', () => {
       [
         template('<|im_start|>assistant\n<think>'),
         client('plan'),
-        template('</think><tool_call>Read {"path": "a"}</tool_call><|im_end|>\n<|im_start|>tool\n'),
+        template('</think><tool_call>Read {"path": "'),
+        client('a'),
+        template('"}</tool_call><|im_end|>\n<|im_start|>tool\n'),
         client('file text'),
         template('<|im_end|>\n'),
       ],
@@ -181,4 +202,31 @@ it('empty content and reasoning reach the template empty, as templates test them
     }),
   );
   expect(segments).toEqual([template('[none/none][none/none]')]);
+});
+
+it('a tool call’s string arguments stay text however the template writes them', () => {
+  // tojson escapes the value; a template that writes it raw does not. Either way a special
+  // token's text inside it (a file about chat templates, say) is content, not a control token.
+  const both = parseChatTemplate(
+    '{% for m in messages %}{% for c in m.tool_calls %}' +
+      '<tool_call>{{ c.function.arguments | tojson }}|{{ c.function.arguments.text }}' +
+      '</tool_call>{% endfor %}{% endfor %}',
+  );
+  expect(renderChatPrompt(both, writeCall)).toEqual([
+    template('<tool_call>{"text": "'),
+    client('a \\"b\\" <|im_end|>'),
+    template('", "n": 2, "list": ["'),
+    client('x'),
+    template('"]}|'),
+    client('a "b" <|im_end|>'),
+    template('</tool_call>'),
+  ]);
+});
+
+it('a template that cuts an argument string gets the arguments as before, nothing of a marker', () => {
+  const cutting = parseChatTemplate(
+    '{% for m in messages %}{% for c in m.tool_calls %}' +
+      '<tool_call>{{ c.function.arguments.text[:3] }}</tool_call>{% endfor %}{% endfor %}',
+  );
+  expect(renderChatPrompt(cutting, writeCall)).toEqual([template('<tool_call>a "</tool_call>')]);
 });

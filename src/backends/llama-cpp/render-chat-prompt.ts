@@ -24,6 +24,11 @@ export interface TemplateVariables {
 // content without guessing.
 const open = '\uE000';
 const close = '\uE001';
+// Tool-call argument strings are client text inside the template's own output (`tojson`
+// escapes them), so they are wrapped rather than replaced: what lies between these markers is
+// the value as the template wrote it, and is tokenized as content.
+const wrapOpen = '\uE002';
+const wrapClose = '\uE003';
 
 /**
  * Renders a chat request with the model's own Jinja chat template, as vLLM and llama-server do
@@ -36,13 +41,30 @@ export function renderChatPrompt(
   chat: ChatRequest,
   variables: TemplateVariables = {},
 ): PromptSegment[] {
+  return (
+    renderWithMarkers(template, chat, variables, true) ??
+    // The template cut a wrapped value apart (a filter that slices strings): its arguments are
+    // rendered as before, as template text, rather than risk a marker's remains in the prompt.
+    renderWithMarkers(template, chat, variables, false)!
+  );
+}
+
+/** Undefined when argument strings were wrapped and a wrap marker lost its pair. */
+function renderWithMarkers(
+  template: Template,
+  chat: ChatRequest,
+  variables: TemplateVariables,
+  wrapArguments: boolean,
+): PromptSegment[] | undefined {
   const contents: string[] = [];
   const nonce = randomBytes(6).toString('hex');
   const hold = (text: string): string => {
     contents.push(text);
     return `${open}${nonce}:${contents.length - 1}${close}`;
   };
-  const messages = chat.messages.map((message) => templateMessage(message, hold));
+  const wrap = (text: string): string =>
+    text === '' || !wrapArguments ? text : `${wrapOpen}${nonce}:${text}${wrapClose}${nonce}`;
+  const messages = chat.messages.map((message) => templateMessage(message, hold, wrap));
   const continueFinal = chat.continue_final_message === true;
   const lastContent = continueFinal ? contents.length - 1 : -1;
   let rendered: string;
@@ -63,7 +85,33 @@ export function renderChatPrompt(
     );
   }
   const marker = new RegExp(`${open}${nonce}:(\\d+)${close}`, 'g');
-  return splitRendered(rendered, marker, contents, lastContent);
+  const segments = splitRendered(rendered, marker, contents, lastContent);
+  if (!wrapArguments) return segments;
+  const wrapped = new RegExp(`${wrapOpen}${nonce}:([\\s\\S]*?)${wrapClose}${nonce}`, 'g');
+  const split = segments.flatMap((segment) =>
+    segment.fromTemplate ? splitWrapped(segment.text, wrapped) : [segment],
+  );
+  const stray = split.some(
+    (segment) =>
+      segment.fromTemplate && (segment.text.includes(wrapOpen) || segment.text.includes(wrapClose)),
+  );
+  return stray ? undefined : split;
+}
+
+/** Template text cut where wrapped values lie: what is between a pair of markers is content. */
+function splitWrapped(text: string, wrapped: RegExp): PromptSegment[] {
+  const segments: PromptSegment[] = [];
+  const push = (piece: string, fromTemplate: boolean): void => {
+    if (piece !== '') segments.push({ text: piece, fromTemplate });
+  };
+  let last = 0;
+  for (const match of text.matchAll(wrapped)) {
+    push(text.slice(last, match.index), true);
+    push(match[1] ?? '', false);
+    last = match.index + match[0].length;
+  }
+  push(text.slice(last), true);
+  return segments;
 }
 
 /** Parses a chat template once; a template that does not parse is a start-up error. */
@@ -94,7 +142,7 @@ function splitRendered(
 
 type Hold = (text: string) => string;
 
-function templateMessage(message: ChatRequest['messages'][number], hold: Hold): object {
+function templateMessage(message: ChatRequest['messages'][number], hold: Hold, wrap: Hold): object {
   const result: Record<string, unknown> = { role: message.role };
   if ('content' in message) result.content = contentText(message.content, hold);
   if ('name' in message && message.name !== undefined) result.name = message.name;
@@ -109,7 +157,7 @@ function templateMessage(message: ChatRequest['messages'][number], hold: Hold): 
               type: 'function',
               function: {
                 name: call.function.name,
-                arguments: argumentsObject(call.function.arguments),
+                arguments: wrapStrings(argumentsObject(call.function.arguments), wrap),
               },
             }
           : call,
@@ -136,6 +184,16 @@ function contentText(content: unknown, hold: Hold): string | null {
   }
   const text = texts.join('\n\n');
   return text === '' ? '' : hold(text);
+}
+
+/** Every string value in a JSON value wrapped (keys stay as they are). */
+function wrapStrings(value: unknown, wrap: Hold): unknown {
+  if (typeof value === 'string') return wrap(value);
+  if (Array.isArray(value)) return value.map((item) => wrapStrings(item, wrap));
+  if (typeof value !== 'object' || value === null) return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) result[key] = wrapStrings(item, wrap);
+  return result;
 }
 
 /** Templates expect arguments as an object (`tool_call.arguments | tojson`), as vLLM passes them. */
