@@ -13,7 +13,7 @@ export interface BuildModelRequestOptions {
   model: string;
   sessionKey?: string;
   /** Conversions of tool lists seen before (one per server); without it tools are converted. */
-  toolCache?: ToolConversionCache;
+  toolCache?: ToolConversionCache | undefined;
 }
 
 /**

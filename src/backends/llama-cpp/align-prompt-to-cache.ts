@@ -55,13 +55,14 @@ function sameTextSpan(
   at: number,
 ): { cached: number; prompt: number } | undefined {
   const before = cached.slice(Math.max(0, at - 8), at); // the same on both sides
-  const sides = [cached, prompt].map((tokens) => ({
+  const side = (tokens: readonly Token[]) => ({
     tokens,
     next: at,
     text: '',
     detokenizer: new IncrementalDetokenizer(model, before),
-  }));
-  const [cache, rendered] = sides as [(typeof sides)[0], (typeof sides)[0]];
+  });
+  const cache = side(cached);
+  const rendered = side(prompt);
   let checked = 0; // characters known to agree
   // Token boundaries where both texts end alike, checked from the last once the texts part
   // (the last few only: checking each as it comes would decode a long stretch over and over).

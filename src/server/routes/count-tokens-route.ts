@@ -23,7 +23,7 @@ export function registerCountTokensRoute(app: FastifyInstance, options: FerryApp
     );
     const modelRequest = buildModelRequest(
       { ...body, max_tokens: body.max_tokens ?? 1 },
-      options.toolCache === undefined ? { model } : { model, toolCache: options.toolCache },
+      { model, toolCache: options.toolCache },
     );
     const count = await options.backend.countTokens(modelRequest, signal);
     void reply.header('x-ferry-token-count', count.exact ? 'exact' : 'estimate');

@@ -69,7 +69,7 @@ async function openMessage(
   const modelRequest = buildModelRequest(body, {
     model,
     ...optional('sessionKey', sessionKey(request.headers, body.metadata?.user_id)),
-    ...optional('toolCache', options.toolCache),
+    toolCache: options.toolCache,
   });
   const rawParts = options.backend.streamChat(modelRequest, signal);
   const parts = options.parseParts ? options.parseParts(rawParts, modelRequest) : rawParts;
