@@ -3,7 +3,9 @@
 // scripted upstream in test/helpers replays captured streams and can inject faults).
 // Chunks are shaped like vLLM's (vllm/entrypoints/openai/serving_chat.py): role chunk, one
 // content delta per token, a finish chunk with stop_reason, a usage chunk with empty choices,
-// then [DONE]. Requests that carry tools get a tool call whose arguments stream in pieces.
+// then [DONE]; with `stream_options.continuous_usage_stats` every chunk before the last carries
+// the counts so far too, as vLLM's do. Requests that carry tools get a tool call whose
+// arguments stream in pieces.
 //
 //   node bench/fake-upstream.mjs --port 0 --tokens 64 --token-delay-ms 0
 // prints {"port":N} when ready.
@@ -22,30 +24,39 @@ const tokens = Number(values.tokens);
 const delayMs = Number(values['token-delay-ms']);
 const model = values.model;
 const head = `{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1764000000,"model":"${model}","choices":[{"index":0,"delta":`;
-const tail = ',"logprobs":null,"finish_reason":null}]}';
-const frame = (delta) => `data: ${head}${delta}${tail}\n\n`;
-const roleFrame = frame('{"role":"assistant","content":""}');
-const tokenFrame = (i) => frame(`{"content":"tok${i} "}`);
-const finishFrame = (reason) =>
-  `data: ${head}{"content":""},"logprobs":null,"finish_reason":"${reason}","stop_reason":null}]}\n\n`;
+const tail = ',"logprobs":null,"finish_reason":null}]';
+/** `usage`: '' or `,"usage":{…}` (continuous usage stats). */
+const frame = (delta, usage = '') => `data: ${head}${delta}${tail}${usage}}\n\n`;
+const roleFrame = (usage) => frame('{"role":"assistant","content":""}', usage);
+const tokenFrame = (i, usage) => frame(`{"content":"tok${i} "}`, usage);
+const finishFrame = (reason, usage = '') =>
+  `data: ${head}{"content":""},"logprobs":null,"finish_reason":"${reason}","stop_reason":null}]${usage}}\n\n`;
+const countsSoFar = (prompt, completion) =>
+  `,"usage":{"prompt_tokens":${prompt},"total_tokens":${prompt + completion},"completion_tokens":${completion}}`;
 const usageFrame = (prompt) =>
   `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1764000000,"model":"${model}","choices":[],"usage":{"prompt_tokens":${prompt},"total_tokens":${prompt + tokens},"completion_tokens":${tokens},"prompt_tokens_details":null}}\n\n`;
-const toolStart = frame(
-  '{"tool_calls":[{"id":"chatcmpl-tool-bench","type":"function","index":0,"function":{"name":"Write","arguments":""}}]}',
-);
-const toolPiece = (text) =>
-  frame(`{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(text)}}}]}`);
+const toolStart = (usage) =>
+  frame(
+    '{"tool_calls":[{"id":"chatcmpl-tool-bench","type":"function","index":0,"function":{"name":"Write","arguments":""}}]}',
+    usage,
+  );
+const toolPiece = (text, usage) =>
+  frame(`{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(text)}}}]}`, usage);
 
 /** The frames of one reply: text, or a tool call whose JSON arguments arrive in `tokens` pieces. */
-function replyFrames(withTools, promptTokens) {
-  const frames = [roleFrame];
+function replyFrames(withTools, promptTokens, continuous) {
+  const usage = (completion) => (continuous ? countsSoFar(promptTokens, completion) : '');
+  const frames = [roleFrame(usage(0))];
   if (withTools) {
-    frames.push(toolStart, toolPiece('{"file_path": "/tmp/bench.txt", "content": "'));
-    for (let i = 0; i < tokens; i++) frames.push(toolPiece(`tok${i} `));
-    frames.push(toolPiece('"}'), finishFrame('tool_calls'));
+    frames.push(
+      toolStart(usage(1)),
+      toolPiece('{"file_path": "/tmp/bench.txt", "content": "', usage(1)),
+    );
+    for (let i = 0; i < tokens; i++) frames.push(toolPiece(`tok${i} `, usage(i + 1)));
+    frames.push(toolPiece('"}', usage(tokens)), finishFrame('tool_calls', usage(tokens)));
   } else {
-    for (let i = 0; i < tokens; i++) frames.push(tokenFrame(i));
-    frames.push(finishFrame('stop'));
+    for (let i = 0; i < tokens; i++) frames.push(tokenFrame(i, usage(i + 1)));
+    frames.push(finishFrame('stop', usage(tokens)));
   }
   frames.push(usageFrame(promptTokens), 'data: [DONE]\n\n');
   return frames;
@@ -91,9 +102,9 @@ function completionBody(withTools, promptTokens) {
   });
 }
 const cached = new Map();
-const framesFor = (withTools, promptTokens) => {
-  const key = `${withTools}:${promptTokens}`;
-  if (!cached.has(key)) cached.set(key, replyFrames(withTools, promptTokens));
+const framesFor = (withTools, promptTokens, continuous) => {
+  const key = `${withTools}:${promptTokens}:${continuous}`;
+  if (!cached.has(key)) cached.set(key, replyFrames(withTools, promptTokens, continuous));
   return cached.get(key);
 };
 
@@ -103,7 +114,7 @@ const server = http.createServer((req, res) => {
     res.end(
       JSON.stringify({
         object: 'list',
-        data: [{ id: model, object: 'model', max_model_len: 131072 }],
+        data: [{ id: model, object: 'model', owned_by: 'vllm', max_model_len: 131072 }],
       }),
     );
     return;
@@ -124,7 +135,8 @@ const server = http.createServer((req, res) => {
       res.end(completionBody(withTools, Math.ceil(size / 4)));
       return;
     }
-    const frames = framesFor(withTools, Math.ceil(size / 4));
+    const continuous = body.includes('"continuous_usage_stats":true');
+    const frames = framesFor(withTools, Math.ceil(size / 4), continuous);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     // One write per chunk, as vLLM streams token by token; with no delay the next chunk
     // follows on the next turn of the event loop.

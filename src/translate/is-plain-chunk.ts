@@ -3,14 +3,15 @@ import type { OpenAIChunk } from './openai-chunk-schema.js';
 
 /**
  * A fast check, without copying, that a parsed stream chunk has the everyday shape: choices
- * whose delta carries text, reasoning or tool-call pieces, with every field Ferry reads of the
- * type `openAIChunkSchema` allows. It accepts a subset of what the schema accepts (the test
- * holds it to that); anything else, including every chunk with usage or an error, goes through
- * the schema. A tool-call stream is ~70 chunks a reply, and the schema's validated copy of
- * each was a tenth of the gateway's CPU per request.
+ * whose delta carries text, reasoning or tool-call pieces, and usage counts (vLLM sends them in
+ * every chunk when asked), with every field Ferry reads of the type `openAIChunkSchema` allows.
+ * It accepts a subset of what the schema accepts (the test holds it to that); anything else,
+ * including every chunk with an error, goes through the schema. A tool-call stream is ~70
+ * chunks a reply, and the schema's validated copy of each was a tenth of the gateway's CPU per
+ * request.
  */
 export function isPlainChunk(json: unknown): json is OpenAIChunk {
-  if (!isPlainObject(json) || json.usage != null || json.error != null) return false;
+  if (!isPlainObject(json) || json.error != null || !isPlainUsage(json.usage)) return false;
   const choices = json.choices;
   if (choices == null) return true;
   if (!Array.isArray(choices)) return false;
@@ -42,6 +43,26 @@ function isPlainToolCalls(calls: unknown): boolean {
       return false;
   }
   return true;
+}
+
+function isPlainUsage(usage: unknown): boolean {
+  if (usage == null) return true;
+  return (
+    isPlainObject(usage) &&
+    isOptionalNumber(usage.prompt_tokens) &&
+    isOptionalNumber(usage.completion_tokens) &&
+    isOptionalCount(usage.prompt_tokens_details, 'cached_tokens') &&
+    isOptionalCount(usage.completion_tokens_details, 'reasoning_tokens')
+  );
+}
+
+/** null, or an object whose `key` is null or a number. */
+function isOptionalCount(details: unknown, key: string): boolean {
+  return details == null || (isPlainObject(details) && isOptionalNumber(details[key]));
+}
+
+function isOptionalNumber(value: unknown): boolean {
+  return value == null || typeof value === 'number';
 }
 
 function isOptionalString(value: unknown): boolean {

@@ -34,6 +34,9 @@ export class OpenAIChunkToParts {
   push(chunk: OpenAIChunk): ModelStreamPart[] {
     if (chunk.error != null) throw upstreamStreamError(chunk.error.message, chunk.error.type);
     const parts: ModelStreamPart[] = [];
+    // First: usage in every chunk (vLLM's continuous_usage_stats) tells the prompt's count
+    // before the first text, so message_start can carry it.
+    if (chunk.usage != null) parts.push({ type: 'usage', usage: mapOpenAIUsage(chunk.usage) });
     const choice = chunk.choices?.[0];
     const delta = choice?.delta;
     if (delta != null) {
@@ -47,7 +50,6 @@ export class OpenAIChunkToParts {
       parts.push({ type: 'finish', reason: mapOpenAIFinishReason(choice.finish_reason) });
       this.finished = true;
     }
-    if (chunk.usage != null) parts.push({ type: 'usage', usage: mapOpenAIUsage(chunk.usage) });
     return parts;
   }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Backend } from '../../src/backends/backend.js';
 import { OpenAICompatibleBackend } from '../../src/backends/openai-compatible/openai-compatible-backend.js';
 import { messagesRequestSchema } from '../../src/protocol/messages-request-schema.js';
 import { buildModelRequest } from '../../src/translate/build-model-request.js';
@@ -154,7 +155,63 @@ describe('OpenAI-compatible: the request body', () => {
     for (const [i, body] of bodies.entries()) {
       expect(Object.keys(body).at(-1)).toBe('tools');
       const request = i === 0 ? first : second;
-      expect(body).toEqual(JSON.parse(JSON.stringify(request.chat)));
+      expect(body).toEqual({
+        ...JSON.parse(JSON.stringify(request.chat)),
+        stream_options: { include_usage: true, continuous_usage_stats: true }, // vLLM
+      });
     }
   });
+
+  test('vLLM is asked for usage in every chunk, so the prompt count comes before the first text', async () => {
+    const { parts, body } = await sayHello(upstream, backend, true);
+    expect(parts[0]).toEqual({ type: 'usage', usage: { inputTokens: 42, outputTokens: 0 } });
+    expect(parts.findLast((part) => part.type === 'usage')).toEqual({
+      type: 'usage',
+      usage: { inputTokens: 42, outputTokens: 3 },
+    });
+    expect(body).toMatchObject({
+      stream_options: { include_usage: true, continuous_usage_stats: true },
+    });
+  });
+
+  test('a non-streamed request is not asked for usage in every chunk', async () => {
+    const { body } = await sayHello(upstream, backend, false);
+    expect(body).not.toHaveProperty('stream_options');
+  });
 });
+
+describe('OpenAI-compatible: engines other than vLLM and SGLang', () => {
+  let upstream: ScriptedUpstream;
+  let backend: OpenAICompatibleBackend;
+  beforeAll(async () => {
+    upstream = await startScriptedUpstream({ flavor: 'llama-server', models: ['test-model'] });
+    backend = new OpenAICompatibleBackend({ url: upstream.url, retries: 0 });
+  });
+  afterAll(async () => {
+    await backend.close();
+    await upstream.close();
+  });
+
+  test('are not sent continuous_usage_stats, which they may not know; usage comes last', async () => {
+    const { parts, body } = await sayHello(upstream, backend, true);
+    expect(parts.filter((part) => part.type === 'usage')).toEqual([
+      { type: 'usage', usage: { inputTokens: 42, outputTokens: 3, cachedInputTokens: 0 } },
+    ]);
+    expect(body).toMatchObject({ stream_options: { include_usage: true } });
+    expect(body).not.toHaveProperty('stream_options.continuous_usage_stats');
+  });
+});
+
+/** One short reply (a 42-token prompt, 3 tokens out): its parts and the chat body sent for it. */
+async function sayHello(upstream: ScriptedUpstream, backend: Backend, stream: boolean) {
+  await upstream.script({ text: 'Hello there', usage: { prompt: 42, completion: 3 } });
+  await upstream.clearRequests();
+  const request = modelRequest('test-model', {
+    max_tokens: 16,
+    stream,
+    messages: [{ role: 'user', content: 'hello' }],
+  });
+  const parts = await collect(backend, request);
+  const sent = await upstream.requests();
+  return { parts, body: sent.find((entry) => entry.path.endsWith('/completions'))?.body };
+}

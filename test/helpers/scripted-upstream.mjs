@@ -166,24 +166,39 @@ export function vllmStream(plan) {
     if (!legacy) c.token_ids = null;
     return c;
   };
+  // stream_options.continuous_usage_stats: every chunk carries the counts so far, from the
+  // role chunk on (UsageInfo(prompt_tokens, completion_tokens, total_tokens), fields in
+  // declaration order, no details).
+  const countsSoFar = (completion) => ({
+    prompt_tokens: plan.usage.prompt,
+    total_tokens: plan.usage.prompt + completion,
+    completion_tokens: completion,
+  });
+  const withUsage = (chunk, completion) =>
+    plan.continuousUsage ? { ...chunk, usage: countsSoFar(completion) } : chunk;
   const first = vllmEnvelope(plan, [
     { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
   ]);
   if (!legacy) first.prompt_token_ids = null;
-  const pieces = [frame(first)];
+  const pieces = [frame(withUsage(first, 0))];
   const deltas = planDeltas(plan);
   // With argsWithFinish (or a length stop) the last delta rides on the finishing chunk, as
   // vLLM sends the final token's text together with its finish_reason.
   const carry =
     (plan.argsWithFinish || plan.lastWithFinish) && deltas.length > 0 ? deltas.pop() : undefined;
-  for (const delta of deltas)
-    pieces.push(frame(vllmEnvelope(plan, [choice(vllmDelta(plan, delta))])));
+  const total = plan.usage.completion;
+  deltas.forEach((delta, i) => {
+    const completion = Math.min(total, Math.ceil((total * (i + 1)) / (deltas.length + 1)));
+    const chunk = vllmEnvelope(plan, [choice(vllmDelta(plan, delta))]);
+    pieces.push(frame(withUsage(chunk, completion)));
+  });
   const finishDelta = carry
     ? vllmDelta(plan, carry)
     : plan.toolCalls?.length
       ? {} // the EOS token parses to no delta: DeltaMessage() → {}
       : { content: '' };
-  pieces.push(frame(vllmEnvelope(plan, [choice(finishDelta, plan.finishReason)])));
+  const finish = vllmEnvelope(plan, [choice(finishDelta, plan.finishReason)]);
+  pieces.push(frame(withUsage(finish, total)));
   if (plan.includeUsage) {
     // Dumped with exclude_unset and exclude_none: no null prompt_tokens_details here.
     const usage = {
@@ -646,6 +661,7 @@ function startServer(values) {
       llamaLegacyUsage: reply.llamaLegacyUsage === true,
       vllmLegacy: reply.vllmLegacy === true,
       includeUsage: reply.includeUsage ?? body.stream_options?.include_usage === true,
+      continuousUsage: body.stream_options?.continuous_usage_stats === true,
       usage: {
         prompt: reply.usage?.prompt ?? Math.max(1, Math.ceil(rawLength / 4)),
         completion,

@@ -30,7 +30,12 @@ interface UpstreamModel {
   id: string;
   /** vLLM reports `max_model_len`; prompt + max_tokens beyond it is refused there. */
   contextLength?: number;
+  /** vLLM and SGLang (by `owned_by`) put usage in every chunk when asked. */
+  usageInEveryChunk?: boolean;
 }
+
+/** Servers known to take `stream_options.continuous_usage_stats`; others may refuse the key. */
+const continuousUsageOwners = new Set(['vllm', 'sglang']);
 
 /**
  * Any OpenAI-compatible chat server (vLLM, SGLang, llama-server, Ollama, LM Studio).
@@ -139,11 +144,12 @@ export class OpenAICompatibleBackend implements Backend {
     const upstream = await this.upstreamModel(chat.model, signal);
     const named =
       upstream === undefined || upstream.id === chat.model ? chat : { ...chat, model: upstream.id };
-    const body = capMaxTokens(named, upstream?.contextLength);
+    const capped = capMaxTokens(named, upstream?.contextLength);
+    const body = askUsageInEveryChunk(capped, upstream);
     // As bytes: the HTTP client would copy a string into a Buffer anyway, and a Buffer lives
     // outside the JavaScript heap, so the garbage collector never copies it while it waits.
     const payload = Buffer.from(this.serialize(body));
-    return this.sendChat(payload, body.max_tokens ?? undefined, body !== named, signal);
+    return this.sendChat(payload, body.max_tokens ?? undefined, capped !== named, signal);
   }
 
   /**
@@ -260,9 +266,13 @@ function parseModelList(text: string): UpstreamModel[] {
   if (!Array.isArray(data))
     throw new ApiError('api_error', 'The upstream /v1/models answer has no data list');
   return data.flatMap((entry: unknown) => {
-    const { id, max_model_len } = (entry ?? {}) as { id?: unknown; max_model_len?: unknown };
+    const { id, max_model_len, owned_by } = (entry ?? {}) as Record<string, unknown>;
     if (typeof id !== 'string') return [];
-    return [{ id, ...(typeof max_model_len === 'number' ? { contextLength: max_model_len } : {}) }];
+    const model: UpstreamModel = { id };
+    if (typeof max_model_len === 'number') model.contextLength = max_model_len;
+    if (typeof owned_by === 'string' && continuousUsageOwners.has(owned_by))
+      model.usageInEveryChunk = true;
+    return [model];
   });
 }
 
@@ -292,6 +302,17 @@ function capMaxTokens(chat: ChatRequest, contextLength: number | undefined): Cha
     return chat;
   const { max_tokens: _dropped, ...rest } = chat;
   return rest;
+}
+
+/**
+ * Where the upstream can, usage comes with every chunk, so that the prompt's token count is
+ * known from the first one and `message_start` carries it, as Anthropic's does (vLLM's own
+ * Anthropic endpoint asks for the same). Elsewhere it comes last, in `message_delta` only.
+ */
+function askUsageInEveryChunk(chat: ChatRequest, upstream: UpstreamModel | undefined): ChatRequest {
+  if (upstream?.usageInEveryChunk !== true || chat.stream_options?.include_usage !== true)
+    return chat;
+  return { ...chat, stream_options: { include_usage: true, continuous_usage_stats: true } };
 }
 
 /** The parts of one read's chunks, in order (the first chunk's own array when it is alone). */
