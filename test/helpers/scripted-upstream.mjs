@@ -28,6 +28,8 @@
 //   { toolCalls: [{id?, name, arguments}], text?, reasoning?, argsChunkSize?, wholeCalls?,
 //     interleave?, argsWithFinish?, ... }  a stream generated in the engine's shape
 //   { hang: true }                        never answers
+//   { endpoint: "tokenize", hang?, delayMs? }  for the next /tokenize or /apply-template
+//                                         instead (chat requests skip it)
 // with, on any of them, delayMs (before the status line), interChunkDelayMs,
 // cutAfterChunks (end the TCP connection after N pieces, no finish, no [DONE]) and cutAtEnd
 // (end it after the last piece, without the chunked body's terminator).
@@ -748,8 +750,22 @@ function startServer(values) {
     res.end(body);
   }
 
+  /** The first queued reply meant for `endpoint` ('chat' unless the reply names another). */
+  function takeReply(endpoint) {
+    const at = queue.findIndex((reply) => (reply.endpoint ?? 'chat') === endpoint);
+    return at === -1 ? undefined : queue.splice(at, 1)[0];
+  }
+
+  /** A scripted hang or delay for the tokenizer endpoints; false when the client left. */
+  async function tokenizerTiming(res) {
+    const reply = takeReply('tokenize');
+    if (reply?.hang) return false; // the close listener records the client giving up
+    if (reply?.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    return !res.destroyed;
+  }
+
   async function chat(req, res, body, entry, rawLength) {
-    let reply = queue.shift() ?? defaultReply(body);
+    let reply = takeReply('chat') ?? defaultReply(body);
     if (reply.hang) return; // the close listener records the client giving up
     if (reply.delayMs) {
       await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
@@ -907,6 +923,10 @@ function startServer(values) {
       }
       return chat(req, res, body, entry, text.length);
     }
+    const tokenizer =
+      req.method === 'POST' &&
+      (path === '/tokenize' || (flavor === 'llama-server' && path === '/apply-template'));
+    if (tokenizer && !(await tokenizerTiming(res))) return;
     if (req.method === 'POST' && path === '/tokenize' && flavor === 'vllm') {
       // vllm/entrypoints/serve/tokenize: TokenizeResponse(count, max_model_len, tokens, token_strs).
       const length = body.messages ? renderPrompt(body).length : String(body.prompt ?? '').length;

@@ -62,7 +62,9 @@ export type ScriptedReply =
       body?: string | Record<string, unknown> | unknown[];
     })
   | (GeneratedReply & ({ text: string } | { toolCalls: ScriptedToolCall[] }))
-  | { hang: true };
+  | { hang: true }
+  /** For the next tokenizer call (/tokenize, llama-server's /apply-template), not a chat. */
+  | { endpoint: 'tokenize'; hang?: true; delayMs?: number };
 
 export interface RecordedRequest {
   seq: number;

@@ -305,6 +305,23 @@ describe('upstream failures', () => {
   });
 });
 
+test('a client that leaves count_tokens stops the upstream tokenizer', async () => {
+  await upstream.script({ endpoint: 'tokenize', hang: true });
+  const controller = new AbortController();
+  const counted = fetch(`${ferry.url}/v1/messages/count_tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: ask.model, messages: ask.messages }),
+    signal: controller.signal,
+  });
+  const tokenize = async () =>
+    (await upstream.requests()).find((entry) => entry.path === '/tokenize');
+  await expect.poll(tokenize, { timeout: 3000 }).toBeDefined();
+  controller.abort();
+  await expect(counted).rejects.toThrow();
+  await expect.poll(async () => (await tokenize())?.aborted, { timeout: 3000 }).toBe(true);
+});
+
 describe('authentication', () => {
   let guarded: TestFerry;
   beforeAll(async () => {

@@ -9,6 +9,7 @@ import { checkThinkingBudget } from '../../protocol/check-request-rules.js';
 import { parseRequestBody } from '../../protocol/parse-messages-request.js';
 import type { ModelRequest } from '../../model/model-request.js';
 import { buildModelRequest } from '../../translate/build-model-request.js';
+import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import type { FerryAppOptions } from '../app-options.js';
 import { resolveServedModel } from '../resolve-served-model.js';
 import { sessionKey } from '../session-key.js';
@@ -175,15 +176,6 @@ async function sendMessage(reply: FastifyReply, events: MessageEvents): Promise<
   const accumulator = new MessageAccumulator();
   for await (const batch of events) for (const event of batch) accumulator.push(event);
   await reply.send(accumulator.result());
-}
-
-/** One AbortSignal from the client socket to the upstream request or engine sequence. */
-function abortOnDisconnect(reply: FastifyReply): AbortController {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller;
 }
 
 function omitsThinking(body: MessagesRequest): boolean {
