@@ -6,13 +6,15 @@ import type {
 /**
  * The chat request sent to an OpenAI-compatible engine: OpenAI's own shape plus the extensions
  * vLLM, SGLang and llama-server accept (`top_k`, `chat_template_kwargs`,
- * `continue_final_message`, `continuous_usage_stats`).
+ * `continue_final_message`, `continuous_usage_stats`, `timings_per_token`).
  */
 export type ChatRequest = Omit<ChatCompletionCreateParamsStreaming, 'stream' | 'stream_options'> & {
   /** false only for non-streaming clients without stop sequences: one JSON reply is cheaper. */
   stream: boolean;
   /** vLLM and SGLang: `continuous_usage_stats` puts usage in every chunk. */
   stream_options?: (ChatCompletionStreamOptions & { continuous_usage_stats?: boolean }) | null;
+  /** llama-server: `timings` (with the prompt's counts) in every chunk. */
+  timings_per_token?: boolean;
   top_k?: number;
   chat_template_kwargs?: Record<string, unknown>;
   /** vLLM: continue the final assistant message (Anthropic prefill) instead of a new turn. */

@@ -83,6 +83,17 @@ test.each([
     plain: false,
   },
   { name: 'usage a list', chunk: { choices: [], usage: [] }, plain: false },
+  {
+    name: 'llama-server timings',
+    chunk: { ...text({ content: 'hi' }), timings: { cache_n: 0, prompt_n: 9, prompt_ms: 1.5 } },
+    plain: true,
+  },
+  {
+    name: 'timings count a string',
+    chunk: { ...text({ content: 'hi' }), timings: { prompt_n: '9' } },
+    plain: false,
+  },
+  { name: 'timings a number', chunk: { ...text({ content: 'hi' }), timings: 3 }, plain: false },
   { name: 'error goes to the schema', chunk: { error: { message: 'x' } }, plain: false },
   { name: 'content not a string', chunk: text({ content: 5 }), plain: false },
   { name: 'choices not a list', chunk: { choices: {} }, plain: false },

@@ -3,15 +3,16 @@ import type { OpenAIChunk } from './openai-chunk-schema.js';
 
 /**
  * A fast check, without copying, that a parsed stream chunk has the everyday shape: choices
- * whose delta carries text, reasoning or tool-call pieces, and usage counts (vLLM sends them in
- * every chunk when asked), with every field Ferry reads of the type `openAIChunkSchema` allows.
+ * whose delta carries text, reasoning or tool-call pieces, and usage counts or llama-server's
+ * timings (sent in every chunk when asked), with every field Ferry reads of the type `openAIChunkSchema` allows.
  * It accepts a subset of what the schema accepts (the test holds it to that); anything else,
  * including every chunk with an error, goes through the schema. A tool-call stream is ~70
  * chunks a reply, and the schema's validated copy of each was a tenth of the gateway's CPU per
  * request.
  */
 export function isPlainChunk(json: unknown): json is OpenAIChunk {
-  if (!isPlainObject(json) || json.error != null || !isPlainUsage(json.usage)) return false;
+  if (!isPlainObject(json) || json.error != null) return false;
+  if (!isPlainUsage(json.usage) || !isPlainTimings(json.timings)) return false;
   const choices = json.choices;
   if (choices == null) return true;
   if (!Array.isArray(choices)) return false;
@@ -53,6 +54,16 @@ function isPlainUsage(usage: unknown): boolean {
     isOptionalNumber(usage.completion_tokens) &&
     isOptionalCount(usage.prompt_tokens_details, 'cached_tokens') &&
     isOptionalCount(usage.completion_tokens_details, 'reasoning_tokens')
+  );
+}
+
+function isPlainTimings(timings: unknown): boolean {
+  if (timings == null) return true;
+  return (
+    isPlainObject(timings) &&
+    isOptionalNumber(timings.prompt_n) &&
+    isOptionalNumber(timings.cache_n) &&
+    isOptionalNumber(timings.predicted_n)
   );
 }
 

@@ -1,5 +1,5 @@
 import type { ModelUsage } from '../model/model-stream-part.js';
-import type { OpenAIUsage } from './openai-chunk-schema.js';
+import type { OpenAITimings, OpenAIUsage } from './openai-chunk-schema.js';
 
 export function mapOpenAIUsage(usage: OpenAIUsage): ModelUsage {
   const mapped: ModelUsage = {
@@ -12,4 +12,19 @@ export function mapOpenAIUsage(usage: OpenAIUsage): ModelUsage {
   const reasoning = usage.completion_tokens_details?.reasoning_tokens;
   if (reasoning != null) mapped.reasoningTokens = reasoning;
   return mapped;
+}
+
+/**
+ * llama-server's `timings` as usage: the prompt's tokens evaluated (`prompt_n`) and served from
+ * its cache (`cache_n`), and the tokens generated so far. Undefined without the prompt's count
+ * (llama-server's -1 is "not measured").
+ */
+export function mapLlamaTimings(timings: OpenAITimings): ModelUsage | undefined {
+  if (timings.prompt_n == null || timings.prompt_n < 0) return undefined;
+  const cached = timings.cache_n ?? 0;
+  return {
+    inputTokens: timings.prompt_n + cached,
+    outputTokens: timings.predicted_n ?? 0,
+    cachedInputTokens: cached,
+  };
 }

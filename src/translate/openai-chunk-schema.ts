@@ -19,6 +19,13 @@ const usage = z.object({
   completion_tokens_details: z.object({ reasoning_tokens: z.number().nullish() }).nullish(),
 });
 
+/** llama-server's speed report; its counts stand in for usage until usage comes. */
+const timings = z.object({
+  prompt_n: z.number().nullish(),
+  cache_n: z.number().nullish(),
+  predicted_n: z.number().nullish(),
+});
+
 export const openAIChunkSchema = z.object({
   choices: z
     .array(
@@ -36,6 +43,7 @@ export const openAIChunkSchema = z.object({
     )
     .nullish(),
   usage: usage.nullish(),
+  timings: timings.nullish(),
   /** vLLM and llama-server report some failures inside a 200 stream. */
   error: z
     .object({ message: z.string().nullish(), type: z.string().nullish(), code: z.unknown() })
@@ -45,3 +53,4 @@ export const openAIChunkSchema = z.object({
 export type OpenAIChunk = z.infer<typeof openAIChunkSchema>;
 export type OpenAIToolCallDelta = z.infer<typeof toolCallDelta>;
 export type OpenAIUsage = z.infer<typeof usage>;
+export type OpenAITimings = z.infer<typeof timings>;

@@ -54,6 +54,60 @@ describe('OpenAIChunkToParts', () => {
     ]);
   });
 
+  test('usage in every chunk (vLLM continuous_usage_stats) comes before the text it counts', () => {
+    const counts = (completion: number) => ({
+      prompt_tokens: 10,
+      total_tokens: 10 + completion,
+      completion_tokens: completion,
+    });
+    const parts = run([
+      { ...delta({ role: 'assistant', content: '' } as Delta), usage: counts(0) },
+      { ...delta({ content: 'Hi' }), usage: counts(1) },
+      { ...delta({}, 'stop'), usage: counts(1) },
+      { choices: [], usage: counts(1) },
+    ]);
+    expect(parts).toEqual([
+      { type: 'usage', usage: { inputTokens: 10, outputTokens: 0 } },
+      { type: 'usage', usage: { inputTokens: 10, outputTokens: 1 } },
+      { type: 'text-delta', text: 'Hi' },
+      { type: 'usage', usage: { inputTokens: 10, outputTokens: 1 } },
+      { type: 'finish', reason: 'end-turn' },
+      { type: 'usage', usage: { inputTokens: 10, outputTokens: 1 } },
+    ]);
+  });
+
+  test("llama-server's timings stand in for usage until usage comes", () => {
+    const timings = { cache_n: 6, prompt_n: 4, prompt_ms: 3.1, predicted_n: 1, predicted_ms: 9 };
+    const parts = run([
+      delta({ role: 'assistant', content: null } as Delta),
+      { ...delta({ content: 'Hi' }), timings },
+      { ...delta({ content: '!' }), timings: { ...timings, predicted_n: 2 } },
+      { ...delta({}, 'stop'), timings: { prompt_n: -1 } },
+      {
+        choices: [],
+        usage: {
+          prompt_tokens: 10,
+          completion_tokens: 2,
+          prompt_tokens_details: { cached_tokens: 6 },
+        },
+        timings: { ...timings, predicted_n: 2 },
+      },
+    ]);
+    const usage = (outputTokens: number) => ({
+      type: 'usage',
+      usage: { inputTokens: 10, outputTokens, cachedInputTokens: 6 },
+    });
+    expect(parts).toEqual([
+      usage(1),
+      { type: 'text-delta', text: 'Hi' },
+      usage(2),
+      { type: 'text-delta', text: '!' },
+      // prompt_n -1 is llama-server's "not measured": no count from that chunk
+      { type: 'finish', reason: 'end-turn' },
+      usage(2),
+    ]);
+  });
+
   test("the upstream's reasoning token count, where it reports one", () => {
     const usage = {
       prompt_tokens: 10,

@@ -1,7 +1,7 @@
-import type { ModelStreamPart } from '../model/model-stream-part.js';
+import type { ModelStreamPart, ModelUsage } from '../model/model-stream-part.js';
 import { ApiError } from '../protocol/api-error.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
-import { mapOpenAIUsage } from './map-openai-usage.js';
+import { mapLlamaTimings, mapOpenAIUsage } from './map-openai-usage.js';
 import type { OpenAIChunk, OpenAIToolCallDelta } from './openai-chunk-schema.js';
 
 interface PendingCall {
@@ -34,9 +34,10 @@ export class OpenAIChunkToParts {
   push(chunk: OpenAIChunk): ModelStreamPart[] {
     if (chunk.error != null) throw upstreamStreamError(chunk.error.message, chunk.error.type);
     const parts: ModelStreamPart[] = [];
-    // First: usage in every chunk (vLLM's continuous_usage_stats) tells the prompt's count
-    // before the first text, so message_start can carry it.
-    if (chunk.usage != null) parts.push({ type: 'usage', usage: mapOpenAIUsage(chunk.usage) });
+    // First: counts in every chunk (vLLM's continuous_usage_stats, llama-server's
+    // timings_per_token) tell the prompt's size before the first text, for message_start.
+    const usage = chunkUsage(chunk);
+    if (usage !== undefined) parts.push({ type: 'usage', usage });
     const choice = chunk.choices?.[0];
     const delta = choice?.delta;
     if (delta != null) {
@@ -131,4 +132,10 @@ function upstreamStreamError(
   const text = message ?? 'unknown error';
   const overloaded = /overload|capacity|too many/i.test(text) || type === 'ServiceUnavailableError';
   return new ApiError(overloaded ? 'overloaded_error' : 'api_error', `Upstream error: ${text}`);
+}
+
+/** The chunk's usage, or llama-server's timings where usage has not come yet. */
+function chunkUsage(chunk: OpenAIChunk): ModelUsage | undefined {
+  if (chunk.usage != null) return mapOpenAIUsage(chunk.usage);
+  return chunk.timings == null ? undefined : mapLlamaTimings(chunk.timings);
 }

@@ -180,7 +180,32 @@ describe('OpenAI-compatible: the request body', () => {
   });
 });
 
-describe('OpenAI-compatible: engines other than vLLM and SGLang', () => {
+describe.each([
+  { ownedBy: 'sglang', asked: true },
+  { ownedBy: 'library', asked: false }, // Ollama
+  { ownedBy: 'organization_owner', asked: false }, // LM Studio
+])('OpenAI-compatible: a server whose models are owned by $ownedBy', ({ ownedBy, asked }) => {
+  let upstream: ScriptedUpstream;
+  let backend: OpenAICompatibleBackend;
+  beforeAll(async () => {
+    upstream = await startScriptedUpstream({ flavor: 'vllm', models: ['test-model'], ownedBy });
+    backend = new OpenAICompatibleBackend({ url: upstream.url, retries: 0 });
+  });
+  afterAll(async () => {
+    await backend.close();
+    await upstream.close();
+  });
+
+  test(`is ${asked ? '' : 'not '}asked for usage in every chunk`, async () => {
+    const { body } = await sayHello(upstream, backend, true);
+    expect(body).toMatchObject({ stream_options: { include_usage: true } });
+    expect(body).not.toHaveProperty('timings_per_token');
+    if (asked) expect(body).toHaveProperty('stream_options.continuous_usage_stats', true);
+    else expect(body).not.toHaveProperty('stream_options.continuous_usage_stats');
+  });
+});
+
+describe('OpenAI-compatible: llama-server', () => {
   let upstream: ScriptedUpstream;
   let backend: OpenAICompatibleBackend;
   beforeAll(async () => {
@@ -192,12 +217,21 @@ describe('OpenAI-compatible: engines other than vLLM and SGLang', () => {
     await upstream.close();
   });
 
-  test('are not sent continuous_usage_stats, which they may not know; usage comes last', async () => {
+  test('is asked for timings in every chunk, whose counts come before the first text', async () => {
     const { parts, body } = await sayHello(upstream, backend, true);
-    expect(parts.filter((part) => part.type === 'usage')).toEqual([
-      { type: 'usage', usage: { inputTokens: 42, outputTokens: 3, cachedInputTokens: 0 } },
-    ]);
-    expect(body).toMatchObject({ stream_options: { include_usage: true } });
+    expect(parts[0]).toEqual({
+      type: 'usage',
+      usage: { inputTokens: 42, outputTokens: 1, cachedInputTokens: 0 },
+    });
+    expect(parts.findLast((part) => part.type === 'usage')).toEqual({
+      type: 'usage',
+      usage: { inputTokens: 42, outputTokens: 3, cachedInputTokens: 0 },
+    });
+    expect(body).toMatchObject({
+      timings_per_token: true,
+      stream_options: { include_usage: true },
+    });
+    // continuous_usage_stats is vLLM's and SGLang's key; llama-server is not sent it.
     expect(body).not.toHaveProperty('stream_options.continuous_usage_stats');
   });
 });

@@ -7,7 +7,7 @@
 //
 //   node test/helpers/scripted-upstream.mjs [--port 0] [--flavor vllm|llama-server]
 //        [--models a,b] [--api-key K] [--max-model-len N] [--default-reply TEXT]
-//        [--tokens N] [--token-delay-ms MS] [--max-log N] [--strict-models]
+//        [--tokens N] [--token-delay-ms MS] [--max-log N] [--strict-models] [--owned-by NAME]
 //
 // When listening it prints one line, {"port":N}, on stdout.
 //
@@ -292,19 +292,20 @@ function llamaDelta(delta) {
   return { tool_calls: [call] };
 }
 
-function llamaTimings(plan) {
+/** result_timings::to_json; `completion`: the tokens generated so far (default: all). */
+function llamaTimings(plan, completion = plan.usage.completion) {
   const promptMs = 0.61 * plan.usage.prompt + 12.5;
-  const predictedMs = 21.3 * plan.usage.completion + 1.7;
+  const predictedMs = 21.3 * completion + 1.7;
   return {
     cache_n: plan.usage.cached ?? 0,
     prompt_n: plan.usage.prompt - (plan.usage.cached ?? 0),
     prompt_ms: promptMs,
     prompt_per_token_ms: promptMs / Math.max(1, plan.usage.prompt),
     prompt_per_second: (1000 * plan.usage.prompt) / promptMs,
-    predicted_n: plan.usage.completion,
+    predicted_n: completion,
     predicted_ms: predictedMs,
-    predicted_per_token_ms: predictedMs / Math.max(1, plan.usage.completion),
-    predicted_per_second: (1000 * plan.usage.completion) / predictedMs,
+    predicted_per_token_ms: predictedMs / Math.max(1, completion),
+    predicted_per_second: (1000 * completion) / predictedMs,
   };
 }
 
@@ -321,14 +322,24 @@ function llamaUsage(plan) {
  * Current llama-server (after ggml-org/llama.cpp#16048, Sept 2025): the finish chunk has an
  * empty delta; with include_usage a last chunk with `choices: []` carries usage; `timings` is
  * appended to whichever chunk is last. `llamaLegacyUsage` gives the older shape (before
- * #15444, Aug 2025): usage and timings inside the finish chunk, always.
+ * #15444, Aug 2025): usage and timings inside the finish chunk, always. With the request's
+ * `timings_per_token`, each token's last chunk carries the timings so far (the first token's
+ * chunks are the role chunk and its delta).
  */
 export function llamaStream(plan) {
   const choice = (delta, finish) => ({ finish_reason: finish ?? null, index: 0, delta });
   const pieces = [frame(llamaEnvelope(plan, [choice({ role: 'assistant', content: null })]))];
   const deltas = planDeltas(plan);
   const carry = plan.argsWithFinish && deltas.length > 0 ? deltas.pop() : undefined;
-  for (const delta of deltas) pieces.push(frame(llamaEnvelope(plan, [choice(llamaDelta(delta))])));
+  const total = plan.usage.completion;
+  deltas.forEach((delta, i) => {
+    const chunk = llamaEnvelope(plan, [choice(llamaDelta(delta))]);
+    if (plan.timingsPerToken) {
+      const completion = Math.min(total, Math.ceil((total * (i + 1)) / (deltas.length + 1)));
+      chunk.timings = llamaTimings(plan, completion);
+    }
+    pieces.push(frame(chunk));
+  });
   if (carry) {
     // llama-server never puts a delta beside finish_reason; `argsWithFinish` only exists for
     // vLLM. Keep the delta as its own chunk so the plan's text is not lost.
@@ -557,7 +568,8 @@ function startServer(values) {
         id,
         object: 'model',
         created,
-        owned_by: 'vllm',
+        // --owned-by stands in for servers with vLLM's wire format (SGLang: 'sglang').
+        owned_by: values['owned-by'] ?? 'vllm',
         root: id,
         parent: null,
         max_model_len: maxModelLen,
@@ -664,6 +676,7 @@ function startServer(values) {
       vllmLegacy: reply.vllmLegacy === true,
       includeUsage: reply.includeUsage ?? body.stream_options?.include_usage === true,
       continuousUsage: body.stream_options?.continuous_usage_stats === true,
+      timingsPerToken: body.timings_per_token === true,
       usage: {
         prompt: reply.usage?.prompt ?? Math.max(1, Math.ceil(rawLength / 4)),
         completion,
@@ -995,6 +1008,7 @@ if (isMain) {
       'token-delay-ms': { type: 'string', default: '0' },
       'max-log': { type: 'string', default: '10000' },
       'strict-models': { type: 'boolean', default: false },
+      'owned-by': { type: 'string' },
       'exit-with-stdin': { type: 'boolean', default: false },
     },
   });

@@ -119,6 +119,8 @@ export interface ScriptedUpstreamOptions {
   maxLog?: number;
   /** vLLM: 404 for a model it does not serve. */
   strictModels?: boolean;
+  /** vLLM: `owned_by` in /v1/models (default 'vllm'); 'sglang' stands in for SGLang. */
+  ownedBy?: string;
   /** Deadline for the ready line (default 10 s). */
   startTimeoutMs?: number;
 }
@@ -158,6 +160,7 @@ export async function startScriptedUpstream(
     args.push('--token-delay-ms', String(options.tokenDelayMs));
   if (options.maxLog !== undefined) args.push('--max-log', String(options.maxLog));
   if (options.strictModels === true) args.push('--strict-models');
+  if (options.ownedBy !== undefined) args.push('--owned-by', options.ownedBy);
 
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   running.add(child);

@@ -47,6 +47,31 @@ describe('a llama-server upstream', () => {
     expect(message.usage).toMatchObject({ input_tokens: 1085, output_tokens: 247 });
   });
 
+  test('message_start carries the prompt count, from the timings Ferry asks for in every chunk', async () => {
+    await upstream.script({
+      text: 'Hello there',
+      usage: { prompt: 300, completion: 3, cached: 280 },
+    });
+    const events = [];
+    const { thinking: _thinking, ...plain } = ask;
+    for await (const event of await ferry.client().messages.create({ ...plain, stream: true }))
+      events.push(event);
+    const start = events[0];
+    expect(start?.type).toBe('message_start');
+    if (start?.type !== 'message_start') return;
+    expect(start.message.usage).toMatchObject({ input_tokens: 20, cache_read_input_tokens: 280 });
+    const delta = events.find((event) => event.type === 'message_delta');
+    expect(delta?.usage).toMatchObject({
+      input_tokens: 20,
+      cache_read_input_tokens: 280,
+      output_tokens: 3,
+    });
+    const request = (await upstream.requests()).findLast((entry) =>
+      entry.path.endsWith('/chat/completions'),
+    );
+    expect(request?.body).toMatchObject({ timings_per_token: true });
+  });
+
   test('a tool call whose arguments arrive in pieces', async () => {
     await upstream.script([
       {

@@ -30,12 +30,20 @@ interface UpstreamModel {
   id: string;
   /** vLLM reports `max_model_len`; prompt + max_tokens beyond it is refused there. */
   contextLength?: number;
-  /** vLLM and SGLang (by `owned_by`) put usage in every chunk when asked. */
-  usageInEveryChunk?: boolean;
+  /** How the server (by `owned_by`) can be asked for the prompt's count in every chunk. */
+  countsInEveryChunk?: 'continuous_usage_stats' | 'timings_per_token';
 }
 
-/** Servers known to take `stream_options.continuous_usage_stats`; others may refuse the key. */
-const continuousUsageOwners = new Set(['vllm', 'sglang']);
+/**
+ * Servers known to report counts in every chunk, and the key each takes for it: vLLM and SGLang
+ * `stream_options.continuous_usage_stats`, llama-server `timings_per_token`. Others are sent
+ * neither (some refuse keys they do not know).
+ */
+const countsInEveryChunk = new Map<string, UpstreamModel['countsInEveryChunk']>([
+  ['vllm', 'continuous_usage_stats'],
+  ['sglang', 'continuous_usage_stats'],
+  ['llamacpp', 'timings_per_token'],
+]);
 
 /**
  * Any OpenAI-compatible chat server (vLLM, SGLang, llama-server, Ollama, LM Studio).
@@ -145,7 +153,7 @@ export class OpenAICompatibleBackend implements Backend {
     const named =
       upstream === undefined || upstream.id === chat.model ? chat : { ...chat, model: upstream.id };
     const capped = capMaxTokens(named, upstream?.contextLength);
-    const body = askUsageInEveryChunk(capped, upstream);
+    const body = askCountsInEveryChunk(capped, upstream);
     // As bytes: the HTTP client would copy a string into a Buffer anyway, and a Buffer lives
     // outside the JavaScript heap, so the garbage collector never copies it while it waits.
     const payload = Buffer.from(this.serialize(body));
@@ -270,8 +278,8 @@ function parseModelList(text: string): UpstreamModel[] {
     if (typeof id !== 'string') return [];
     const model: UpstreamModel = { id };
     if (typeof max_model_len === 'number') model.contextLength = max_model_len;
-    if (typeof owned_by === 'string' && continuousUsageOwners.has(owned_by))
-      model.usageInEveryChunk = true;
+    const counts = typeof owned_by === 'string' ? countsInEveryChunk.get(owned_by) : undefined;
+    if (counts !== undefined) model.countsInEveryChunk = counts;
     return [model];
   });
 }
@@ -305,14 +313,23 @@ function capMaxTokens(chat: ChatRequest, contextLength: number | undefined): Cha
 }
 
 /**
- * Where the upstream can, usage comes with every chunk, so that the prompt's token count is
+ * Where the upstream can, counts come with every chunk, so that the prompt's token count is
  * known from the first one and `message_start` carries it, as Anthropic's does (vLLM's own
  * Anthropic endpoint asks for the same). Elsewhere it comes last, in `message_delta` only.
  */
-function askUsageInEveryChunk(chat: ChatRequest, upstream: UpstreamModel | undefined): ChatRequest {
-  if (upstream?.usageInEveryChunk !== true || chat.stream_options?.include_usage !== true)
-    return chat;
-  return { ...chat, stream_options: { include_usage: true, continuous_usage_stats: true } };
+function askCountsInEveryChunk(
+  chat: ChatRequest,
+  upstream: UpstreamModel | undefined,
+): ChatRequest {
+  if (chat.stream_options?.include_usage !== true) return chat;
+  switch (upstream?.countsInEveryChunk) {
+    case 'continuous_usage_stats':
+      return { ...chat, stream_options: { include_usage: true, continuous_usage_stats: true } };
+    case 'timings_per_token':
+      return Object.assign({}, chat, { timings_per_token: true });
+    case undefined:
+      return chat;
+  }
 }
 
 /** The parts of one read's chunks, in order (the first chunk's own array when it is alone). */
