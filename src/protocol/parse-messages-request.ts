@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import { isPlainObject } from '../util/is-plain-object.js';
 import { ApiError } from './api-error.js';
+import type { RequestTool } from './messages-request-schema.js';
 
 /**
  * Validates a parsed JSON body against an edge schema; the first problem becomes a 400 that
@@ -9,6 +11,49 @@ export function parseRequestBody<T extends z.ZodType>(schema: T, body: unknown):
   const result = schema.safeParse(body, { error: anthropicWording });
   if (result.success) return result.data;
   throw new ApiError('invalid_request_error', describeIssue(result.error.issues[0], []));
+}
+
+/** Tool lists validated before, as ToolConversionCache keeps them. */
+export interface KnownToolLists {
+  validatedTools(raw: readonly unknown[]): readonly RequestTool[] | undefined;
+  /** Returns the list to use: an equal one kept before, or `tools`. */
+  rememberValidated(raw: readonly unknown[], tools: readonly RequestTool[]): readonly RequestTool[];
+}
+
+/**
+ * `parseRequestBody` for a messages or count_tokens body whose tool list is validated only if
+ * it did not come exactly so before. Claude Code resends the same ~30 KB of tool schemas every
+ * turn, and zod's copy of them was most of the validation's time and allocation. The rules on
+ * tools (unique names, object schemas) look at the list alone, so a list that passed once
+ * passes again; the rest of the body is validated as always.
+ */
+export function parseWithKnownTools<T extends z.ZodType>(
+  schema: T,
+  body: unknown,
+  known: KnownToolLists | undefined,
+): z.infer<T> {
+  if (known === undefined || !isPlainObject(body) || !isNonEmptyList(body.tools))
+    return parseRequestBody(schema, body);
+  const raw = body.tools;
+  const kept = known.validatedTools(raw);
+  const parsed: z.infer<T> = parseRequestBody(
+    schema,
+    kept === undefined ? body : withoutTools(body),
+  );
+  const withTools = parsed as { tools?: readonly RequestTool[] };
+  if (kept !== undefined) withTools.tools = kept;
+  else if (withTools.tools !== undefined)
+    withTools.tools = known.rememberValidated(raw, withTools.tools);
+  return parsed;
+}
+
+function isNonEmptyList(value: unknown): value is unknown[] {
+  return Array.isArray(value) && value.length > 0;
+}
+
+function withoutTools(body: Record<string, unknown>): Record<string, unknown> {
+  const { tools: _tools, ...rest } = body;
+  return rest;
 }
 
 type Issue = z.core.$ZodIssue;

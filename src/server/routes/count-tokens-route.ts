@@ -2,7 +2,7 @@ import type { BetaMessageTokensCount } from '@anthropic-ai/sdk/resources/beta/me
 import type { MessageTokensCount } from '@anthropic-ai/sdk/resources/messages';
 import type { FastifyInstance } from 'fastify';
 import { countTokensRequestSchema } from '../../protocol/messages-request-schema.js';
-import { parseRequestBody } from '../../protocol/parse-messages-request.js';
+import { parseWithKnownTools } from '../../protocol/parse-messages-request.js';
 import { buildModelRequest } from '../../translate/build-model-request.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import type { FerryAppOptions } from '../app-options.js';
@@ -14,7 +14,7 @@ import { resolveServedModel } from '../resolve-served-model.js';
  */
 export function registerCountTokensRoute(app: FastifyInstance, options: FerryAppOptions): void {
   app.post('/v1/messages/count_tokens', async (request, reply) => {
-    const body = parseRequestBody(countTokensRequestSchema, request.body);
+    const body = parseWithKnownTools(countTokensRequestSchema, request.body, options.toolCache);
     // A client that leaves stops the upstream's tokenizer too; one that waits gets an answer
     // or an error within a minute.
     const signal = AbortSignal.any([AbortSignal.timeout(60_000), abortOnDisconnect(reply).signal]);

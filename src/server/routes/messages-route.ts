@@ -6,7 +6,7 @@ import {
   type MessagesRequest,
 } from '../../protocol/messages-request-schema.js';
 import { checkThinkingBudget } from '../../protocol/check-request-rules.js';
-import { parseRequestBody } from '../../protocol/parse-messages-request.js';
+import { parseWithKnownTools } from '../../protocol/parse-messages-request.js';
 import type { ModelRequest } from '../../model/model-request.js';
 import { buildModelRequest } from '../../translate/build-model-request.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
@@ -58,7 +58,7 @@ async function openMessage(
   signal: AbortSignal,
 ): Promise<{ events: MessageEvents; stream: boolean }> {
   const started = performance.now();
-  const body = parseRequestBody(messagesRequestSchema, request.body);
+  const body = parseWithKnownTools(messagesRequestSchema, request.body, options.toolCache);
   request.body = undefined;
   checkThinkingBudget(body, request.headers['anthropic-beta']);
   const model = await resolveServedModel(
