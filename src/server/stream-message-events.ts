@@ -80,9 +80,10 @@ export function streamMessageEvents(
   };
   const lastEvents = async (): Promise<RawMessageStreamEvent[]> => {
     const tail = enforcer.finish().flatMap(accept);
-    // Stopped early, the engine never reported its output: one streamed delta is about one
-    // token (the embedded engine's text says how many it came from).
-    if (stopped() && (usage === undefined || usage.outputTokens === 0)) {
+    // Stopped early, the engine's count of its output is missing or behind (counts that come
+    // with every chunk are passed on only at the start): one streamed delta is about one token
+    // (the embedded engine's text says how many it came from).
+    if (stopped() && (usage === undefined || usage.outputTokens < deltas)) {
       const inputTokens = usage?.inputTokens ?? options.inputTokens ?? (await countInput());
       const counted = { ...usage, inputTokens, outputTokens: deltas };
       tail.push(...builder.push({ type: 'usage', usage: counted }));

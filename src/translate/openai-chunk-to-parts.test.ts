@@ -66,9 +66,9 @@ describe('OpenAIChunkToParts', () => {
       { ...delta({}, 'stop'), usage: counts(1) },
       { choices: [], usage: counts(1) },
     ]);
+    // The first counts (for message_start) and the final ones; those between add nothing.
     expect(parts).toEqual([
       { type: 'usage', usage: { inputTokens: 10, outputTokens: 0 } },
-      { type: 'usage', usage: { inputTokens: 10, outputTokens: 1 } },
       { type: 'text-delta', text: 'Hi' },
       { type: 'usage', usage: { inputTokens: 10, outputTokens: 1 } },
       { type: 'finish', reason: 'end-turn' },
@@ -100,7 +100,6 @@ describe('OpenAIChunkToParts', () => {
     expect(parts).toEqual([
       usage(1),
       { type: 'text-delta', text: 'Hi' },
-      usage(2),
       { type: 'text-delta', text: '!' },
       // prompt_n -1 is llama-server's "not measured": no count from that chunk
       { type: 'finish', reason: 'end-turn' },

@@ -27,6 +27,7 @@ export class OpenAIChunkToParts {
   private readonly calls = new Map<number, PendingCall>();
   private liveIndex: number | undefined;
   private finished = false;
+  private usageTold = false;
 
   /** `onWarning` hears of tool arguments that are not JSON (passed on as they came). */
   constructor(private readonly onWarning?: (message: string) => void) {}
@@ -34,11 +35,19 @@ export class OpenAIChunkToParts {
   push(chunk: OpenAIChunk): ModelStreamPart[] {
     if (chunk.error != null) throw upstreamStreamError(chunk.error.message, chunk.error.type);
     const parts: ModelStreamPart[] = [];
+    const choice = chunk.choices?.[0];
     // First: counts in every chunk (vLLM's continuous_usage_stats, llama-server's
     // timings_per_token) tell the prompt's size before the first text, for message_start.
+    // Of those, only the first and the final ones (at the finish, or in the usage chunk after
+    // it) become parts: the ones between would each cost a trip through the pipeline.
     const usage = chunkUsage(chunk);
-    if (usage !== undefined) parts.push({ type: 'usage', usage });
-    const choice = chunk.choices?.[0];
+    if (
+      usage !== undefined &&
+      (!this.usageTold || choice === undefined || choice.finish_reason != null)
+    ) {
+      parts.push({ type: 'usage', usage });
+      this.usageTold = true;
+    }
     const delta = choice?.delta;
     if (delta != null) {
       const reasoning = delta.reasoning_content ?? delta.reasoning;

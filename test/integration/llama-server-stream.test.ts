@@ -72,6 +72,21 @@ describe('a llama-server upstream', () => {
     expect(request?.body).toMatchObject({ timings_per_token: true });
   });
 
+  test('a reply Ferry stops at a stop sequence counts its streamed tokens, not the first timings', async () => {
+    await upstream.script({
+      text: 'one two STOP three four five',
+      chunkSize: 4,
+      usage: { prompt: 50, completion: 8 },
+      interChunkDelayMs: 30, // the last usage never comes: Ferry stops the upstream first
+    });
+    const { thinking: _thinking, ...plain } = ask;
+    const message = await ferry.client().messages.create({ ...plain, stop_sequences: ['STOP'] });
+    expect(message).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'STOP' });
+    // The prompt's count came with the first chunk's timings; the output is the three deltas
+    // streamed up to the match ('one ', 'two ', 'STOP'), where those timings said 1.
+    expect(message.usage).toMatchObject({ input_tokens: 50, output_tokens: 3 });
+  });
+
   test('a tool call whose arguments arrive in pieces', async () => {
     await upstream.script([
       {
