@@ -5,6 +5,7 @@ import {
   type ScriptedUpstream,
 } from '../helpers/start-scripted-upstream.js';
 import { startFerry, type TestFerry } from '../helpers/start-ferry.js';
+import { streamedUsage } from '../helpers/streamed-usage.js';
 import { sse } from '../helpers/vllm-chunks.js';
 
 let upstream: ScriptedUpstream;
@@ -52,16 +53,10 @@ describe('a llama-server upstream', () => {
       text: 'Hello there',
       usage: { prompt: 300, completion: 3, cached: 280 },
     });
-    const events = [];
     const { thinking: _thinking, ...plain } = ask;
-    for await (const event of await ferry.client().messages.create({ ...plain, stream: true }))
-      events.push(event);
-    const start = events[0];
-    expect(start?.type).toBe('message_start');
-    if (start?.type !== 'message_start') return;
-    expect(start.message.usage).toMatchObject({ input_tokens: 20, cache_read_input_tokens: 280 });
-    const delta = events.find((event) => event.type === 'message_delta');
-    expect(delta?.usage).toMatchObject({
+    const { start, delta } = await streamedUsage(ferry.client(), plain);
+    expect(start).toMatchObject({ input_tokens: 20, cache_read_input_tokens: 280 });
+    expect(delta).toMatchObject({
       input_tokens: 20,
       cache_read_input_tokens: 280,
       output_tokens: 3,

@@ -9,6 +9,7 @@ import {
   type ScriptedUpstream,
 } from '../helpers/start-scripted-upstream.js';
 import { startFerry, type TestFerry } from '../helpers/start-ferry.js';
+import { streamedUsage } from '../helpers/streamed-usage.js';
 import { chunk, finishChunk, sse, toolCallChunk, usageChunk } from '../helpers/vllm-chunks.js';
 
 let upstream: ScriptedUpstream;
@@ -381,15 +382,9 @@ describe('POST /v1/messages through the official SDK', () => {
   test('from vLLM, message_start carries the prompt token count, as Anthropic sends it', async () => {
     // The scripted vLLM honours stream_options.continuous_usage_stats as vLLM does.
     await upstream.script({ text: 'Hello there', usage: { prompt: 42, completion: 3 } });
-    const events = [];
-    for await (const event of await client.messages.create({ ...ask, stream: true }))
-      events.push(event);
-    const start = events[0];
-    expect(start?.type).toBe('message_start');
-    if (start?.type !== 'message_start') return;
-    expect(start.message.usage).toMatchObject({ input_tokens: 42, output_tokens: 0 });
-    const delta = events.find((event) => event.type === 'message_delta');
-    expect(delta?.usage).toMatchObject({ input_tokens: 42, output_tokens: 3 });
+    const { start, delta } = await streamedUsage(client, ask);
+    expect(start).toMatchObject({ input_tokens: 42, output_tokens: 0 });
+    expect(delta).toMatchObject({ input_tokens: 42, output_tokens: 3 });
   });
 
   test('structured outputs: the schema reaches the upstream and the SDK parses the reply', async () => {
