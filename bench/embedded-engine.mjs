@@ -126,7 +126,7 @@ async function measure(modelPath) {
   }
   const reuse = [];
   for (let round = 0; round < rounds; round++) reuse.push(await secondTurn(rig, round));
-  const memory = memoryFigures(ferry.pid, modelPath, await kvCacheBytes(modelPath));
+  const memory = await memoryFigures(ferry.pid, modelPath);
   await ferry.stop();
   await context.dispose();
   await model.dispose();
@@ -238,8 +238,9 @@ async function stream(ferry, body) {
 }
 
 /** Ferry's peak RSS less the model's weights (the file, and any repacked copy) and KV cache. */
-function memoryFigures(pid, modelPath, kvBytes) {
+async function memoryFigures(pid, modelPath) {
   const modelBytes = statSync(modelPath).size;
+  const kvBytes = await kvCacheBytes(modelPath);
   const repackedBytes = repackedWeightBytes;
   const peakRss = processStats(pid).peakRssMb * 1e6;
   const ownRss = peakRss - modelBytes - repackedBytes - kvBytes;

@@ -12,7 +12,7 @@ import type { OpenAIChunk } from './openai-chunk-schema.js';
  */
 export function isPlainChunk(json: unknown): json is OpenAIChunk {
   if (!isPlainObject(json) || json.error != null) return false;
-  if (!isPlainUsage(json.usage) || !isPlainTimings(json.timings)) return false;
+  if (!isPlainUsage(json.usage) || !hasOptionalCounts(json.timings, timingCounts)) return false;
   const choices = json.choices;
   if (choices == null) return true;
   if (!Array.isArray(choices)) return false;
@@ -46,30 +46,27 @@ function isPlainToolCalls(calls: unknown): boolean {
   return true;
 }
 
+const usageCounts = ['prompt_tokens', 'completion_tokens'];
+const cachedCount = ['cached_tokens'];
+const reasoningCount = ['reasoning_tokens'];
+const timingCounts = ['prompt_n', 'cache_n', 'predicted_n'];
+
 function isPlainUsage(usage: unknown): boolean {
   if (usage == null) return true;
   return (
     isPlainObject(usage) &&
-    isOptionalNumber(usage.prompt_tokens) &&
-    isOptionalNumber(usage.completion_tokens) &&
-    isOptionalCount(usage.prompt_tokens_details, 'cached_tokens') &&
-    isOptionalCount(usage.completion_tokens_details, 'reasoning_tokens')
+    hasOptionalCounts(usage, usageCounts) &&
+    hasOptionalCounts(usage.prompt_tokens_details, cachedCount) &&
+    hasOptionalCounts(usage.completion_tokens_details, reasoningCount)
   );
 }
 
-function isPlainTimings(timings: unknown): boolean {
-  if (timings == null) return true;
-  return (
-    isPlainObject(timings) &&
-    isOptionalNumber(timings.prompt_n) &&
-    isOptionalNumber(timings.cache_n) &&
-    isOptionalNumber(timings.predicted_n)
-  );
-}
-
-/** null, or an object whose `key` is null or a number. */
-function isOptionalCount(details: unknown, key: string): boolean {
-  return details == null || (isPlainObject(details) && isOptionalNumber(details[key]));
+/** null, or an object whose `keys` are each null or a number. */
+function hasOptionalCounts(value: unknown, keys: readonly string[]): boolean {
+  if (value == null) return true;
+  if (!isPlainObject(value)) return false;
+  for (const key of keys) if (!isOptionalNumber(value[key])) return false;
+  return true;
 }
 
 function isOptionalNumber(value: unknown): boolean {

@@ -40,11 +40,11 @@ export class OpenAIChunkToParts {
     // timings_per_token) tell the prompt's size before the first text, for message_start.
     // Of those, only the first and the final ones (at the finish, or in the usage chunk after
     // it) become parts: the ones between would each cost a trip through the pipeline.
-    const usage = chunkUsage(chunk);
-    if (
-      usage !== undefined &&
-      (!this.usageTold || choice === undefined || choice.finish_reason != null)
-    ) {
+    const usage =
+      !this.usageTold || choice === undefined || choice.finish_reason != null
+        ? chunkUsage(chunk)
+        : undefined;
+    if (usage !== undefined) {
       parts.push({ type: 'usage', usage });
       this.usageTold = true;
     }
