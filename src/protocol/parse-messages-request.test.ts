@@ -87,3 +87,62 @@ describe('parseWithKnownTools', () => {
     expect(parseWithKnownTools(countTokensRequestSchema, counted, cache).tools).toBe(first);
   });
 });
+
+describe('ToolConversionCache.parseBody with parseWithKnownTools', () => {
+  /** The JSON text of a request, tools near the end as Claude Code sends them. */
+  const text = (turn: string, fields: Record<string, unknown> = {}): string =>
+    JSON.stringify({ ...body({ messages: [{ role: 'user', content: turn }] }), ...fields });
+  const parseText = (cache: ToolConversionCache, json: string) =>
+    parseWithKnownTools(messagesRequestSchema, cache.parseBody(json), cache);
+
+  test('a tool list whose text came before is not parsed again; the result is the same', () => {
+    const cache = new ToolConversionCache();
+    const first = parseText(cache, text('one'));
+    const next = text('a second, longer turn');
+    const spliced = cache.parseBody(next) as { tools: unknown };
+    expect(Object.isFrozen(spliced.tools)).toBe(true); // the list kept from the first body
+    expect(spliced).toEqual(JSON.parse(next));
+    const parsed = parseText(cache, next);
+    expect(parsed).toEqual(parseRequestBody(messagesRequestSchema, JSON.parse(next)));
+    expect(parsed.tools).toBe(first.tools);
+  });
+
+  test('a body whose tools moved far from where they were is parsed whole, then found again', () => {
+    const cache = new ToolConversionCache();
+    const first = parseText(cache, text('one'));
+    const moved = text('two', { metadata: { user_id: 'x'.repeat(1000) } });
+    expect(Object.isFrozen((cache.parseBody(moved) as { tools: unknown }).tools)).toBe(false);
+    expect(parseText(cache, moved).tools).toBe(first.tools);
+    const after = text('three', { metadata: { user_id: 'y'.repeat(1000) } });
+    expect(Object.isFrozen((cache.parseBody(after) as { tools: unknown }).tools)).toBe(true);
+    expect(parseText(cache, after).tools).toBe(first.tools);
+  });
+
+  test('a list that keeps moving is left to the comparison of parsed lists', () => {
+    const cache = new ToolConversionCache();
+    const first = parseText(cache, text('one'));
+    for (let i = 1; i <= 12; i++) {
+      const moved = text(`turn ${i}`, { metadata: { user_id: 'x'.repeat(300 * i) } });
+      expect(Object.isFrozen((cache.parseBody(moved) as { tools: unknown }).tools)).toBe(false);
+      expect(parseText(cache, moved).tools).toBe(first.tools);
+    }
+  });
+
+  test('a list that failed validation is never found by its text', () => {
+    const cache = new ToolConversionCache();
+    const twice = [...tools(), { name: 'Read', input_schema: { type: 'object' } }];
+    for (let i = 0; i < 2; i++) {
+      const json = text(`turn ${i}`, { tools: twice });
+      expect(Object.isFrozen((cache.parseBody(json) as { tools: unknown }).tools)).toBe(false);
+      expect(() => parseText(cache, json)).toThrow('tools.2.name: Tool names must be unique.');
+    }
+  });
+
+  test('a list pushed out of the cache is parsed again', () => {
+    const cache = new ToolConversionCache(2);
+    parseText(cache, text('one'));
+    for (const name of ['A', 'B'])
+      parseText(cache, text(name, { tools: [{ name, input_schema: { type: 'object' } }] }));
+    expect(Object.isFrozen((cache.parseBody(text('two')) as { tools: unknown }).tools)).toBe(false);
+  });
+});

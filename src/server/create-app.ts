@@ -57,7 +57,7 @@ export function createApp(appOptions: FerryAppOptions): FastifyInstance {
       compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas },
     },
   }) as unknown as FastifyInstance;
-  registerJsonParser(app);
+  registerJsonParser(app, options.toolCache);
   registerHooks(app, options);
   registerErrorHandlers(app, maxBodyBytes);
   registerHealthRoute(app, options.backendIdentity);
@@ -76,11 +76,11 @@ function noSchemas(): never {
 }
 
 /** Plain JSON.parse (the body is validated by zod right after); a syntax error is a 400. */
-function registerJsonParser(app: FastifyInstance): void {
+function registerJsonParser(app: FastifyInstance, toolCache: ToolConversionCache): void {
   app.removeContentTypeParser(['application/json']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
-      done(null, JSON.parse(body as string));
+      done(null, toolCache.parseBody(body as string));
     } catch (error) {
       const reason = error instanceof Error ? error.message : 'syntax error';
       done(

@@ -1,6 +1,12 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import type { ToolSchemas } from '../model/model-request.js';
 import type { RequestTool } from '../protocol/messages-request-schema.js';
+import {
+  locateToolsText,
+  parseJsonBody,
+  type KnownToolsText,
+} from '../protocol/parse-json-body.js';
+import { isPlainObject } from '../util/is-plain-object.js';
 import { collectToolSchemas, convertTools } from './convert-tools.js';
 
 /** A request's tools as the upstream gets them, and their input schemas by name. */
@@ -15,7 +21,15 @@ interface Entry {
   /** The validated list. */
   tools: readonly RequestTool[];
   converted?: ConvertedTools;
+  /** `raw`'s text in the body it came in, for parseJsonBody; null once it cannot be found. */
+  text?: KnownToolsText | null;
+  /** How often the text was looked for again after it moved beyond parseJsonBody's reach. */
+  relocations?: number;
 }
+
+// Looking for the text costs a few plain parses of a body; a client whose text keeps moving
+// is left to the comparison of parsed lists.
+const maxRelocations = 8;
 
 /**
  * Claude Code sends the same tools, ~30 KB of JSON Schema, on every turn. For the last few
@@ -27,12 +41,28 @@ interface Entry {
  */
 export class ToolConversionCache {
   private readonly entries: Entry[] = [];
+  /** The body each parsed tool list came from, until the list is validated or dropped. */
+  private readonly bodies = new WeakMap<readonly unknown[], string>();
+  private texts: KnownToolsText[] = [];
 
   constructor(private readonly capacity = 8) {}
 
+  /**
+   * A request body's JSON, parsed. A tool list whose text came before is not parsed again: the
+   * body gets the list kept then, which `validatedTools` knows by identity.
+   */
+  parseBody(body: string): unknown {
+    const parsed = parseJsonBody(body, this.texts);
+    if (isPlainObject(parsed) && Array.isArray(parsed.tools) && !Object.isFrozen(parsed.tools))
+      this.bodies.set(parsed.tools, body);
+    return parsed;
+  }
+
   /** The validated copy of a list that came exactly so before, or undefined. */
   validatedTools(raw: readonly unknown[]): readonly RequestTool[] | undefined {
-    return this.find((entry) => entry.raw !== undefined && sameJson(entry.raw, raw))?.tools;
+    const entry = this.find((kept) => kept.raw !== undefined && sameJson(kept.raw, raw));
+    if (entry !== undefined && entry.raw !== raw) this.learnText(entry, raw);
+    return entry?.tools;
   }
 
   /**
@@ -44,12 +74,11 @@ export class ToolConversionCache {
     raw: readonly unknown[],
     tools: readonly RequestTool[],
   ): readonly RequestTool[] {
-    const known = this.find((entry) => sameJson(entry.tools, tools));
-    if (known !== undefined) {
-      known.raw = deepFreeze(raw);
-      return known.tools;
-    }
-    return this.add({ raw: deepFreeze(raw), tools: deepFreeze(tools) }).tools;
+    let entry = this.find((kept) => sameJson(kept.tools, tools));
+    if (entry === undefined) entry = this.add({ raw: deepFreeze(raw), tools: deepFreeze(tools) });
+    else entry.raw = deepFreeze(raw);
+    this.learnText(entry, raw);
+    return entry.tools;
   }
 
   convert(tools: readonly RequestTool[]): ConvertedTools {
@@ -76,8 +105,23 @@ export class ToolConversionCache {
 
   private add(entry: Entry): Entry {
     this.entries.unshift(entry);
-    if (this.entries.length > this.capacity) this.entries.pop();
+    if (this.entries.length > this.capacity && this.entries.pop()?.text) this.listTexts();
     return entry;
+  }
+
+  /** Finds the text of `entry.raw` in the body `raw` was parsed from, when that is known. */
+  private learnText(entry: Entry, raw: readonly unknown[]): void {
+    const body = this.bodies.get(raw);
+    if (body === undefined || entry.raw === undefined || entry.text === null) return;
+    this.bodies.delete(raw); // the entry outlives the request: it must not hold its body
+    if (entry.text !== undefined) entry.relocations = (entry.relocations ?? 0) + 1;
+    entry.text =
+      (entry.relocations ?? 0) > maxRelocations ? null : (locateToolsText(body, entry.raw) ?? null);
+    this.listTexts();
+  }
+
+  private listTexts(): void {
+    this.texts = this.entries.flatMap((entry) => (entry.text ? [entry.text] : []));
   }
 }
 
