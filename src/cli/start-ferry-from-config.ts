@@ -9,6 +9,7 @@ import { backendIdentity } from './backend-identity.js';
 import { collectGarbage } from './limit-memory-growth.js';
 import { createParseParts } from '../server/create-parse-parts.js';
 import { startServer, type RunningServer } from '../server/start-server.js';
+import { optionalField } from '../util/optional-field.js';
 
 export interface StartedFerry {
   server: RunningServer;
@@ -25,8 +26,8 @@ export async function startFerryFromConfig(
   // The embedded engine returns raw text: its parsers follow its chat template unless named.
   const byDefault = config.upstream === undefined ? 'auto' : undefined;
   const parseParts = createParseParts({
-    ...optional('toolCallParser', config.toolCallParser ?? byDefault),
-    ...optional('reasoningParser', config.reasoningParser ?? byDefault),
+    ...optionalField('toolCallParser', config.toolCallParser ?? byDefault),
+    ...optionalField('reasoningParser', config.reasoningParser ?? byDefault),
     models: config.modelParsers,
     chatTemplate: (model) => backend.chatTemplateOf?.(model), // asked per request, once it exists
     toolCallFormat: (model) => backend.toolCallFormatOf?.(model),
@@ -42,7 +43,7 @@ export async function startFerryFromConfig(
   const server = await startServer({
     backend,
     logger,
-    ...optional('parseParts', parseParts),
+    ...optionalField('parseParts', parseParts),
     aliases: config.aliases,
     backendIdentity: backendIdentity(config),
     ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
@@ -189,10 +190,6 @@ function warnAboutSettings(config: FerryConfig, logger: Logger): void {
       `binding ${config.host} without --api-key: anyone who can reach this port can use the model`,
     );
   }
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /**

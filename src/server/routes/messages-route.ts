@@ -15,6 +15,7 @@ import { resolveServedModel } from '../resolve-served-model.js';
 import { sessionKey } from '../session-key.js';
 import { streamMessageEvents, type MessageEvents } from '../stream-message-events.js';
 import { writeSse } from '../write-sse.js';
+import { optionalField } from '../../util/optional-field.js';
 
 /** POST /v1/messages (also with `?beta=true`): streaming and not, from one event path. */
 export function registerMessagesRoute(app: FastifyInstance, options: FerryAppOptions): void {
@@ -69,7 +70,7 @@ async function openMessage(
   );
   const modelRequest = buildModelRequest(body, {
     model,
-    ...optional('sessionKey', sessionKey(request.headers, body.metadata?.user_id)),
+    ...optionalField('sessionKey', sessionKey(request.headers, body.metadata?.user_id)),
     toolCache: options.toolCache,
   });
   const rawParts = options.backend.streamChat(modelRequest, signal);
@@ -184,8 +185,4 @@ function omitsThinking(body: MessagesRequest): boolean {
     (thinking?.type === 'enabled' || thinking?.type === 'adaptive') &&
     thinking.display === 'omitted'
   );
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
