@@ -133,7 +133,7 @@ describe('OpenAI-compatible: the request body', () => {
           tools: [
             {
               name: 'Bash',
-              description: 'Run "a" command\nand return its output',
+              description: 'Run "a" command\nand return its output (café ✓)',
               input_schema: { type: 'object', properties: { command: { type: 'string' } } },
             },
           ],
@@ -142,8 +142,9 @@ describe('OpenAI-compatible: the request body', () => {
         { model: 'test-model', toolCache },
       );
     await upstream.clearRequests();
-    const first = turn('one');
-    const second = turn('two');
+    // Characters of 2, 3 and 4 bytes on both sides of where the tools' bytes are joined on.
+    const first = turn('one: ✓ 日本語 😀');
+    const second = turn('two é');
     expect(second.chat.tools).toBe(first.chat.tools); // one list, serialised once
     for (const request of [first, second]) {
       await upstream.script({ text: 'ok' });

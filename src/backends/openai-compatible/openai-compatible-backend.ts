@@ -57,8 +57,8 @@ export class OpenAICompatibleBackend implements Backend {
   private readonly tokenCounter: UpstreamTokenCounter;
   private models: Promise<UpstreamModel[]> | undefined;
   private modelsFetchedAt = 0;
-  /** Tool lists' JSON by identity: a list the tool cache hands out again is serialised once. */
-  private readonly toolsJson = new WeakMap<object, string>();
+  /** Tool lists' JSON bytes by identity: a list the tool cache gives again is encoded once. */
+  private readonly toolsJson = new WeakMap<object, Buffer>();
 
   constructor(private readonly options: OpenAICompatibleBackendOptions) {
     const { apiBase, root } = normalizeUpstreamUrl(options.url);
@@ -154,26 +154,35 @@ export class OpenAICompatibleBackend implements Backend {
       upstream === undefined || upstream.id === chat.model ? chat : { ...chat, model: upstream.id };
     const capped = capMaxTokens(named, upstream?.contextLength);
     const body = askCountsInEveryChunk(capped, upstream);
-    // As bytes: the HTTP client would copy a string into a Buffer anyway, and a Buffer lives
-    // outside the JavaScript heap, so the garbage collector never copies it while it waits.
-    const payload = Buffer.from(this.serialize(body));
-    return this.sendChat(payload, body.max_tokens ?? undefined, capped !== named, signal);
+    return this.sendChat(
+      this.serialize(body),
+      body.max_tokens ?? undefined,
+      capped !== named,
+      signal,
+    );
   }
 
   /**
-   * The chat request as JSON, its tools last. Claude Code's tools are most of its request's bytes
-   * and the same every turn; their text comes from `toolsJson` when the list was seen before.
+   * The chat request as JSON bytes, its tools last. Bytes, because the HTTP client would copy a
+   * string into a Buffer anyway, and a Buffer lives outside the JavaScript heap, so the garbage
+   * collector never copies it while it waits. Claude Code's tools are most of its request's
+   * bytes and the same every turn: their bytes come from `toolsJson` when the list was seen
+   * before, copied in after the rest, which is the only part serialised and encoded anew.
    */
-  private serialize(chat: ChatRequest): string {
-    if (chat.tools === undefined) return JSON.stringify(chat);
+  private serialize(chat: ChatRequest): Buffer {
+    if (chat.tools === undefined) return Buffer.from(JSON.stringify(chat));
     const { tools, ...rest } = chat;
     let toolsJson = this.toolsJson.get(tools);
     if (toolsJson === undefined) {
-      toolsJson = JSON.stringify(tools);
+      toolsJson = Buffer.from(`,"tools":${JSON.stringify(tools)}}`);
       this.toolsJson.set(tools, toolsJson);
     }
     const head = JSON.stringify(rest); // an object with at least model and messages
-    return `${head.slice(0, -1)},"tools":${toolsJson}}`;
+    const headBytes = Buffer.byteLength(head) - 1; // all but its closing brace
+    const payload = Buffer.allocUnsafe(headBytes + toolsJson.length);
+    payload.write(head, 0, headBytes);
+    toolsJson.copy(payload, headBytes);
+    return payload;
   }
 
   /**
