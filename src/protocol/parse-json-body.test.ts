@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { createRandom } from '../parsers/test-helpers/split-text.js';
 import { locateToolsText, parseJsonBody, type KnownToolsText } from './parse-json-body.js';
 
 const tools = [
@@ -99,5 +100,51 @@ describe('locateToolsText', () => {
   test('a list found only inside another value is not the body’s', () => {
     const text = JSON.stringify({ messages: [{ content: { tools } }], tools: [], ...tail });
     expect(locateToolsText(text, tools)).toBeUndefined();
+  });
+});
+
+describe('parseJsonBody on seeded random bodies', () => {
+  // Bodies built around the known text in ways a client or an attacker might: the text moved,
+  // copied into other values, keys duplicated, spaces added, the JSON broken. Whatever the
+  // body, the result (or the error) must be JSON.parse's, key order included.
+  const knownText = `"tools":${JSON.stringify(tools)}`;
+  const pieces = [
+    '"model":"m"',
+    '"max_tokens":5',
+    `"messages":[{"role":"user","content":[{"type":"text","text":${JSON.stringify(knownText)}}]}]`,
+    `"metadata":{"user_id":"u","copy":{${knownText}}}`,
+    `"system":"x${'y'.repeat(40)}"`,
+    '"tools":[]',
+    knownText,
+    ` ${knownText} `,
+    '"stream":true',
+  ];
+  const outcome = (run: () => unknown): string => {
+    try {
+      return `ok ${JSON.stringify(run())}`;
+    } catch (error) {
+      return `error ${(error as Error).message}`;
+    }
+  };
+
+  test('give what JSON.parse gives, 2,000 bodies', () => {
+    const random = createRandom(7);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    let reused = 0;
+    for (let i = 0; i < 2000; i++) {
+      const count = 1 + Math.floor(random() * 6);
+      let text = `{${Array.from({ length: count }, () => pick(pieces)).join(',')}}`;
+      if (random() < 0.15) text = text.slice(0, Math.floor(random() * text.length)); // broken
+      const entry = known();
+      entry.tail = Math.floor(random() * text.length); // anywhere, right or wrong
+      const parsed = outcome(() => parseJsonBody(text, [entry]));
+      expect(parsed, text).toBe(outcome(() => JSON.parse(text)));
+      if (
+        parsed.startsWith('ok') &&
+        (parseJsonBody(text, [entry]) as { tools?: unknown }).tools === entry.list
+      )
+        reused++;
+    }
+    expect(reused).toBeGreaterThan(50); // the fast path was taken, not only the fallback
   });
 });
