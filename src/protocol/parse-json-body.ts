@@ -16,6 +16,7 @@ const placeholderValue = `ferry-known-tools-${randomUUID()}`;
 const placeholder = `"tools":${JSON.stringify(placeholderValue)}`;
 // How far the text may have moved from where the tail puts it: a few changed digits or ids.
 const drift = 256;
+const toolsKey = '"tools":[';
 
 /**
  * JSON.parse for a request body, minus the parse of a tool list whose text came before.
@@ -42,10 +43,12 @@ export function parseJsonBody(body: string, known: readonly KnownToolsText[]): u
 function findKnownText(body: string, entry: KnownToolsText): number {
   const { text } = entry;
   const expected = body.length - entry.tail - text.length;
-  if (expected < 1) return -1;
-  if (matchesAt(body, text, expected)) return expected;
-  const near = body.indexOf('"tools":[', Math.max(1, expected - drift));
-  return near !== -1 && near <= expected + drift && matchesAt(body, text, near) ? near : -1;
+  if (expected >= 1 && matchesAt(body, text, expected)) return expected;
+  // Searched in a window only: a body without the list must not cost a scan of all of it.
+  const from = Math.max(1, expected - drift);
+  const window = body.slice(from, Math.max(from, expected + drift + toolsKey.length));
+  const at = window.indexOf(toolsKey);
+  return at !== -1 && matchesAt(body, text, from + at) ? from + at : -1;
 }
 
 function matchesAt(body: string, text: string, at: number): boolean {
