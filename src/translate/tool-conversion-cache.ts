@@ -37,7 +37,9 @@ const maxRelocations = 8;
  * finds a list again by comparing it with the one kept: a read-only walk, several times cheaper
  * than validating (zod copies every node) or converting it. A hit returns the same objects as
  * before, frozen, so the upstream backend can keep their JSON by identity (see
- * OpenAICompatibleBackend) instead of serialising them on every request.
+ * OpenAICompatibleBackend) instead of serialising them on every request. It also keeps each
+ * list's JSON text, where a body spelled it as JSON.stringify does, so that `parseBody` need
+ * not parse it again (see parseJsonBody); the list then arrives already known by identity.
  */
 export class ToolConversionCache {
   private readonly entries: Entry[] = [];
