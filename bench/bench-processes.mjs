@@ -1,6 +1,6 @@
 // Child processes of a benchmark run, and what /proc says about their CPU time and memory.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
 
@@ -58,6 +58,20 @@ export function ferryServeArgs(upstreamUrl) {
 
 /** The log line that says Ferry listens, with its port. */
 export const ferryListening = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
+
+/**
+ * Starts a new peak-RSS window: Linux (4.0 and later) sets VmHWM back to the current RSS when
+ * `5` is written to /proc/PID/clear_refs, so a benchmark cell's own peak can be read after it.
+ * False where that is not allowed; the peak then covers the process's whole life.
+ */
+export function resetPeakRss(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function processStats(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

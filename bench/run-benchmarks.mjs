@@ -25,6 +25,7 @@ import {
   startFerry,
   startProcess,
   processStats,
+  resetPeakRss,
 } from './bench-processes.mjs';
 import { bodies, checker, firstToken, model, requestFor } from './bench-requests.mjs';
 import { percentile, runLoad } from './load-generator.mjs';
@@ -130,6 +131,10 @@ async function main() {
       for (const stream of streamModes) {
         for (const concurrency of levels) {
           const runs = { direct: [], ferry: [], minimal: [] };
+          // Each cell's own peak (warm-up included), besides the whole run's.
+          const cellPeaks = [targets.ferry, targets.minimal].map(
+            (target) => target !== undefined && resetPeakRss(target.pid),
+          );
           for (const kind of kinds.slice(1))
             await measure(targets[kind], body, stream, concurrency); // warm-up
           for (let round = 0; round < rounds; round++) {
@@ -151,6 +156,7 @@ async function main() {
             cpuMsPerRequest: through.cpuMs / Math.max(1, through.ok),
             lost: direct.lost + through.lost,
             requests: direct.ok + through.ok,
+            peakRssMb: cellPeaks[0] ? processStats(ferry.child.pid).peakRssMb : undefined,
           };
           row.addedP50 = row.ferryTtftP50 - row.directTtftP50;
           row.ratio = row.ferryRps / row.directRps;
@@ -161,6 +167,7 @@ async function main() {
             row.minimalAddedP50 = percentile(reference.ttfts, 50) - row.directTtftP50;
             row.minimalRatio = reference.ok / reference.seconds / row.directRps;
             row.minimalCpuMsPerRequest = reference.cpuMs / Math.max(1, reference.ok);
+            if (cellPeaks[1]) row.minimalPeakRssMb = processStats(minimal.child.pid).peakRssMb;
           }
           rows.push(row);
           console.log(formatRow(row));
@@ -181,8 +188,8 @@ async function main() {
 }
 
 const header =
-  '| body | mode | clients | TTFT p50 direct / Ferry (ms) | added p50 (ms) | TTFT p99 direct / Ferry (ms) | req/s direct / Ferry | ratio | Ferry CPU ms/req | lost |\n' +
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|';
+  '| body | mode | clients | TTFT p50 direct / Ferry (ms) | added p50 (ms) | TTFT p99 direct / Ferry (ms) | req/s direct / Ferry | ratio | Ferry CPU ms/req | Ferry peak RSS (MB) | lost |\n' +
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
 
 /** A figure for a table cell; a dash when the run has none. */
 const f = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
@@ -192,15 +199,15 @@ const rowName = (row) =>
   `| ${row.body} | ${row.stream ? 'stream' : 'non-stream'} | ${row.concurrency} |`;
 
 function formatRow(row) {
-  return `${rowName(row)} ${f(row.directTtftP50)} / ${f(row.ferryTtftP50)} | ${f(row.addedP50)} | ${f(row.directTtftP99)} / ${f(row.ferryTtftP99)} | ${f(row.directRps, 0)} / ${f(row.ferryRps, 0)} | ${f(row.ratio)} | ${f(row.cpuMsPerRequest)} | ${row.lost} |`;
+  return `${rowName(row)} ${f(row.directTtftP50)} / ${f(row.ferryTtftP50)} | ${f(row.addedP50)} | ${f(row.directTtftP99)} / ${f(row.ferryTtftP99)} | ${f(row.directRps, 0)} / ${f(row.ferryRps, 0)} | ${f(row.ratio)} | ${f(row.cpuMsPerRequest)} | ${f(row.peakRssMb, 1)} | ${row.lost} |`;
 }
 
 const minimalHeader =
-  '| body | mode | clients | added p50 Ferry / minimal (ms) | ratio Ferry / minimal | CPU ms/req Ferry / minimal | lost (minimal) |\n' +
-  '|---|---|---:|---:|---:|---:|---:|';
+  '| body | mode | clients | added p50 Ferry / minimal (ms) | ratio Ferry / minimal | CPU ms/req Ferry / minimal | peak RSS Ferry / minimal (MB) | lost (minimal) |\n' +
+  '|---|---|---:|---:|---:|---:|---:|---:|';
 
 function formatMinimalRow(row) {
-  return `${rowName(row)} ${f(row.addedP50)} / ${f(row.minimalAddedP50)} | ${f(row.ratio)} / ${f(row.minimalRatio)} | ${f(row.cpuMsPerRequest)} / ${f(row.minimalCpuMsPerRequest)} | ${row.minimalLost} |`;
+  return `${rowName(row)} ${f(row.addedP50)} / ${f(row.minimalAddedP50)} | ${f(row.ratio)} / ${f(row.minimalRatio)} | ${f(row.cpuMsPerRequest)} / ${f(row.minimalCpuMsPerRequest)} | ${f(row.peakRssMb, 1)} / ${f(row.minimalPeakRssMb, 1)} | ${row.minimalLost} |`;
 }
 
 /** The same run's cells for the minimal translator, the reference Ferry is measured against. */
@@ -240,7 +247,7 @@ Ferry runs as ${nodeFlags.length > 0 ? `\`node ${nodeFlags.join(' ')} bin/ferry 
 ${header}
 ${rows.map(formatRow).join('\n')}
 
-Ferry's peak RSS over the whole run: ${peakRssMb.toFixed(1)} MB (10^6 bytes). Requests checked: ${total}, lost or corrupted: ${lost}.
+Ferry's peak RSS over the whole run: ${peakRssMb.toFixed(1)} MB (10^6 bytes; a cell's own peak, in its column, counts from the cell's start, warm-up included). Requests checked: ${total}, lost or corrupted: ${lost}.
 ${minimalPeakRssMb === undefined ? '' : minimalSection(rows, peakRssMb, minimalPeakRssMb)}${tokenDelayMs === 0 ? '\n![Added latency and throughput ratio against concurrency](benchmark-overhead.svg)\n' : ''}`;
   const file = new URL('docs/benchmarks.md', root);
   let doc = '# Benchmarks\n';
