@@ -182,9 +182,13 @@ async function main() {
     minimal?.child.kill('SIGTERM');
     upstream.child.kill('SIGTERM');
   }
-  console.log(`Ferry peak RSS: ${stats.peakRssMb.toFixed(1)} MB`);
+  // A cell's start sets the kernel's peak back, so the run's peak is the highest of the cells'.
+  const ferryPeakRssMb = Math.max(stats.peakRssMb, ...rows.map((row) => row.peakRssMb ?? 0));
+  if (minimal)
+    minimalPeakRssMb = Math.max(minimalPeakRssMb, ...rows.map((row) => row.minimalPeakRssMb ?? 0));
+  console.log(`Ferry peak RSS: ${ferryPeakRssMb.toFixed(1)} MB`);
   if (minimal) console.log(`Minimal translator peak RSS: ${minimalPeakRssMb.toFixed(1)} MB`);
-  if (!values['no-write']) writeResults(rows, stats.peakRssMb, minimalPeakRssMb);
+  if (!values['no-write']) writeResults(rows, ferryPeakRssMb, minimalPeakRssMb);
 }
 
 const header =
