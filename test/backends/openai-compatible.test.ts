@@ -7,6 +7,7 @@ import { ToolConversionCache } from '../../src/translate/tool-conversion-cache.j
 import {
   startScriptedUpstream,
   type ScriptedUpstream,
+  type ScriptedUpstreamOptions,
 } from '../helpers/start-scripted-upstream.js';
 import {
   collect,
@@ -75,20 +76,28 @@ function overflowError(flavor: 'vllm' | 'llama-server', promptTokens: number) {
   };
 }
 
-describe('OpenAI-compatible: the request body', () => {
-  let upstream: ScriptedUpstream;
-  let backend: OpenAICompatibleBackend;
+/** A scripted upstream and a backend in front of it, for the tests of one describe block. */
+function startScriptedBackend(options: ScriptedUpstreamOptions): {
+  upstream: ScriptedUpstream;
+  backend: OpenAICompatibleBackend;
+} {
+  const started = {} as { upstream: ScriptedUpstream; backend: OpenAICompatibleBackend };
   beforeAll(async () => {
-    upstream = await startScriptedUpstream({ flavor: 'vllm', models: ['test-model'] });
-    backend = new OpenAICompatibleBackend({ url: upstream.url, retries: 0 });
+    started.upstream = await startScriptedUpstream(options);
+    started.backend = new OpenAICompatibleBackend({ url: started.upstream.url, retries: 0 });
   });
   afterAll(async () => {
-    await backend.close();
-    await upstream.close();
+    await started.backend.close();
+    await started.upstream.close();
   });
+  return started;
+}
+
+describe('OpenAI-compatible: the request body', () => {
+  const scripted = startScriptedBackend({ flavor: 'vllm', models: ['test-model'] });
 
   test('max_tokens past the context is retried once with exactly the room left, the body otherwise byte-identical', async () => {
-    await upstream.script([
+    await scripted.upstream.script([
       {
         status: 400,
         body: {
@@ -102,9 +111,9 @@ describe('OpenAI-compatible: the request body', () => {
       },
       { text: 'fits now', finishReason: 'length' },
     ]);
-    await upstream.clearRequests();
+    await scripted.upstream.clearRequests();
     const parts = await collect(
-      backend,
+      scripted.backend,
       modelRequest('test-model', {
         max_tokens: 32000,
         stream: true,
@@ -113,7 +122,9 @@ describe('OpenAI-compatible: the request body', () => {
     );
     // Running out of the capped budget means the context window was full.
     expect(parts).toContainEqual({ type: 'finish', reason: 'context-window-exceeded' });
-    const sent = (await upstream.requests()).filter((entry) => entry.path.endsWith('/completions'));
+    const sent = (await scripted.upstream.requests()).filter((entry) =>
+      entry.path.endsWith('/completions'),
+    );
     expect(sent.map((entry) => (entry.body as { max_tokens: number }).max_tokens)).toEqual([
       32000, 3096,
     ]);
@@ -141,16 +152,18 @@ describe('OpenAI-compatible: the request body', () => {
         }),
         { model: 'test-model', toolCache },
       );
-    await upstream.clearRequests();
+    await scripted.upstream.clearRequests();
     // Characters of 2, 3 and 4 bytes on both sides of where the tools' bytes are joined on.
     const first = turn('one: ✓ 日本語 😀');
     const second = turn('two é');
     expect(second.chat.tools).toBe(first.chat.tools); // one list, serialised once
     for (const request of [first, second]) {
-      await upstream.script({ text: 'ok' });
-      await collect(backend, request);
+      await scripted.upstream.script({ text: 'ok' });
+      await collect(scripted.backend, request);
     }
-    const sent = (await upstream.requests()).filter((entry) => entry.path.endsWith('/completions'));
+    const sent = (await scripted.upstream.requests()).filter((entry) =>
+      entry.path.endsWith('/completions'),
+    );
     const bodies = sent.map((entry) => entry.body as Record<string, unknown>);
     expect(bodies).toHaveLength(2);
     for (const [i, body] of bodies.entries()) {
@@ -164,7 +177,7 @@ describe('OpenAI-compatible: the request body', () => {
   });
 
   test('vLLM is asked for usage in every chunk, so the prompt count comes before the first text', async () => {
-    const { parts, body } = await sayHello(upstream, backend, true);
+    const { parts, body } = await sayHello(scripted.upstream, scripted.backend, true);
     expect(parts[0]).toEqual({ type: 'usage', usage: { inputTokens: 42, outputTokens: 0 } });
     expect(parts.findLast((part) => part.type === 'usage')).toEqual({
       type: 'usage',
@@ -176,7 +189,7 @@ describe('OpenAI-compatible: the request body', () => {
   });
 
   test('a non-streamed request is not asked for usage in every chunk', async () => {
-    const { body } = await sayHello(upstream, backend, false);
+    const { body } = await sayHello(scripted.upstream, scripted.backend, false);
     expect(body).not.toHaveProperty('stream_options');
   });
 });
@@ -186,19 +199,10 @@ describe.each([
   { ownedBy: 'library', asked: false }, // Ollama
   { ownedBy: 'organization_owner', asked: false }, // LM Studio
 ])('OpenAI-compatible: a server whose models are owned by $ownedBy', ({ ownedBy, asked }) => {
-  let upstream: ScriptedUpstream;
-  let backend: OpenAICompatibleBackend;
-  beforeAll(async () => {
-    upstream = await startScriptedUpstream({ flavor: 'vllm', models: ['test-model'], ownedBy });
-    backend = new OpenAICompatibleBackend({ url: upstream.url, retries: 0 });
-  });
-  afterAll(async () => {
-    await backend.close();
-    await upstream.close();
-  });
+  const scripted = startScriptedBackend({ flavor: 'vllm', models: ['test-model'], ownedBy });
 
   test(`is ${asked ? '' : 'not '}asked for usage in every chunk`, async () => {
-    const { body } = await sayHello(upstream, backend, true);
+    const { body } = await sayHello(scripted.upstream, scripted.backend, true);
     expect(body).toMatchObject({ stream_options: { include_usage: true } });
     expect(body).not.toHaveProperty('timings_per_token');
     if (asked) expect(body).toHaveProperty('stream_options.continuous_usage_stats', true);
@@ -207,19 +211,10 @@ describe.each([
 });
 
 describe('OpenAI-compatible: llama-server', () => {
-  let upstream: ScriptedUpstream;
-  let backend: OpenAICompatibleBackend;
-  beforeAll(async () => {
-    upstream = await startScriptedUpstream({ flavor: 'llama-server', models: ['test-model'] });
-    backend = new OpenAICompatibleBackend({ url: upstream.url, retries: 0 });
-  });
-  afterAll(async () => {
-    await backend.close();
-    await upstream.close();
-  });
+  const scripted = startScriptedBackend({ flavor: 'llama-server', models: ['test-model'] });
 
   test('is asked for timings in every chunk, whose counts come before the first text', async () => {
-    const { parts, body } = await sayHello(upstream, backend, true);
+    const { parts, body } = await sayHello(scripted.upstream, scripted.backend, true);
     expect(parts[0]).toEqual({
       type: 'usage',
       usage: { inputTokens: 42, outputTokens: 1, cachedInputTokens: 0 },
