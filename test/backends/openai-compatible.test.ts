@@ -166,6 +166,14 @@ describe('OpenAI-compatible: the request body', () => {
     );
     const bodies = sent.map((entry) => entry.body as Record<string, unknown>);
     expect(bodies).toHaveLength(2);
+    for (const entry of sent) {
+      // Sent in pieces, but with its length in bytes, not chunked: servers that take no
+      // chunked request bodies get the same request as from any other client.
+      expect(entry.headers['transfer-encoding']).toBeUndefined();
+      expect(Number(entry.headers['content-length'])).toBe(
+        Buffer.byteLength(JSON.stringify(entry.body)),
+      );
+    }
     for (const [i, body] of bodies.entries()) {
       expect(Object.keys(body).at(-1)).toBe('tools');
       const request = i === 0 ? first : second;

@@ -166,11 +166,11 @@ export class OpenAICompatibleBackend implements Backend {
    * The chat request as JSON bytes, its tools last. Bytes, because the HTTP client would copy a
    * string into a Buffer anyway, and a Buffer lives outside the JavaScript heap, so the garbage
    * collector never copies it while it waits. Claude Code's tools are most of its request's
-   * bytes and the same every turn: their bytes come from `toolsJson` when the list was seen
-   * before, copied in after the rest, which is the only part serialised and encoded anew.
+   * bytes and the same every turn: when the list was seen before, its bytes are `toolsJson`,
+   * sent as a second piece after the rest, which is the only part serialised and encoded anew.
    */
-  private serialize(chat: ChatRequest): Buffer {
-    if (chat.tools === undefined) return Buffer.from(JSON.stringify(chat));
+  private serialize(chat: ChatRequest): Buffer[] {
+    if (chat.tools === undefined) return [Buffer.from(JSON.stringify(chat))];
     const { tools, ...rest } = chat;
     let toolsJson = this.toolsJson.get(tools);
     if (toolsJson === undefined) {
@@ -178,11 +178,7 @@ export class OpenAICompatibleBackend implements Backend {
       this.toolsJson.set(tools, toolsJson);
     }
     const head = JSON.stringify(rest); // an object with at least model and messages
-    const headBytes = Buffer.byteLength(head) - 1; // all but its closing brace
-    const payload = Buffer.allocUnsafe(headBytes + toolsJson.length);
-    payload.write(head, 0, headBytes);
-    toolsJson.copy(payload, headBytes);
-    return payload;
+    return [Buffer.from(head.slice(0, -1)), toolsJson]; // all but its closing brace
   }
 
   /**
@@ -191,7 +187,7 @@ export class OpenAICompatibleBackend implements Backend {
    * unreachable upstream or a 502/503 is retried too (bounded, backoff).
    */
   private async sendChat(
-    payload: Buffer,
+    payload: Buffer[],
     maxTokens: number | undefined,
     capped: boolean,
     signal: AbortSignal,
@@ -219,8 +215,8 @@ export class OpenAICompatibleBackend implements Backend {
       if (failure.retryWithMaxTokens !== undefined && !capped) {
         maxTokens = failure.retryWithMaxTokens;
         // Rare: parsed again rather than kept as objects for every request's whole wait.
-        const chat = JSON.parse(payload.toString('utf8')) as ChatRequest;
-        payload = Buffer.from(JSON.stringify({ ...chat, max_tokens: maxTokens }));
+        const chat = JSON.parse(Buffer.concat(payload).toString('utf8')) as ChatRequest;
+        payload = [Buffer.from(JSON.stringify({ ...chat, max_tokens: maxTokens }))];
         capped = true;
       } else if (canRetry && retryableStatuses.has(response.statusCode)) {
         await backoff(attempt, signal);

@@ -17,6 +17,9 @@ export interface UpstreamHttpOptions {
 
 export type UpstreamResponse = Dispatcher.ResponseData;
 
+/** Text, bytes, or bytes in pieces sent one after another. */
+export type UpstreamBody = string | Buffer | readonly Buffer[];
+
 /**
  * One keep-alive pool per Ferry instance, and every transport failure as an ApiError that
  * names the upstream (never its key).
@@ -37,14 +40,15 @@ export class UpstreamHttp {
   async send(
     method: 'GET' | 'POST',
     url: string,
-    body: string | Buffer | undefined,
+    body: UpstreamBody | undefined,
     signal: AbortSignal | undefined,
   ): Promise<UpstreamResponse> {
+    const headers = this.headers(body !== undefined);
     try {
       return await request(url, {
         method,
-        headers: this.headers(body !== undefined),
-        ...(body === undefined ? {} : { body }),
+        headers,
+        ...(body === undefined ? {} : { body: requestBody(body, headers) }),
         ...(signal === undefined ? {} : { signal }),
         dispatcher: this.agent,
       });
@@ -73,6 +77,27 @@ export class UpstreamHttp {
     if (this.options.apiKey !== undefined) headers.authorization = `Bearer ${this.options.apiKey}`;
     return headers;
   }
+}
+
+/**
+ * A request body as undici takes it. Pieces go as a one-shot iterable with their total length:
+ * undici keeps a Buffer body for the whole exchange, which for a streamed reply is seconds, long
+ * enough to move it to the old generation and leave it there as garbage until a full collection
+ * (at 64 Claude Code streams, ~11 MB of such bodies at the peak). Pieces are let go once written,
+ * and a piece shared by every request (Claude Code's tools) is never copied. One piece, a
+ * request without tools and mostly small, goes as it is: undici writes it in one call.
+ */
+function requestBody(body: UpstreamBody, headers: Record<string, string>): string | Buffer {
+  if (!Array.isArray(body)) return body as string | Buffer;
+  const pieces = body as readonly Buffer[];
+  if (pieces.length === 1) return pieces[0]!;
+  headers['content-length'] = String(pieces.reduce((sum, piece) => sum + piece.length, 0));
+  // undici documents Iterable bodies (docs/api/Dispatcher.md); its types do not list them yet.
+  return onePass(pieces) as unknown as Buffer;
+}
+
+function* onePass(pieces: readonly Buffer[]): Generator<Buffer> {
+  yield* pieces;
 }
 
 /** A failure to reach or keep talking to the upstream, as the Anthropic error to answer. */
