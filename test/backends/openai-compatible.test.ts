@@ -96,6 +96,7 @@ function startScriptedBackend(options: ScriptedUpstreamOptions): {
 describe('OpenAI-compatible: the request body', () => {
   const scripted = startScriptedBackend({ flavor: 'vllm', models: ['test-model'] });
 
+  // With tools, the body goes to the upstream in two pieces, which the retry joins again.
   test('max_tokens past the context is retried once with exactly the room left, the body otherwise byte-identical', async () => {
     await scripted.upstream.script([
       {
@@ -117,7 +118,8 @@ describe('OpenAI-compatible: the request body', () => {
       modelRequest('test-model', {
         max_tokens: 32000,
         stream: true,
-        messages: [{ role: 'user', content: 'hello' }],
+        messages: [{ role: 'user', content: 'hello ✓' }],
+        tools: [{ name: 'Read', input_schema: { type: 'object', properties: {} } }],
       }),
     );
     // Running out of the capped budget means the context window was full.
@@ -130,6 +132,7 @@ describe('OpenAI-compatible: the request body', () => {
     ]);
     const [first, second] = sent.map((entry) => entry.body as Record<string, unknown>);
     expect(Object.keys(second!)).toEqual(Object.keys(first!));
+    expect(first).toHaveProperty('tools');
     expect({ ...second, max_tokens: 32000 }).toEqual(first);
   });
 
