@@ -1,4 +1,4 @@
-import { Agent, errors, request, type Dispatcher } from 'undici';
+import { Agent, errors, type Dispatcher } from 'undici';
 import { ApiError } from '../../protocol/api-error.js';
 import { networkErrorCode } from '../../util/network-error-code.js';
 
@@ -26,6 +26,7 @@ export type UpstreamBody = string | Buffer | readonly Buffer[];
  */
 export class UpstreamHttp {
   private readonly agent: Agent;
+  private readonly targets = new Map<string, { origin: string; path: string }>();
 
   constructor(private readonly options: UpstreamHttpOptions = {}) {
     this.agent = new Agent({
@@ -45,16 +46,33 @@ export class UpstreamHttp {
   ): Promise<UpstreamResponse> {
     const headers = this.headers(body !== undefined);
     try {
-      return await request(url, {
+      const { origin, path } = this.target(url);
+      return await this.agent.request({
+        origin,
+        path,
         method,
         headers,
         ...(body === undefined ? {} : { body: requestBody(body, headers) }),
         ...(signal === undefined ? {} : { signal }),
-        dispatcher: this.agent,
       });
     } catch (error) {
       throw transportError(error, url, signal);
     }
+  }
+
+  /**
+   * A URL's origin and path, parsed once: undici's `request(url)` parses the URL on every
+   * call, which at one client (code run cold between requests) took ~0.09 ms of the ~0.16 ms
+   * before the request left. Ferry calls a handful of fixed URLs.
+   */
+  private target(url: string): { origin: string; path: string } {
+    let target = this.targets.get(url);
+    if (target === undefined) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+      if (this.targets.size < 64) this.targets.set(url, target);
+    }
+    return target;
   }
 
   /**
