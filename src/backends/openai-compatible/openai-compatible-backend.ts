@@ -166,8 +166,9 @@ export class OpenAICompatibleBackend implements Backend {
    * The chat request as JSON bytes, its tools last. Bytes, because the HTTP client would copy a
    * string into a Buffer anyway, and a Buffer lives outside the JavaScript heap, so the garbage
    * collector never copies it while it waits. Claude Code's tools are most of its request's
-   * bytes and the same every turn: when the list was seen before, its bytes are `toolsJson`,
-   * sent as a second piece after the rest, which is the only part serialised and encoded anew.
+   * bytes and the same every turn: the list's bytes are kept in `toolsJson` (by the list's
+   * identity, which the tool cache keeps) and sent as a second piece after the rest, the only
+   * part serialised and encoded anew.
    */
   private serialize(chat: ChatRequest): Buffer[] {
     if (chat.tools === undefined) return [Buffer.from(JSON.stringify(chat))];
