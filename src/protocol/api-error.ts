@@ -27,12 +27,18 @@ export const statusOfErrorType: Record<ApiErrorType, number> = {
   overloaded_error: 529,
 };
 
+/** `error.details`: a machine-readable cause (the SDK's `errorCode` and its error subclass). */
+export interface ApiErrorDetails {
+  error_code: string;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   /** Extra response headers, e.g. a `retry-after` passed through from the upstream. */
   readonly headers: Readonly<Record<string, string>>;
   /** The `request-id` of the request that failed; the body's `request_id` (null when unknown). */
   readonly requestId: string | undefined;
+  readonly details: ApiErrorDetails | undefined;
 
   constructor(
     readonly type: ApiErrorType,
@@ -42,6 +48,7 @@ export class ApiError extends Error {
       headers?: Record<string, string>;
       cause?: unknown;
       requestId?: string;
+      details?: ApiErrorDetails;
     } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -49,6 +56,7 @@ export class ApiError extends Error {
     this.status = options.status ?? statusOfErrorType[type];
     this.headers = options.headers ?? {};
     this.requestId = options.requestId;
+    this.details = options.details;
   }
 
   /** The same error, answering for request `requestId`. */
@@ -59,18 +67,23 @@ export class ApiError extends Error {
       headers: { ...this.headers },
       cause: this.cause,
       requestId,
+      ...(this.details === undefined ? {} : { details: this.details }),
     });
   }
 
   /** Anthropic's ErrorResponse (the SDK declares `request_id` as a required field). */
   toJSON(): {
     type: 'error';
-    error: { type: ApiErrorType; message: string };
+    error: { type: ApiErrorType; message: string; details?: ApiErrorDetails };
     request_id: string | null;
   } {
     return {
       type: 'error',
-      error: { type: this.type, message: this.message },
+      error: {
+        type: this.type,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
       request_id: this.requestId ?? null,
     };
   }

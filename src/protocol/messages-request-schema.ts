@@ -66,11 +66,18 @@ const searchResultBlock = z.object({
   content: z.array(textBlock),
 });
 
+/** Tool search: a client's search tool answers with the deferred tools it loads. */
+const toolReferenceBlock = z.object({
+  type: z.literal('tool_reference'),
+  tool_name: z.string().min(1),
+});
+
 const toolResultContentBlock = z.discriminatedUnion('type', [
   textBlock,
   imageBlock,
   documentBlock,
   searchResultBlock,
+  toolReferenceBlock,
 ]);
 
 const toolResultBlock = z.object({
@@ -193,6 +200,7 @@ export type RequestImageBlock = z.infer<typeof imageBlock>;
 export type RequestDocumentBlock = z.infer<typeof documentBlock>;
 export type RequestSearchResultBlock = z.infer<typeof searchResultBlock>;
 export type RequestToolResultBlock = z.infer<typeof toolResultBlock>;
+export type RequestToolReferenceBlock = z.infer<typeof toolReferenceBlock>;
 export type RequestToolUseBlock = z.infer<typeof toolUseBlock>;
 export type RequestTool = NonNullable<MessagesRequest['tools']>[number];
 export type RequestCustomTool = z.infer<typeof customTool>;

@@ -5,6 +5,7 @@ import { convertMessages } from './convert-messages.js';
 import { convertSystemPrompt } from './convert-system-prompt.js';
 import { convertToolChoice } from './convert-tool-choice.js';
 import { collectToolSchemas, convertTools } from './convert-tools.js';
+import { loadedToolNames } from './loaded-tool-names.js';
 import { mapThinkingOptions } from './map-thinking-options.js';
 import type { ConvertedTools, ToolConversionCache } from './tool-conversion-cache.js';
 
@@ -27,14 +28,15 @@ export function buildModelRequest(
   request: MessagesRequest,
   options: BuildModelRequestOptions,
 ): ModelRequest {
-  const { functions: tools, schemas: toolSchemas } = convertRequestTools(request, options);
+  const loaded = loadedToolNames(request.messages, request.tools ?? []);
+  const { functions: tools, schemas: toolSchemas } = convertRequestTools(request, loaded, options);
   const toolNames = new Set(tools.map((tool) => tool.function.name));
   const messages = convertMessages(request.messages, convertSystemPrompt(request.system));
   const chat: ChatRequest = {
     model: options.model,
     messages: messages,
     ...(tools.length === 0 ? {} : { tools }),
-    ...convertToolChoice(request.tool_choice, toolNames),
+    ...convertToolChoice(request.tool_choice, toolNames, request.tools),
     max_tokens: request.max_tokens,
     ...samplingOptions(request),
     ...mapThinkingOptions(request.thinking, request.output_config?.effort),
@@ -94,9 +96,11 @@ function prefillOptions(messages: readonly ChatMessage[]): Partial<ChatRequest> 
 
 function convertRequestTools(
   request: MessagesRequest,
+  loaded: ReadonlySet<string>,
   options: BuildModelRequestOptions,
 ): ConvertedTools {
   const tools = request.tools ?? [];
-  if (tools.length > 0 && options.toolCache !== undefined) return options.toolCache.convert(tools);
-  return { functions: convertTools(tools), schemas: collectToolSchemas(tools) };
+  if (tools.length > 0 && options.toolCache !== undefined)
+    return options.toolCache.convert(tools, loaded);
+  return { functions: convertTools(tools, loaded), schemas: collectToolSchemas(tools) };
 }

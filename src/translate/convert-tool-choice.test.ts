@@ -43,3 +43,19 @@ test('without tools, auto and none vanish and forcing a call is a 400', () => {
   expect(convertToolChoice({ type: 'none' }, new Set())).toEqual({});
   expect(() => convertToolChoice({ type: 'any' }, new Set())).toThrow('requires at least one tool');
 });
+
+test('a named deferred tool no tool_reference loaded says so', () => {
+  const requestTools = [
+    { name: 'Bash', input_schema: { type: 'object' } },
+    { name: 'NotebookEdit', input_schema: { type: 'object' }, defer_loading: true },
+  ];
+  const choice = { type: 'tool', name: 'NotebookEdit' } as const;
+  const loadItMessage =
+    "tool_choice.name: tool 'NotebookEdit' has `defer_loading` and no `tool_reference` in the conversation loads it";
+  expect(() => convertToolChoice(choice, new Set(['Bash']), requestTools)).toThrow(loadItMessage);
+  // With only deferred tools, none reaches the model at all.
+  expect(() => convertToolChoice(choice, new Set(), requestTools.slice(1))).toThrow(loadItMessage);
+  expect(() => convertToolChoice({ type: 'any' }, new Set(), requestTools.slice(1))).toThrow(
+    "tool_choice: 'any' requires a tool the model can call, and every tool in `tools` has `defer_loading`",
+  );
+});

@@ -1,5 +1,5 @@
 import type { ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
-import type { RequestToolChoice } from '../protocol/messages-request-schema.js';
+import type { RequestTool, RequestToolChoice } from '../protocol/messages-request-schema.js';
 import { ApiError } from '../protocol/api-error.js';
 
 export interface ConvertedToolChoice {
@@ -10,14 +10,16 @@ export interface ConvertedToolChoice {
 /**
  * Anthropic tool_choice → OpenAI: auto → "auto", any → "required", tool → the named function,
  * none → "none"; `disable_parallel_tool_use` → `parallel_tool_calls: false`.
- * `toolNames` are the tools the upstream will see.
+ * `toolNames` are the tools the upstream will see; `tools`, the request's, name deferred tools
+ * in errors.
  */
 export function convertToolChoice(
   choice: RequestToolChoice | undefined,
   toolNames: ReadonlySet<string>,
+  tools: readonly RequestTool[] = [],
 ): ConvertedToolChoice {
   if (choice === undefined) return {};
-  if (toolNames.size === 0) return convertWithoutTools(choice);
+  if (toolNames.size === 0) return convertWithoutTools(choice, tools);
   const parallel =
     choice.type !== 'none' && choice.disable_parallel_tool_use === true
       ? { parallel_tool_calls: false }
@@ -28,7 +30,7 @@ export function convertToolChoice(
     case 'any':
       return { tool_choice: 'required', ...parallel };
     case 'tool':
-      if (!toolNames.has(choice.name)) throw unknownToolError(choice.name);
+      if (!toolNames.has(choice.name)) throw unknownToolError(choice.name, tools);
       return { tool_choice: { type: 'function', function: { name: choice.name } }, ...parallel };
     case 'none':
       return { tool_choice: 'none' };
@@ -36,17 +38,35 @@ export function convertToolChoice(
 }
 
 /** Without tools, only "auto" and "none" make sense; forcing a call is an error. */
-function convertWithoutTools(choice: RequestToolChoice): ConvertedToolChoice {
+function convertWithoutTools(
+  choice: RequestToolChoice,
+  tools: readonly RequestTool[],
+): ConvertedToolChoice {
   if (choice.type === 'auto' || choice.type === 'none') return {};
+  if (choice.type === 'tool' && isDeferredName(choice.name, tools))
+    throw unknownToolError(choice.name, tools);
+  const deferredOnly = tools.length > 0 && tools.every(isDeferred);
   throw new ApiError(
     'invalid_request_error',
-    `tool_choice: '${choice.type}' requires at least one tool in \`tools\``,
+    deferredOnly
+      ? `tool_choice: '${choice.type}' requires a tool the model can call, and every tool in \`tools\` has \`defer_loading\` with no \`tool_reference\` loading it`
+      : `tool_choice: '${choice.type}' requires at least one tool in \`tools\``,
   );
 }
 
-function unknownToolError(name: string): ApiError {
+function unknownToolError(name: string, tools: readonly RequestTool[]): ApiError {
   return new ApiError(
     'invalid_request_error',
-    `tool_choice.name: tool '${name}' is not defined in \`tools\``,
+    isDeferredName(name, tools)
+      ? `tool_choice.name: tool '${name}' has \`defer_loading\` and no \`tool_reference\` in the conversation loads it`
+      : `tool_choice.name: tool '${name}' is not defined in \`tools\``,
   );
+}
+
+function isDeferredName(name: string, tools: readonly RequestTool[]): boolean {
+  return tools.some((tool) => tool.name === name && isDeferred(tool));
+}
+
+function isDeferred(tool: RequestTool): boolean {
+  return 'defer_loading' in tool && tool.defer_loading === true;
 }

@@ -21,6 +21,14 @@ export function convertToolResult(
   return { message: { role: 'tool', tool_call_id: block.tool_use_id, content }, images };
 }
 
+/**
+ * A `tool_reference` (tool search) as the model reads it: the tool itself joins the request's
+ * tools (see loadedToolNames), so the result only says it is there now.
+ */
+export function loadedToolText(name: string): string {
+  return `Tool loaded: ${name}`;
+}
+
 function splitResultContent(
   content: RequestToolResultBlock['content'],
   path: string,
@@ -30,6 +38,10 @@ function splitResultContent(
   const texts: string[] = [];
   const images: UserContentPart[] = [];
   content.forEach((item, i) => {
+    if (item.type === 'tool_reference') {
+      texts.push(loadedToolText(item.tool_name));
+      return;
+    }
     const itemPath = `${path}.content.${i}`;
     for (const part of convertContentBlock(item, itemPath)) {
       if (part.type === 'text') texts.push(part.text);

@@ -34,6 +34,25 @@ test('custom tools become functions in order; defer_loading placeholders are not
   ]);
 });
 
+test('a deferred tool that a tool_reference loaded is shown, in request order', () => {
+  const tools: RequestTool[] = [
+    { name: 'Bash', input_schema: { type: 'object' } },
+    { name: 'NotebookEdit', input_schema: { type: 'object' }, defer_loading: true },
+    { name: 'WebFetch', input_schema: { type: 'object' }, defer_loading: true },
+    { name: 'Write', input_schema: { type: 'object' } },
+  ];
+  const names = (loaded: string[]) =>
+    convertTools(tools, new Set(loaded)).map((tool) => tool.function.name);
+  expect(names([])).toEqual(['Bash', 'Write']);
+  expect(names(['NotebookEdit'])).toEqual(['Bash', 'NotebookEdit', 'Write']);
+  expect(names(['WebFetch', 'NotebookEdit'])).toEqual([
+    'Bash',
+    'NotebookEdit',
+    'WebFetch',
+    'Write',
+  ]);
+});
+
 test('Anthropic-hosted tools are a clear 400, not a silent drop', () => {
   const tools: RequestTool[] = [{ type: 'web_search_20250305', name: 'web_search' }];
   expect(() => convertTools(tools)).toThrow(

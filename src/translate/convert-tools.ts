@@ -4,23 +4,43 @@ import type { RequestCustomTool, RequestTool } from '../protocol/messages-reques
 import { ApiError } from '../protocol/api-error.js';
 import { sanitizeJsonSchema } from './sanitize-json-schema.js';
 
+const noNames: ReadonlySet<string> = new Set();
+
 /**
  * Anthropic custom tools as OpenAI function tools, in request order (a stable order keeps the
- * prompt prefix byte-identical across turns). `defer_loading` tools are tool-search
- * placeholders that are never meant to be called, so the model never sees them. Anthropic-hosted
- * tools (web search, code execution, ...) cannot run here: a clear 400, not a silent drop.
+ * prompt prefix byte-identical across turns). A `defer_loading` tool is left out until a
+ * `tool_reference` has loaded it (`loaded`, see loadedToolNames); Claude Code also sends one
+ * such placeholder that nothing ever loads. Anthropic-hosted tools (web search, code execution,
+ * ...) cannot run here: a clear 400, not a silent drop.
  */
 export function convertTools(
   tools: readonly RequestTool[] | undefined,
+  loaded: ReadonlySet<string> = noNames,
 ): ChatCompletionFunctionTool[] {
   if (tools === undefined) return [];
   const converted: ChatCompletionFunctionTool[] = [];
   tools.forEach((tool, index) => {
     if (!isCustomTool(tool)) throw unsupportedToolError(tool, index);
-    if (tool.defer_loading === true) return;
+    if (tool.defer_loading === true && !loaded.has(tool.name)) return;
     converted.push(convertCustomTool(tool));
   });
   return converted;
+}
+
+/**
+ * The deferred tools of `tools` that `loaded` names, in request order, as one string: '' when
+ * none is (the list then converts as without references).
+ */
+export function loadedDeferredKey(
+  tools: readonly RequestTool[],
+  loaded: ReadonlySet<string>,
+): string {
+  if (loaded.size === 0) return '';
+  let key = '';
+  for (const tool of tools)
+    if (isCustomTool(tool) && tool.defer_loading === true && loaded.has(tool.name))
+      key += `${tool.name}\u0000`;
+  return key;
 }
 
 /** The custom tools' input schemas by name, as sent (parsers type arguments with them). */

@@ -77,6 +77,28 @@ describe('ToolConversionCache', () => {
     expect(cache.convert([read('b')])).not.toBe(b);
   });
 
+  test('deferred tools loaded by tool references: one kept conversion per set of them', () => {
+    const deferred = (name: string): RequestTool => ({
+      name,
+      input_schema: { type: 'object' },
+      defer_loading: true,
+    });
+    const tools = [bash, deferred('NotebookEdit'), deferred('WebFetch')];
+    const cache = new ToolConversionCache();
+    const base = cache.convert(tools);
+    const names = (converted: typeof base) => converted.functions.map((f) => f.function.name);
+    expect(names(base)).toEqual(['Bash']);
+    const notebook = cache.convert(fresh(tools), new Set(['NotebookEdit']));
+    expect(names(notebook)).toEqual(['Bash', 'NotebookEdit']);
+    expect(cache.convert(fresh(tools), new Set(['NotebookEdit']))).toBe(notebook);
+    expect(Object.isFrozen(notebook.functions)).toBe(true);
+    // A loaded name that is not a deferred tool changes nothing: the list as without.
+    expect(cache.convert(fresh(tools), new Set(['Bash']))).toBe(base);
+    const both = cache.convert(fresh(tools), new Set(['WebFetch', 'NotebookEdit']));
+    expect(names(both)).toEqual(['Bash', 'NotebookEdit', 'WebFetch']);
+    expect(cache.convert(fresh(tools))).toBe(base);
+  });
+
   test('a list with a hosted tool still fails, and is not kept', () => {
     const cache = new ToolConversionCache();
     const hosted = { type: 'web_search_20250305', name: 'web_search' } as unknown as RequestTool;

@@ -7,7 +7,7 @@ import {
   type KnownToolsText,
 } from '../protocol/parse-json-body.js';
 import { isPlainObject } from '../util/is-plain-object.js';
-import { collectToolSchemas, convertTools } from './convert-tools.js';
+import { collectToolSchemas, convertTools, loadedDeferredKey } from './convert-tools.js';
 
 /** A request's tools as the upstream gets them, and their input schemas by name. */
 export interface ConvertedTools {
@@ -21,11 +21,16 @@ interface Entry {
   /** The validated list. */
   tools: readonly RequestTool[];
   converted?: ConvertedTools;
+  /** Conversions with deferred tools loaded (tool search), by loadedDeferredKey. */
+  variants?: Map<string, ConvertedTools>;
   /** `raw`'s text in the body it came in, for parseJsonBody; null once it cannot be found. */
   text?: KnownToolsText | null;
   /** How often the text was looked for again after it moved beyond parseJsonBody's reach. */
   relocations?: number;
 }
+
+// Distinct sets of loaded deferred tools kept per list: a session loads a few tools over time.
+const maxVariants = 8;
 
 // Looking for the text costs a few plain parses of a body; a client whose text keeps moving
 // is left to the comparison of parsed lists.
@@ -83,16 +88,20 @@ export class ToolConversionCache {
     return entry.tools;
   }
 
-  convert(tools: readonly RequestTool[]): ConvertedTools {
+  /** `loaded`: the deferred tools that tool references have loaded (see loadedToolNames). */
+  convert(tools: readonly RequestTool[], loaded?: ReadonlySet<string>): ConvertedTools {
     const entry = this.find((kept) => sameJson(kept.tools, tools));
-    if (entry?.converted !== undefined) return entry.converted;
+    const key = loaded === undefined ? '' : loadedDeferredKey(tools, loaded);
+    const kept = key === '' ? entry?.converted : entry?.variants?.get(key);
+    if (kept !== undefined) return kept;
     // Throws for a list Ferry cannot serve (hosted tools): such a list gets no entry.
     const converted = deepFreeze({
-      functions: convertTools(tools),
+      functions: convertTools(tools, loaded),
       schemas: collectToolSchemas(tools),
     });
-    if (entry === undefined) this.add({ tools, converted });
-    else entry.converted = converted;
+    const target = entry ?? this.add({ tools });
+    if (key === '') target.converted = converted;
+    else remember((target.variants ??= new Map()), key, converted);
     return converted;
   }
 
@@ -125,6 +134,12 @@ export class ToolConversionCache {
   private listTexts(): void {
     this.texts = this.entries.flatMap((entry) => (entry.text ? [entry.text] : []));
   }
+}
+
+/** Keeps `value` under `key`, dropping the longest-kept variant beyond maxVariants. */
+function remember(variants: Map<string, ConvertedTools>, key: string, value: ConvertedTools): void {
+  variants.set(key, value);
+  if (variants.size > maxVariants) variants.delete(variants.keys().next().value!);
 }
 
 /** Equal JSON values, keys in the same order (the order decides the upstream's bytes). */

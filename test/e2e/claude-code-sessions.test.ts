@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { installClaudeCode } from './helpers/install-claude-code.js';
@@ -206,6 +206,58 @@ describe('Claude Code sessions through Ferry', () => {
     expect(second!.messages.slice(-2).map((message) => message.tool_call_id)).toEqual(
       assistant?.tool_calls?.map((call) => call.id),
     );
+  });
+
+  test('tool search: the tool ToolSearch loads joins the model’s tools, and its call runs', async () => {
+    const cwd = project();
+    const notebook = join(cwd, 'n.ipynb');
+    const empty = { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 };
+    writeFileSync(notebook, JSON.stringify(empty));
+    await stack.upstream.script([
+      {
+        toolCalls: [
+          { name: 'ToolSearch', arguments: { query: 'select:NotebookEdit', max_results: 5 } },
+        ],
+      },
+      { toolCalls: [{ name: 'Read', arguments: { file_path: notebook } }] },
+      {
+        toolCalls: [
+          {
+            name: 'NotebookEdit',
+            arguments: {
+              notebook_path: notebook,
+              new_source: 'print(1)',
+              cell_type: 'code',
+              edit_mode: 'insert',
+            },
+          },
+        ],
+      },
+      { text: 'Added the cell.' },
+    ]);
+
+    // Claude Code defers NotebookEdit: it sends the tool with `defer_loading` and names it in its
+    // system prompt, and ToolSearch answers with a `tool_reference` to it.
+    const session = await run('Add a cell that prints 1.', cwd, {
+      allowedTools: 'Read ToolSearch NotebookEdit',
+    });
+
+    const results = toolResultsOf(session.events);
+    expect(results[0]?.content).toEqual([{ type: 'tool_reference', tool_name: 'NotebookEdit' }]);
+    expect(results.map((result) => result.is_error ?? false)).toEqual([false, false, false]);
+    const cells = (JSON.parse(readFileSync(notebook, 'utf8')) as { cells: unknown[] }).cells;
+    expect(cells).toMatchObject([{ cell_type: 'code', source: 'print(1)' }]);
+    expect(resultOf(session.events).result).toBe('Added the cell.');
+    const requests = await stack.chatRequests();
+    const toolNames = requests.map((request) =>
+      (request.tools as Array<{ function: { name: string } }>).map((tool) => tool.function.name),
+    );
+    expect(toolNames[0]).toContain('ToolSearch');
+    expect(toolNames[0]).not.toContain('NotebookEdit');
+    for (const names of toolNames.slice(1)) expect(names).toContain('NotebookEdit');
+    expect(toolRoundTrips(requests[1]!.messages)).toEqual([
+      { name: 'ToolSearch', content: 'Tool loaded: NotebookEdit' },
+    ]);
   });
 
   test('a long answer streamed in many small chunks arrives whole', async () => {

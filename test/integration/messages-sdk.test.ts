@@ -446,6 +446,78 @@ describe('POST /v1/messages through the official SDK', () => {
     expect(await upstream.requests()).toEqual([]);
   });
 
+  describe('tool search', () => {
+    const tools: Anthropic.Tool[] = [
+      { name: 'ToolSearch', input_schema: { type: 'object', properties: {} } },
+      {
+        name: 'NotebookEdit',
+        description: 'Edit a notebook cell',
+        input_schema: { type: 'object', properties: { source: { type: 'string' } } },
+        defer_loading: true,
+      },
+    ];
+    const afterSearch = (toolName: string): Anthropic.MessageParam[] => [
+      { role: 'user', content: 'add a cell' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 'toolu_1', name: 'ToolSearch', input: { query: 'notebook' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: 'toolu_1',
+            content: [{ type: 'tool_reference', tool_name: toolName }],
+          },
+        ],
+      },
+    ];
+
+    test('a tool_reference loads its deferred tool for the model, which can call it', async () => {
+      await upstream.script([
+        {
+          sse: sse([
+            toolCallChunk(0, { id: 'call_1', name: 'NotebookEdit', args: '{"source":"x"}' }),
+            finishChunk('tool_calls'),
+            usageChunk(30, 5),
+          ]),
+        },
+      ]);
+      const message = await client.messages.create({
+        ...ask,
+        tools,
+        messages: afterSearch('NotebookEdit'),
+      });
+      expect(message.content).toMatchObject([
+        { type: 'tool_use', name: 'NotebookEdit', input: { source: 'x' } },
+      ]);
+      const [request] = await upstream.requests();
+      const body = request?.body as {
+        tools: Array<{ function: { name: string } }>;
+        messages: unknown[];
+      };
+      expect(body.tools.map((tool) => tool.function.name)).toEqual(['ToolSearch', 'NotebookEdit']);
+      expect(body.messages.at(-1)).toEqual({
+        role: 'tool',
+        tool_call_id: 'toolu_1',
+        content: 'Tool loaded: NotebookEdit',
+      });
+    });
+
+    test('a tool_reference to a tool not in tools is the SDK’s ToolReferenceUnresolvedError', async () => {
+      const refused = client.messages.create({ ...ask, tools, messages: afterSearch('Gone') });
+      await expect(refused).rejects.toBeInstanceOf(Anthropic.ToolReferenceUnresolvedError);
+      await expect(refused).rejects.toMatchObject({
+        status: 400,
+        errorCode: 'tool_reference_unresolved',
+      });
+      expect(await upstream.requests()).toEqual([]);
+    });
+  });
+
   test('?beta=true and unknown betas are accepted', async () => {
     await upstream.script([
       { sse: sse([chunk({ content: 'ok' }), finishChunk('stop'), usageChunk(1, 1)]) },

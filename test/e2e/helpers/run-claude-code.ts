@@ -56,6 +56,8 @@ export interface RunClaudeCodeOptions {
   cwd?: string;
   /** Kill the CLI after this long (default 60 s). */
   timeoutMs?: number;
+  /** `--allowedTools` (default: `allowedTools`). */
+  allowedTools?: string;
 }
 
 /** Tools the scenarios use; as root Claude Code refuses --dangerously-skip-permissions. */
@@ -76,7 +78,7 @@ export function runClaudeCode(options: RunClaudeCodeOptions): Promise<ClaudeCode
     format,
     ...(format === 'stream-json' ? ['--verbose'] : []),
     '--allowedTools',
-    allowedTools,
+    options.allowedTools ?? allowedTools,
     ...(options.args ?? []),
   ];
   return spawnCollecting(options.executable, args, {
