@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { RequestTool } from '../protocol/messages-request-schema.js';
-import { convertTools } from './convert-tools.js';
+import { collectToolSchemas, convertTools } from './convert-tools.js';
 
 test('custom tools become functions in order; defer_loading placeholders are not shown', () => {
   const tools: RequestTool[] = [
@@ -53,9 +53,75 @@ test('a deferred tool that a tool_reference loaded is shown, in request order', 
   ]);
 });
 
-test('Anthropic-hosted tools are a clear 400, not a silent drop', () => {
-  const tools: RequestTool[] = [{ type: 'web_search_20250305', name: 'web_search' }];
-  expect(() => convertTools(tools)).toThrow(
-    "tools.0: tool type 'web_search_20250305' (web_search)",
+test.each<[string, string]>([
+  ['web_search_20250305', 'web_search'],
+  ['web_fetch_20250910', 'web_fetch'],
+  ['code_execution_20250825', 'code_execution'],
+  ['tool_search_tool_regex_20251119', 'tool_search_tool_regex'],
+])('the hosted tool %s is a clear 400, not a silent drop', (type, name) => {
+  expect(() => convertTools([{ type, name }])).toThrow(
+    `tools.0: tool type '${type}' (${name}) runs on Anthropic's servers`,
+  );
+});
+
+test('a tool type Ferry does not know is a 400 that says what is supported', () => {
+  expect(() => convertTools([{ type: 'computer_20250124', name: 'computer' }])).toThrow(
+    "tools.0: tool type 'computer_20250124' (computer) is not supported; custom tools",
+  );
+});
+
+test.each<[string, string, string[]]>([
+  ['bash_20250124', 'bash', ['command', 'restart']],
+  [
+    'text_editor_20250124',
+    'str_replace_editor',
+    ['command', 'path', 'file_text', 'old_str', 'new_str', 'insert_line', 'view_range'],
+  ],
+  [
+    'text_editor_20250728',
+    'str_replace_based_edit_tool',
+    ['command', 'path', 'file_text', 'old_str', 'new_str', 'insert_line', 'view_range'],
+  ],
+  [
+    'memory_20250818',
+    'memory',
+    [
+      'command',
+      'path',
+      'view_range',
+      'file_text',
+      'old_str',
+      'new_str',
+      'insert_line',
+      'insert_text',
+      'old_path',
+      'new_path',
+    ],
+  ],
+])('%s, which the client runs, gets its published schema as %s', (type, name, properties) => {
+  const [converted] = convertTools([{ type, name }]);
+  expect(converted?.function.name).toBe(name);
+  expect(converted?.function.description).toEqual(expect.any(String));
+  const parameters = converted?.function.parameters as { properties: object };
+  expect(Object.keys(parameters.properties)).toEqual(properties);
+  expect(collectToolSchemas([{ type, name }]).get(name)).toBe(parameters);
+});
+
+test('the text editor before 2025-04-29 has undo_edit, later ones do not', () => {
+  const commands = (type: string, name: string) =>
+    (
+      convertTools([{ type, name }])[0]?.function.parameters as {
+        properties: { command: { enum: string[] } };
+      }
+    ).properties.command.enum;
+  expect(commands('text_editor_20250124', 'str_replace_editor')).toContain('undo_edit');
+  expect(commands('text_editor_20250429', 'str_replace_based_edit_tool')).not.toContain(
+    'undo_edit',
+  );
+});
+
+test('an Anthropic-defined tool under another name is a 400, as Anthropic answers', () => {
+  expect(() => convertTools([{ type: 'bash_20250124', name: 'shell' }])).toThrow(
+    "tools.0.name: a 'bash_20250124' tool must be named 'bash'",
   );
 });

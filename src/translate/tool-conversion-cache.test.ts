@@ -102,7 +102,7 @@ describe('ToolConversionCache', () => {
   test('a list with a hosted tool still fails, and is not kept', () => {
     const cache = new ToolConversionCache();
     const hosted = { type: 'web_search_20250305', name: 'web_search' } as unknown as RequestTool;
-    expect(() => cache.convert([hosted])).toThrow(/Anthropic-hosted/);
-    expect(() => cache.convert([hosted])).toThrow(/Anthropic-hosted/);
+    expect(() => cache.convert([hosted])).toThrow(/runs on Anthropic's servers/);
+    expect(() => cache.convert([hosted])).toThrow(/runs on Anthropic's servers/);
   });
 });

@@ -446,6 +446,48 @@ describe('POST /v1/messages through the official SDK', () => {
     expect(await upstream.requests()).toEqual([]);
   });
 
+  test('Anthropic’s text editor and bash tools reach the model with their schemas; calls come back as tool_use', async () => {
+    await upstream.script([
+      {
+        sse: sse([
+          toolCallChunk(0, {
+            id: 'call_1',
+            name: 'str_replace_based_edit_tool',
+            args: '{"command":"view","path":"/tmp/a.txt"}',
+          }),
+          finishChunk('tool_calls'),
+          usageChunk(40, 9),
+        ]),
+      },
+    ]);
+    const message = await client.messages.create({
+      ...ask,
+      tools: [
+        { type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' },
+        { type: 'bash_20250124', name: 'bash' },
+      ],
+    });
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content).toMatchObject([
+      {
+        type: 'tool_use',
+        name: 'str_replace_based_edit_tool',
+        input: { command: 'view', path: '/tmp/a.txt' },
+      },
+    ]);
+    const [request] = await upstream.requests();
+    const tools = (
+      request?.body as {
+        tools: Array<{ function: { name: string; parameters: { required?: string[] } } }>;
+      }
+    ).tools;
+    expect(tools.map((tool) => tool.function.name)).toEqual([
+      'str_replace_based_edit_tool',
+      'bash',
+    ]);
+    expect(tools[0]?.function.parameters.required).toEqual(['command', 'path']);
+  });
+
   describe('tool search', () => {
     const tools: Anthropic.Tool[] = [
       { name: 'ToolSearch', input_schema: { type: 'object', properties: {} } },
