@@ -188,6 +188,15 @@ describe('MessageStreamBuilder', () => {
     expect(events.at(-2)).toMatchObject({ delta: { stop_reason: expected } });
   });
 
+  test('a refusal carries stop_details of type refusal; other stops none', () => {
+    const refused = build([{ type: 'finish', reason: 'refusal' }]);
+    expect(refused.at(-2)).toMatchObject({
+      delta: { stop_details: { type: 'refusal', category: null, explanation: null } },
+    });
+    const ended = build([{ type: 'finish', reason: 'end-turn' }]);
+    expect(ended.at(-2)).toMatchObject({ delta: { stop_details: null } });
+  });
+
   test('stop_sequence carries the matched string', () => {
     const events = build([
       { type: 'text-delta', text: 'a' },

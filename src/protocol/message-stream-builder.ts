@@ -49,6 +49,16 @@ type OpenBlock =
  * `message_stop` last. `finish()` closes what is open; a stream without a finish part is an
  * error, never a success.
  */
+/** An engine's content filter names no category, reason or fallback (every field is null). */
+const refusalDetails = {
+  type: 'refusal',
+  category: null,
+  explanation: null,
+  fallback_credit_token: null,
+  fallback_has_prefill_claim: null,
+  recommended_model: null,
+} as const;
+
 export class MessageStreamBuilder {
   private readonly messageId: string;
   private started = false;
@@ -108,12 +118,13 @@ export class MessageStreamBuilder {
     }
     const events = this.start();
     this.closeBlock(events);
+    const stopReason = this.stopReason(this.finishReason);
     const delta: MessageDelta = {
       type: 'message_delta',
       delta: {
-        stop_reason: this.stopReason(this.finishReason),
+        stop_reason: stopReason,
         stop_sequence: this.stopSequence,
-        stop_details: null,
+        stop_details: stopReason === 'refusal' ? refusalDetails : null,
         container: null,
       },
       // Claude Code asks for context_management edits; Ferry applies none.
