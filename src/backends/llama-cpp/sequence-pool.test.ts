@@ -35,6 +35,26 @@ describe('SequencePool', () => {
     expect(lease.item.name).toBe('empty');
   });
 
+  it('a side request sharing only the template’s first token leaves a conversation’s cache alone', async () => {
+    const conversation = { name: 'conversation', tokens: [1, ...Array<number>(300).fill(5)] };
+    const items = [conversation, { name: 'empty', tokens: [] }];
+    const side = await pool(items).acquire([1, 9, 9], new AbortController().signal);
+    expect(side.item.name).toBe('empty');
+    // With no empty sequence, the one with least to lose.
+    const busy = [conversation, { name: 'short', tokens: [1, 8, 8, 8] }];
+    expect((await pool(busy).acquire([1, 9], new AbortController().signal)).item.name).toBe(
+      'short',
+    );
+  });
+
+  it('a history edited halfway still reuses its prefix rather than start over', async () => {
+    const conversation = { name: 'conversation', tokens: [...Array<number>(100).fill(5), 6, 6] };
+    const items = [conversation, { name: 'empty', tokens: [] }];
+    const edited = [...Array<number>(60).fill(5), 7];
+    const lease = await pool(items).acquire(edited, new AbortController().signal);
+    expect(lease.item.name).toBe('conversation');
+  });
+
   it('queues when all are busy and hands over in arrival order', async () => {
     const sequences = pool([{ name: 'only', tokens: [] }]);
     const signal = new AbortController().signal;

@@ -1,5 +1,8 @@
 import { ApiError } from '../../protocol/api-error.js';
 
+/** A held token counts this many times less than one reused now (see takeBest). */
+const evictionWeight = 4;
+
 export interface Lease<T> {
   readonly item: T;
   release(): void;
@@ -58,19 +61,24 @@ export class SequencePool<T> {
   }
 
   /**
-   * The free item that reuses most of the prompt; among equals the one holding least, so a
-   * short side request (a title, a summary) does not evict a long conversation's cache.
+   * The free item worth most for this prompt: the tokens it saves evaluating, less a quarter of
+   * the tokens it holds beyond them, which taking it evicts. A conversation's next turn lands on
+   * its own cache; a short side request (a title, a summary), which shares with every cache only
+   * the template's first token or so, takes an empty or short sequence instead of evicting a long
+   * conversation; a history edited halfway still reuses its prefix. Among equals, the item
+   * holding least.
    */
   private takeBest(prompt: readonly number[]): T {
     let best = 0;
-    let bestReuse = -1;
+    let bestScore = -Infinity;
     let bestHeld = Infinity;
     for (let index = 0; index < this.free.length; index++) {
       const item = this.free[index]!;
       const reuse = this.reusable(item, prompt);
       const held = this.held(item);
-      if (reuse > bestReuse || (reuse === bestReuse && held < bestHeld))
-        [best, bestReuse, bestHeld] = [index, reuse, held];
+      const score = reuse - Math.max(0, held - reuse) / evictionWeight;
+      if (score > bestScore || (score === bestScore && held < bestHeld))
+        [best, bestScore, bestHeld] = [index, score, held];
     }
     return this.free.splice(best, 1)[0]!;
   }
