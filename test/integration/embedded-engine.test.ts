@@ -489,6 +489,41 @@ describe('embedded engine under load and cancellation', { timeout: 60_000 }, () 
   });
 });
 
+describe('embedded engine, a fresh pair of sequences', { timeout: 60_000 }, () => {
+  const { engine: started, model } = useEndlessEngine(2);
+
+  test('a short side request between two turns leaves the conversation’s cache alone', async () => {
+    const engine = started();
+    const system = `You review code. ${'Keep every rule of the project. '.repeat(40)}`;
+    const firstTurn: Anthropic.MessageParam[] = [{ role: 'user', content: 'Review a.ts.' }];
+    const first = await engine.client.messages.create({
+      model,
+      system,
+      max_tokens: 4,
+      messages: firstTurn,
+    });
+    const firstPrompt = first.usage.input_tokens + (first.usage.cache_read_input_tokens ?? 0);
+    // A title request, as Claude Code sends beside a conversation: shares only the template's
+    // first token with it.
+    await engine.client.messages.create({
+      model,
+      max_tokens: 4,
+      messages: [{ role: 'user', content: 'A title for this session?' }],
+    });
+    const second = await engine.client.messages.create({
+      model,
+      system,
+      max_tokens: 4,
+      messages: [
+        ...firstTurn,
+        { role: 'assistant', content: 'Looks fine.' },
+        { role: 'user', content: 'And b.ts?' },
+      ],
+    });
+    expect(second.usage.cache_read_input_tokens).toBeGreaterThanOrEqual(firstPrompt - 1);
+  });
+});
+
 describe('embedded engine with one sequence', { timeout: 60_000 }, () => {
   const { engine: started, model } = useEndlessEngine(1);
   let engine: EmbeddedFerry;
