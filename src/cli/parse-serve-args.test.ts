@@ -15,9 +15,9 @@ test.each<{ argv: string[]; flags: object }>([
 });
 
 test.each<{ argv: string[]; error: string }>([
-  { argv: ['--ctx-size', '-5'], error: "--ctx-size: expected a whole number, got '-5'" },
-  { argv: ['--threads', '-1'], error: "--threads: expected a whole number, got '-1'" },
-  { argv: ['--parallel', '1.5'], error: "--parallel: expected a whole number, got '1.5'" },
+  { argv: ['--ctx-size', '-5'], error: "--ctx-size: expected a positive whole number, got '-5'" },
+  { argv: ['--threads', '-1'], error: "--threads: expected a positive whole number, got '-1'" },
+  { argv: ['--parallel', '1.5'], error: "--parallel: expected a positive whole number, got '1.5'" },
   { argv: ['--port', 'eighty'], error: "--port: expected a number from 0 to 65535, got 'eighty'" },
   {
     argv: ['--gpu-layers', 'lots'],

@@ -91,7 +91,7 @@ function parsePort(value: string): number {
 function integerFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value))
-    throw new ConfigError(`${flag}: expected a whole number, got '${value}'`);
+    throw new ConfigError(`${flag}: expected a positive whole number, got '${value}'`);
   return Number(value);
 }
 

@@ -128,7 +128,7 @@ describe('bin/ferry', () => {
     ],
     [
       ['serve', '--model', 'm.gguf', '--ctx-size', 'big'],
-      "--ctx-size: expected a whole number, got 'big'",
+      "--ctx-size: expected a positive whole number, got 'big'",
     ],
     [
       ['serve', '--model', 'm.gguf', '--gpu-layers', 'most'],

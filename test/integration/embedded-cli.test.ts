@@ -135,6 +135,75 @@ describe('ferry serve --model', () => {
     expect(await offline.stop('SIGTERM')).toBe(0);
   }, 90_000);
 
+  test('downloads that cannot work fail clearly: a stalled server, Hugging Face unreachable, a page that is no GGUF', async () => {
+    const server = createServer((request, response) => {
+      if (request.url === '/html/login.gguf') {
+        response.writeHead(200, { 'content-type': 'text/html' }).end('<html>sign in</html>');
+        return;
+      }
+      // Answers every request with its first 64 KB, then nothing more, never closing.
+      response.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': String(32 * 1024 * 1024),
+      });
+      response.write(Buffer.alloc(64 * 1024));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const cacheDir = makeTempDir('model-cache');
+    const saved = { ...process.env };
+    try {
+      process.env.FERRY_DOWNLOAD_STALL_SECONDS = '2';
+      const started = Date.now();
+      await expect(
+        startFerryProcess({
+          args: ['--model', `${origin}/stalls.gguf`, '--model-cache-dir', cacheDir],
+        }),
+      ).rejects.toThrow(
+        /--model: cannot download http:\/\/127\.0\.0\.1:\d+\/stalls\.gguf \(no data for 2 s; the next start resumes it\)/,
+      );
+      expect(Date.now() - started).toBeLessThan(20_000);
+      // An hf: file name is not looked up before the download: the endpoint is probed first.
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const closedPort = (closed.address() as AddressInfo).port;
+      await new Promise((resolve) => closed.close(resolve));
+      process.env.HF_ENDPOINT = `http://127.0.0.1:${closedPort}/`;
+      await expect(
+        startFerryProcess({
+          args: ['--model', 'hf:Owner/Repo-GGUF/model-q8_0.gguf', '--model-cache-dir', cacheDir],
+        }),
+      ).rejects.toThrow(
+        /--model: cannot download hf:Owner\/Repo-GGUF\/model-q8_0\.gguf \(network: ECONNREFUSED\)/,
+      );
+      delete process.env.HF_ENDPOINT; // node-llama-cpp would take 127.0.0.1 URLs for its own
+      await expect(
+        startFerryProcess({
+          args: ['--model', `${origin}/html/login.gguf`, '--model-cache-dir', cacheDir],
+        }),
+      ).rejects.toThrow(
+        /--model: \S+login\.gguf did not download a GGUF file .*removed from the cache/,
+      );
+      expect(readdirSync(cacheDir)).not.toContain('login.gguf');
+    } finally {
+      process.env = saved;
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 90_000);
+
+  test('a directory, or a URL of a scheme Ferry does not download, as --model says which', async () => {
+    const dir = makeTempDir('models');
+    await expect(startFerryProcess({ args: ['--model', dir] })).rejects.toThrow(
+      `--model: ${dir} is a directory; pass the .gguf file in it`,
+    );
+    await expect(
+      startFerryProcess({ args: ['--model', 'ftp://example.com/model.gguf'] }),
+    ).rejects.toThrow(
+      '--model: ftp://example.com/model.gguf is neither a local path nor a source Ferry downloads from',
+    );
+  }, 30_000);
+
   test('with neither --upstream nor --model: the documented default model, from the cache', async () => {
     const cacheDir = makeTempDir('model-cache');
     // The file name node-llama-cpp gives hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF:Q4_K_M.

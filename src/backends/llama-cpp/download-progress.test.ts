@@ -27,6 +27,24 @@ describe('download progress', () => {
     expect(formatProgress('m.gguf', status, elapsed)).toBe(line);
   });
 
+  it('a resumed download’s rate and time left count only this run’s bytes', () => {
+    const status = { downloadedSize: 600_000_000, totalSize: 1_000_000_000 };
+    expect(formatProgress('m.gguf', status, 10_000, 500_000_000)).toBe(
+      'downloading m.gguf: 600.0 MB of 1.0 GB (60%), 10.0 MB/s, 40 s left',
+    );
+    let time = 0;
+    const lines: string[] = [];
+    const progress = new DownloadProgress(
+      'm.gguf',
+      (line) => lines.push(line),
+      () => time,
+    );
+    progress.update({ downloadedSize: 500_000_000, totalSize: 1_000_000_000 });
+    time = 10_000;
+    progress.update(status);
+    expect(lines.at(-1)).toBe('downloading m.gguf: 600.0 MB of 1.0 GB (60%), 10.0 MB/s, 40 s left');
+  });
+
   it('writes at most one line per interval, and a last one when done', () => {
     let time = 0;
     const lines: string[] = [];

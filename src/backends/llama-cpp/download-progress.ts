@@ -6,6 +6,8 @@ export class DownloadProgress {
   private readonly started: number;
   private lastLine = 0;
   private last = { downloadedSize: 0, totalSize: 0 };
+  /** Bytes a resumed download already had: not part of this run's rate. */
+  private resumedFrom: number | undefined;
 
   constructor(
     private readonly name: string,
@@ -18,10 +20,11 @@ export class DownloadProgress {
 
   readonly update = (status: { totalSize: number; downloadedSize: number }): void => {
     this.last = status;
+    this.resumedFrom ??= status.downloadedSize;
     const time = this.now();
     if (this.lastLine !== 0 && time - this.lastLine < this.everyMs) return;
     this.lastLine = time;
-    this.writeLine(formatProgress(this.name, status, time - this.started));
+    this.writeLine(formatProgress(this.name, status, time - this.started, this.resumedFrom));
   };
 
   finish(): void {
@@ -33,13 +36,15 @@ export class DownloadProgress {
   }
 }
 
+/** `resumedFrom`: the bytes already there when this run started (a resumed download). */
 export function formatProgress(
   name: string,
   status: { totalSize: number; downloadedSize: number },
   elapsedMs: number,
+  resumedFrom = 0,
 ): string {
   const { downloadedSize: done, totalSize: total } = status;
-  const rate = elapsedMs > 0 ? done / (elapsedMs / 1000) : 0;
+  const rate = elapsedMs > 0 ? Math.max(0, done - resumedFrom) / (elapsedMs / 1000) : 0;
   const percent = total > 0 ? ` (${Math.floor((done / total) * 100)}%)` : '';
   const eta = rate > 0 && total > done ? `, ${formatSeconds((total - done) / rate)} left` : '';
   return `downloading ${name}: ${formatBytes(done)} of ${formatBytes(total)}${percent}, ${formatBytes(rate)}/s${eta}`;

@@ -1,4 +1,4 @@
-import { existsSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { basename } from 'node:path';
 import {
@@ -12,6 +12,7 @@ import {
 import { ConfigError } from '../../config/config-error.js';
 import { LlamaCppBackend } from './llama-cpp-backend.js';
 import { parseChatTemplate } from './render-chat-prompt.js';
+import { fileMagic } from './file-magic.js';
 import { resolveModelSource, type DownloadReporter } from './resolve-model-source.js';
 
 // For the start-up log, from this chunk, which is loaded only when the engine is.
@@ -251,16 +252,10 @@ async function readArchitecture(modelPath: string): Promise<string | undefined> 
 }
 
 function checkIsGguf(modelPath: string): void {
-  if (!existsSync(modelPath) || !statSync(modelPath).isFile())
-    throw new ConfigError(`--model: no such file: ${modelPath}`);
-  const magic = Buffer.alloc(4);
-  const fd = openSync(modelPath, 'r');
-  try {
-    readSync(fd, magic, 0, 4, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (magic.toString('latin1') !== 'GGUF')
+  if (!existsSync(modelPath)) throw new ConfigError(`--model: no such file: ${modelPath}`);
+  if (statSync(modelPath).isDirectory())
+    throw new ConfigError(`--model: ${modelPath} is a directory; pass the .gguf file in it`);
+  if (fileMagic(modelPath) !== 'GGUF')
     throw new ConfigError(`--model: ${basename(modelPath)} is not a GGUF file`);
 }
 

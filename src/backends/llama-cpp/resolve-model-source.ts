@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveModelFile } from 'node-llama-cpp';
 import { ConfigError } from '../../config/config-error.js';
 import { DownloadProgress } from './download-progress.js';
+import { fileMagic } from './file-magic.js';
 import { networkErrorCode } from '../../util/network-error-code.js';
 
 /** Where download progress goes: a live bar on a terminal, plain lines anywhere else. */
@@ -14,6 +15,15 @@ export interface DownloadReporter {
 const remote = /^(?:hf:|huggingface:|https?:\/\/)/i;
 
 /**
+ * How long a download may receive nothing before it is given up (the partial file stays, so
+ * the next start resumes it). `FERRY_DOWNLOAD_STALL_SECONDS` overrides it.
+ */
+export function downloadStallMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.FERRY_DOWNLOAD_STALL_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000;
+}
+
+/**
  * `--model` as a local file path. Remote models (`hf:owner/repo[:quant]`, URLs) are downloaded
  * once into `cacheDir` by node-llama-cpp's downloader, which resumes an interrupted download
  * from its partial file and finds the finished one on later runs without asking the network.
@@ -23,28 +33,103 @@ export async function resolveModelSource(
   cacheDir: string,
   reporter?: DownloadReporter,
 ): Promise<string> {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(model) && !remote.test(model))
+    throw new ConfigError(
+      `--model: ${model} is neither a local path nor a source Ferry downloads from (hf:owner/repo[:quant], http:// or https://)`,
+    );
   if (!remote.test(model)) return resolve(model);
   const cached = await findCached(model, cacheDir);
   if (cached !== undefined) return cached;
-  if (/^https?:/i.test(model)) await probeUrl(model);
+  await probeSource(model);
+  const name = displayName(model);
   const progress =
     reporter === undefined || reporter.tty
       ? undefined
-      : new DownloadProgress(displayName(model), reporter.writeLine);
+      : new DownloadProgress(name, reporter.writeLine);
+  const stall = new StallWatch(downloadStallMs(), (idleMs) => {
+    if (reporter !== undefined && !reporter.tty)
+      reporter.writeLine(`downloading ${name}: no data for ${Math.round(idleMs / 1000)} s`);
+  });
   try {
     const path = await resolveModelFile(model, {
       directory: cacheDir,
       cli: reporter?.tty ?? false,
       deleteTempFileOnCancel: false,
-      ...(progress === undefined ? {} : { onProgress: progress.update }),
+      signal: stall.signal,
+      onProgress: (status) => {
+        stall.progress(status.downloadedSize);
+        progress?.update(status);
+      },
     });
     progress?.finish();
+    discardIfNotGguf(path, model);
     return path;
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const reason = stall.signal.aborted
+      ? `no data for ${Math.round(downloadStallMs() / 1000)} s; the next start resumes it`
+      : describe(error);
     throw new ConfigError(
-      `--model: cannot download ${model} (${describe(error)}); pass a local path to a .gguf file`,
+      `--model: cannot download ${model} (${reason}); pass a local path to a .gguf file`,
     );
+  } finally {
+    stall.stop();
   }
+}
+
+/**
+ * Gives a download up when it receives nothing for `limitMs`, and says so on the way: the
+ * downloader retries a dead connection for minutes, which looks like a hung start-up.
+ */
+class StallWatch {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private bytes = -1;
+  private lastData = Date.now();
+  private lastNotice = 0;
+
+  constructor(
+    private readonly limitMs: number,
+    notice: (idleMs: number) => void,
+    tickMs = Math.min(5000, limitMs / 4),
+  ) {
+    this.timer = setInterval(() => {
+      const idle = Date.now() - this.lastData;
+      if (idle >= this.limitMs) this.controller.abort();
+      else if (idle >= 10_000 && Date.now() - this.lastNotice >= 10_000) {
+        this.lastNotice = Date.now();
+        notice(idle);
+      }
+    }, tickMs);
+    this.timer.unref();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  progress(bytes: number): void {
+    if (bytes === this.bytes) return;
+    this.bytes = bytes;
+    this.lastData = Date.now();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/**
+ * A server that answered with something else (a login page, an error page) left a file that
+ * would be found again on every start: it is removed, and the error says what came.
+ */
+function discardIfNotGguf(path: string, model: string): void {
+  const magic = fileMagic(path);
+  if (magic === 'GGUF') return;
+  rmSync(path, { force: true });
+  throw new ConfigError(
+    `--model: ${model} did not download a GGUF file (it starts with ${JSON.stringify(magic)}; removed from the cache); check the URL`,
+  );
 }
 
 /**
@@ -69,25 +154,30 @@ function displayName(model: string): string {
 
 /**
  * The downloader retries a failing connection for minutes (good for a flaky network mid-download,
- * bad for a start-up that can never work): a URL that does not answer at all fails at once.
+ * bad for a start-up that can never work): a source that does not answer at all fails at once.
+ * For `hf:` models that is the Hugging Face endpoint (`HF_ENDPOINT`, as node-llama-cpp reads
+ * it): any answer from it will do, the downloader says what is missing there.
  */
-async function probeUrl(url: string): Promise<void> {
+async function probeSource(model: string): Promise<void> {
+  const url = /^https?:/i.test(model)
+    ? model
+    : (process.env.HF_ENDPOINT ?? 'https://huggingface.co/');
   let response: Response;
   try {
     response = await fetch(url, {
-      headers: { range: 'bytes=0-3' },
+      ...(url === model ? { headers: { range: 'bytes=0-3' } } : { method: 'HEAD' }),
       redirect: 'follow',
       signal: AbortSignal.timeout(15_000),
     });
   } catch (error) {
     throw new ConfigError(
-      `--model: cannot download ${url} (${describe(error)}); pass a local path to a .gguf file`,
+      `--model: cannot download ${model} (${describe(error)}); pass a local path to a .gguf file`,
     );
   }
   await response.body?.cancel();
-  if (response.status >= 400) {
+  if (url === model && response.status >= 400) {
     throw new ConfigError(
-      `--model: cannot download ${url} (HTTP ${response.status}); pass a local path to a .gguf file`,
+      `--model: cannot download ${model} (HTTP ${response.status}); pass a local path to a .gguf file`,
     );
   }
 }
