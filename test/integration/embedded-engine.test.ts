@@ -156,6 +156,36 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () 
     }
   });
 
+  test('a forced call keeps the schema’s numeric bounds', async () => {
+    const pageTool: Anthropic.Tool = {
+      name: 'Page',
+      input_schema: {
+        type: 'object',
+        properties: {
+          count: { type: 'integer', minimum: 1, maximum: 10 },
+          offset: { type: 'integer', minimum: 0 },
+          ratio: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+        },
+        required: ['count', 'offset', 'ratio'],
+      },
+    };
+    for (let round = 0; round < 4; round++) {
+      const message = await engine.client.messages.create({
+        model,
+        max_tokens: 1000, // a random-weight model writes long numbers, and a redraw costs tokens too
+        tools: [pageTool],
+        tool_choice: { type: 'tool', name: 'Page' },
+        messages: [{ role: 'user', content: `Page ${round}` }],
+      });
+      const call = message.content.find((block) => block.type === 'tool_use');
+      const input = call?.input as { count: number; offset: number; ratio: number };
+      expect(Number.isInteger(input.count) && input.count >= 1 && input.count <= 10).toBe(true);
+      expect(Number.isSafeInteger(input.offset) && input.offset >= 0).toBe(true);
+      expect(message.stop_reason).toBe('tool_use');
+      expect(input.ratio > 0 && input.ratio <= 1).toBe(true);
+    }
+  });
+
   test('structured output: the grammar makes a reply the SDK parses against the schema', async () => {
     // Booleans and enums: a random-weight model closes them at once, as it may not a string.
     const answer = z.object({ done: z.boolean(), level: z.enum(['low', 'high']) });

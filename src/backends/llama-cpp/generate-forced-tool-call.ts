@@ -4,6 +4,7 @@ import type { ModelFinishReason, ModelStreamBatch } from '../../model/model-stre
 import { createToolCallId } from '../../parsers/create-tool-call-id.js';
 import { evaluateTokens, type GenerationRun } from './evaluate-tokens.js';
 import { IncrementalDetokenizer } from './incremental-detokenizer.js';
+import { fitNumbers } from './fit-numbers.js';
 import { hasNonFiniteNumber, jsonGrammarState } from './json-grammar.js';
 import { JsonValueScanner } from './json-value-scanner.js';
 
@@ -26,8 +27,9 @@ const attempts = 3;
  * `tool_choice` any / tool: the call is written into the assistant turn in the template's own
  * format (`<tool_call>\n{"name": …, "arguments": …}`), with the name and then the arguments
  * sampled under grammars, so the call always parses and fits the tool's schema. The call is
- * emitted once checked (arguments are short); a sample with a number JSON cannot hold is drawn
- * again.
+ * emitted once checked (arguments are short); a sample with a number JSON cannot hold, or out
+ * of the schema's numeric bounds (which grammars do not express), is drawn again, and after the
+ * last draw brought within the bounds.
  */
 export async function* generateForcedToolCall(
   run: GenerationRun & {
@@ -58,6 +60,7 @@ export async function* generateForcedToolCall(
   const argumentsStart = sequence.nextTokenIndex;
   const joiner = [name.unevaluated, ...joinerTokens];
   joinerTokens.forEach(() => run.onToken());
+  const schema = run.tools.get(toolName) ?? {};
   let args = { text: '', complete: false, aborted: false, unevaluated: 0 as Token };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) {
@@ -65,12 +68,13 @@ export async function* generateForcedToolCall(
         { start: argumentsStart, end: sequence.nextTokenIndex },
       ]);
     }
-    const grammar = await jsonGrammarState(run.llama, model, run.tools.get(toolName) ?? {});
+    const grammar = await jsonGrammarState(run.llama, model, schema);
     args = await sampleJson(run, joiner, grammar, budget);
-    if (args.aborted || !args.complete || isUsable(args.text)) break;
+    if (args.aborted || !args.complete || isUsable(args.text, schema)) break;
     run.onWarning?.(`embedded engine: drew the arguments of ${toolName} again (${args.text})`);
   }
   if (args.aborted) return 'end-turn';
+  if (args.complete) args.text = withinBounds(args.text, schema, toolName, run.onWarning);
   const id = createToolCallId();
   yield [
     { type: 'tool-call-start', id, name: toolName },
@@ -133,10 +137,38 @@ function parseName(text: string, names: readonly string[]): string {
   return names[0]!;
 }
 
-function isUsable(text: string): boolean {
+/**
+ * Parses, holds only numbers JSON and JavaScript read exactly, and keeps the schema's numeric
+ * bounds (which grammars cannot express beyond small integer ranges).
+ */
+function isUsable(text: string, schema: unknown): boolean {
   try {
-    return !hasNonFiniteNumber(JSON.parse(text));
+    const value: unknown = JSON.parse(text);
+    if (hasNonFiniteNumber(value)) return false;
+    const fitted = fitNumbers(value, schema);
+    return !fitted.changed && !fitted.unsafe;
   } catch {
     return false;
   }
+}
+
+/** Arguments still out of bounds after the last draw, brought within them: the call must fit. */
+function withinBounds(
+  text: string,
+  schema: unknown,
+  toolName: string,
+  onWarning: ((message: string) => void) | undefined,
+): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const fitted = fitNumbers(value, schema);
+  if (!fitted.changed) return text;
+  onWarning?.(
+    `embedded engine: numbers of ${toolName} brought within the schema's bounds (${text})`,
+  );
+  return JSON.stringify(fitted.value);
 }

@@ -10,6 +10,10 @@ import { toGrammarSchema } from './to-grammar-schema.js';
 // The library's number rules allow an exponent of up to 16 digits, so `1E999` (Infinity, which
 // serialises to null) is a valid sample. Tool arguments never need exponents.
 const exponent = /\s*\(\[eE\] \[-\+\]\? \("0" \| \[1-9\] \[0-9\]\{0,15\}\)\)\?/g;
+// Its integer part may have 16 digits, past 2^53: a JavaScript client (the SDK, Claude Code)
+// would read another number. At most 15 digits are always exact.
+const wholeDigits = '("0" | [1-9] [0-9]{0,15})';
+const exactWholeDigits = '("0" | [1-9] [0-9]{0,14})';
 
 /**
  * The library's rules let a value be laid out in several styles (spaces or not, newlines and
@@ -45,7 +49,11 @@ export async function jsonGrammarState(
       schema: GbnfJsonSchema,
     ) => Promise<LlamaGrammar>;
     grammar = fromSchema(converted).then((json) =>
-      llama.createGrammar({ grammar: tojsonLayout(json.grammar.replace(exponent, '')) }),
+      llama.createGrammar({
+        grammar: tojsonLayout(
+          json.grammar.replace(exponent, '').replaceAll(wholeDigits, exactWholeDigits),
+        ),
+      }),
     );
     grammar.catch(() => cache.delete(key));
     if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value!);

@@ -17,6 +17,18 @@ describe('toGrammarSchema', () => {
     ['string format kept', { type: 'string', format: 'date' }, { type: 'string', format: 'date' }],
     ['string format dropped', { type: 'string', format: 'uri' }, { type: 'string' }],
     ['integer', { type: 'integer', minimum: 0, maximum: 9007199254740991 }, { type: 'integer' }],
+    ['integer, one bound', { type: 'integer', minimum: 1 }, { type: 'integer' }],
+    ['integer, small range', { type: 'integer', minimum: 1, maximum: 4 }, { enum: [1, 2, 3, 4] }],
+    [
+      'integer, exclusive bounds',
+      { type: 'integer', exclusiveMinimum: 0, exclusiveMaximum: 3.5 },
+      { enum: [1, 2, 3] },
+    ],
+    [
+      'integer, more than 256 values',
+      { type: 'integer', minimum: 0, maximum: 256 },
+      { type: 'integer' },
+    ],
     ['nullable primitive', { type: ['number', 'null'] }, { type: ['number', 'null'] }],
     [
       'nullable string',

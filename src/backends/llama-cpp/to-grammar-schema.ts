@@ -52,8 +52,9 @@ function convertTyped(type: string, schema: Schema, root: Schema, depth: number)
   switch (type) {
     case 'string':
       return stringSchema(schema);
-    case 'number':
     case 'integer':
+      return integerSchema(schema);
+    case 'number':
     case 'boolean':
     case 'null':
       return { type };
@@ -64,6 +65,40 @@ function convertTyped(type: string, schema: Schema, root: Schema, depth: number)
     default:
       return anyValue;
   }
+}
+
+/**
+ * Grammars have no numeric bounds; an integer with a small range becomes the list of its values,
+ * so a forced call cannot pick one outside it. Other bounds are checked after sampling (see
+ * fitNumbers).
+ */
+function integerSchema(schema: Schema): GbnfJsonSchema {
+  const { low, high } = integerBounds(schema);
+  if (low === undefined || high === undefined || high < low || high - low >= maxEnumeratedRange)
+    return { type: 'integer' };
+  return { enum: Array.from({ length: high - low + 1 }, (_, i) => low + i) };
+}
+
+const maxEnumeratedRange = 256;
+
+/** The smallest and largest integer a schema allows, where it says (inclusive either way). */
+export function integerBounds(schema: Schema): { low?: number; high?: number } {
+  const lows = [
+    typeof schema.minimum === 'number' ? Math.ceil(schema.minimum) : undefined,
+    typeof schema.exclusiveMinimum === 'number'
+      ? Math.floor(schema.exclusiveMinimum) + 1
+      : undefined,
+  ].filter((bound): bound is number => bound !== undefined);
+  const highs = [
+    typeof schema.maximum === 'number' ? Math.floor(schema.maximum) : undefined,
+    typeof schema.exclusiveMaximum === 'number'
+      ? Math.ceil(schema.exclusiveMaximum) - 1
+      : undefined,
+  ].filter((bound): bound is number => bound !== undefined);
+  return {
+    ...(lows.length === 0 ? {} : { low: Math.max(...lows) }),
+    ...(highs.length === 0 ? {} : { high: Math.min(...highs) }),
+  };
 }
 
 function stringSchema(schema: Schema): GbnfJsonSchema {
@@ -126,7 +161,8 @@ function mergeAllOf(schema: Schema): Schema {
   return merged;
 }
 
-function resolveRef(ref: string, root: Schema): unknown {
+/** A local `$ref` (`#`, `#/$defs/…`, `#/definitions/…`) in `root`, or undefined. */
+export function resolveRef(ref: string, root: Schema): unknown {
   const match = /^#\/(\$defs|definitions)\/(.+)$/.exec(ref);
   if (match === null) return ref === '#' ? root : undefined;
   const defs = root[match[1]!];
