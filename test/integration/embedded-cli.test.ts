@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -61,6 +61,13 @@ function startModelServer(
   );
 }
 
+/** Files under `dir`, as paths relative to it. */
+function filesIn(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
+}
+
 /** Runs `ferry serve` until `until` holds, then kills it as a user's Ctrl-C would. */
 async function interruptedRun(args: string[], until: () => boolean): Promise<void> {
   const child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...args], {
@@ -114,7 +121,10 @@ describe('ferry serve --model', () => {
     try {
       // Half the file arrived and had time to reach the disk; then the user gives up.
       await interruptedRun(args, () => stalledAt() > 0 && Date.now() - stalledAt() > 1000);
-      expect(readdirSync(cacheDir)).toEqual(['tiny-model.gguf.ipull']);
+      // Each URL downloads into a directory of its own (its host, a hash of the URL).
+      expect(filesIn(cacheDir)).toEqual([
+        expect.stringMatching(/^urls\/127\.0\.0\.1_\d+\/[0-9a-f]{16}\/tiny-model\.gguf\.ipull$/),
+      ]);
       const ferry = await startFerryProcess({ args, startTimeoutMs: 60_000 });
       // Not a terminal: plain progress lines, not a bar.
       expect(ferry.logs.some((line) => line.includes('downloading tiny-model.gguf'))).toBe(true);
@@ -125,7 +135,9 @@ describe('ferry serve --model', () => {
       const client = new Anthropic({ baseURL: ferry.url, apiKey: 'k', maxRetries: 0 });
       expect((await client.models.list()).data[0]?.id).toBe('tiny-model');
       expect(await ferry.stop('SIGTERM')).toBe(0);
-      expect(readFileSync(join(cacheDir, 'tiny-model.gguf')).equals(bytes)).toBe(true);
+      const [downloaded] = filesIn(cacheDir);
+      expect(downloaded).toMatch(/\/tiny-model\.gguf$/);
+      expect(readFileSync(join(cacheDir, downloaded!)).equals(bytes)).toBe(true);
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -133,6 +145,13 @@ describe('ferry serve --model', () => {
     // The server is gone: the cached file is used without asking the network.
     const offline = await startFerryProcess({ args });
     expect(await offline.stop('SIGTERM')).toBe(0);
+    // Another URL ending in the same file name is not that file.
+    const other = url.replace('/models/', '/other/');
+    await expect(
+      startFerryProcess({ args: ['--model', other, '--model-cache-dir', cacheDir] }),
+    ).rejects.toThrow(
+      /--model: cannot download http:\S+\/other\/tiny-model\.gguf \(network: ECONNREFUSED\)/,
+    );
   }, 90_000);
 
   test('downloads that cannot work fail clearly: a stalled server, Hugging Face unreachable, a page that is no GGUF', async () => {

@@ -1,4 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveModelFile } from 'node-llama-cpp';
 import { ConfigError } from '../../config/config-error.js';
@@ -52,7 +53,7 @@ export async function resolveModelSource(
   });
   try {
     const path = await resolveModelFile(model, {
-      directory: cacheDir,
+      directory: /^https?:/i.test(model) ? urlDirectory(cacheDir, model) : cacheDir,
       cli: reporter?.tty ?? false,
       deleteTempFileOnCancel: false,
       signal: stall.signal,
@@ -134,16 +135,30 @@ function discardIfNotGguf(path: string, model: string): void {
 
 /**
  * A finished download of `model` in the cache, found without the network: the library knows
- * the file names of `hf:` URIs; a URL's file is named after its last path segment.
+ * the file names of `hf:` URIs; a URL's file is the one in the URL's own directory.
  */
 async function findCached(model: string, cacheDir: string): Promise<string | undefined> {
   if (/^https?:/i.test(model)) {
-    const file = join(cacheDir, displayName(model));
-    return existsSync(file) && !existsSync(`${file}.ipull`) ? file : undefined;
+    const dir = urlDirectory(cacheDir, model);
+    if (!existsSync(dir)) return undefined;
+    const names = readdirSync(dir).sort();
+    const done = names.find((name) => !name.endsWith('.ipull') && !names.includes(`${name}.ipull`));
+    return done === undefined ? undefined : join(dir, done);
   }
   return resolveModelFile(model, { directory: cacheDir, download: false, cli: false }).catch(
     () => undefined,
   );
+}
+
+/**
+ * Where a URL's download goes: a directory of its own under `urls/`, named by the host and a
+ * hash of the whole URL. Two URLs ending in the same file name never share a file, and a file
+ * the server names otherwise (Content-Disposition) is found again offline.
+ */
+function urlDirectory(cacheDir: string, url: string): string {
+  const { hostname, port } = new URL(url);
+  const hash = createHash('sha256').update(url).digest('hex').slice(0, 16);
+  return join(cacheDir, 'urls', port === '' ? hostname : `${hostname}_${port}`, hash);
 }
 
 /** `https://host/path/model.gguf` → `model.gguf`; `hf:` URIs as given. */
