@@ -1,4 +1,9 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { ApiError } from '../protocol/api-error.js';
 import { FerryMetrics } from '../observability/metrics.js';
 import { createId } from '../protocol/create-ids.js';
@@ -11,6 +16,9 @@ import { registerCountTokensRoute } from './routes/count-tokens-route.js';
 import { probePaths, registerHealthRoute } from './routes/health-route.js';
 import { registerMessagesRoute } from './routes/messages-route.js';
 import { registerModelsRoute } from './routes/models-route.js';
+
+/** The status logged and counted for a reply its client left before the end (nginx's 499). */
+const clientClosed = 499;
 
 const knownPaths = new Set<string>([
   '/v1/messages',
@@ -99,23 +107,30 @@ function registerHooks(
   const probes = new Set<string>(probePaths);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('request-id', request.id);
+    // Fastify's onResponse runs only for replies written to the end.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) logRequest(request, reply, clientClosed);
+    });
     if (checkKey !== undefined && !probes.has(request.url.split('?')[0] ?? ''))
       checkKey(request.headers);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
+
+  /** One log line and one count per request; `status` for a reply the client cut short. */
+  function logRequest(request: FastifyRequest, reply: FastifyReply, status?: number): void {
     const route =
       reply.statusCode === 404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
-    options.metrics.recordRequest(route, reply.statusCode, reply.elapsedTime / 1000);
+    options.metrics.recordRequest(route, status ?? reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       {
         method: request.method,
         url: request.url,
-        status: reply.statusCode,
+        status: status ?? reply.statusCode,
         ms: Math.round(reply.elapsedTime),
       },
-      'request',
+      status === clientClosed ? 'request cut short: the client closed the connection' : 'request',
     );
-  });
+  }
 }
 
 function registerErrorHandlers(app: FastifyInstance, maxBodyBytes: number): void {

@@ -302,6 +302,12 @@ describe('upstream failures', () => {
     await expect
       .poll(async () => (await upstream.requests())[0]?.aborted, { timeout: 3000 })
       .toBe(true);
+    // Logged and counted, though no reply reached its end.
+    await expect
+      .poll(() => ferry.logs.find((line) => line.includes('request cut short')), { timeout: 3000 })
+      .toMatch(/"status":499/);
+    const metrics = await (await fetch(`${ferry.url}/metrics`)).text();
+    expect(metrics).toMatch(/ferry_http_requests_total\{route="\/v1\/messages",status="499"\} 1/);
   });
 });
 
