@@ -61,7 +61,8 @@ export function convertDocumentBlock(block: RequestDocumentBlock, path: string):
     case 'url':
       throw new ApiError(
         'invalid_request_error',
-        `${path}.source: PDF documents are not supported by this backend; send the text as a text document or text block`,
+        // Claude Code recognises "does not support PDF input": it then drops the PDF and retries.
+        `${path}.source: this model does not support PDF input; send the text as a text document or text block`,
       );
     case 'file':
       throw filesApiError(path);

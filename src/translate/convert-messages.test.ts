@@ -346,7 +346,7 @@ describe('convertMessages', () => {
           ],
         },
       ],
-      error: 'messages.0.content.0.source: PDF documents are not supported',
+      error: 'messages.0.content.0.source: this model does not support PDF input',
     },
     {
       name: 'Files API references',

@@ -260,6 +260,96 @@ describe('Claude Code sessions through Ferry', () => {
     ]);
   });
 
+  describe('media the model cannot take', () => {
+    // An 8×8 PNG, and a one-page PDF whose xref offsets are computed below.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEklEQVR4nGP4z8CAFWEXHbQSACj/P8Fu7N9hAAAAAElFTkSuQmCC',
+      'base64',
+    );
+    function onePagePdf(text: string): string {
+      const objects = [
+        '<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+        `<< /Length ${text.length + 30} >>\nstream\nBT /F1 12 Tf 20 100 Td (${text}) Tj ET\nendstream`,
+        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+      ];
+      let pdf = '%PDF-1.4\n';
+      const offsets = objects.map((body, i) => {
+        const at = pdf.length;
+        pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+        return at;
+      });
+      const xref = pdf.length;
+      pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+      for (const at of offsets) pdf += `${String(at).padStart(10, '0')} 00000 n \n`;
+      return `${pdf}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+    }
+
+    test('a PDF read with Read is refused in words Claude Code knows: it drops the PDF and goes on', async () => {
+      const cwd = project();
+      const pdf = join(cwd, 'doc.pdf');
+      writeFileSync(pdf, onePagePdf('PDF_SECRET_77'));
+      await stack.upstream.script([
+        { toolCalls: [{ name: 'Read', arguments: { file_path: pdf } }] },
+        { text: 'The PDF could not be read here.' },
+      ]);
+
+      const session = await runClaudeCode({
+        executable: claude,
+        baseUrl: stack.ferry.url,
+        prompt: 'Read doc.pdf.',
+        cwd,
+      });
+
+      expect(session.code, session.stderr).toBe(0);
+      expect(resultOf(session.events)).toMatchObject({
+        subtype: 'success',
+        is_error: false,
+        result: 'The PDF could not be read here.',
+      });
+      // One 400 for the request with the PDF, then Claude Code's retry without it.
+      expect(stack.ferryRequests().map((request) => request.status)).toEqual([200, 400, 200]);
+      expect(await stack.chatRequests()).toHaveLength(2);
+    });
+
+    test('an image a text-only upstream refuses: Claude Code drops it and goes on', async () => {
+      const cwd = project();
+      const image = join(cwd, 'red.png');
+      writeFileSync(image, png);
+      const refusal = {
+        object: 'error',
+        message: 'qwen3-coder is not a multimodal model',
+        type: 'BadRequestError',
+        param: null,
+        code: 400,
+      };
+      await stack.upstream.script([
+        { toolCalls: [{ name: 'Read', arguments: { file_path: image } }] },
+        { status: 400, body: refusal },
+        { text: 'The image could not be shown to me.' },
+      ]);
+
+      const session = await runClaudeCode({
+        executable: claude,
+        baseUrl: stack.ferry.url,
+        prompt: 'Look at red.png.',
+        cwd,
+      });
+
+      expect(session.code, session.stderr).toBe(0);
+      expect(resultOf(session.events)).toMatchObject({
+        subtype: 'success',
+        is_error: false,
+        result: 'The image could not be shown to me.',
+      });
+      expect(stack.ferryRequests().map((request) => request.status)).toEqual([200, 400, 200]);
+      const requests = await stack.chatRequests();
+      expect(JSON.stringify(requests[1]!.messages)).toContain('image_url');
+      expect(JSON.stringify(requests[2]!.messages)).not.toContain('image_url');
+    });
+  });
+
   test('a long answer streamed in many small chunks arrives whole', async () => {
     const line = (i: number) => `${i}. Ferry streams this line — naïve café, 漢字, emoji 🚢.\n`;
     const answer = Array.from({ length: 120 }, (_, i) => line(i + 1)).join('');

@@ -164,7 +164,7 @@ describe('renderChatPrompt', () => {
           },
         ],
       }),
-      /reads text only; images need an upstream/,
+      /^Could not process image: the embedded engine reads text only; images need an upstream/,
     ],
   ])('refuses %s with a 400 that says why', (_name, request, message) => {
     expect(() => renderChatPrompt(chatml, request)).toThrow(message);

@@ -176,10 +176,16 @@ function contentText(content: unknown, hold: Hold): string | null {
   for (const part of content as { type: string; text?: string; refusal?: string }[]) {
     if (part.type === 'text') texts.push(part.text ?? '');
     else if (part.type === 'refusal') texts.push(part.refusal ?? '');
+    else if (part.type === 'image_url')
+      // Claude Code recognises "Could not process image": it then drops the image and retries.
+      throw new ApiError(
+        'invalid_request_error',
+        `Could not process image: the embedded engine reads text only; images need an upstream model that accepts them (--upstream)`,
+      );
     else
       throw new ApiError(
         'invalid_request_error',
-        `the embedded engine reads text only; ${part.type === 'image_url' ? 'images' : `"${part.type}" content`} need an upstream model that accepts them (--upstream)`,
+        `the embedded engine reads text only; "${part.type}" content needs an upstream model that accepts it (--upstream)`,
       );
   }
   const text = texts.join('\n\n');

@@ -3,6 +3,40 @@ import { mapUpstreamError } from './map-upstream-error.js';
 
 test.each([
   {
+    name: 'vLLM: images to a text-only model',
+    status: 400,
+    body: JSON.stringify({
+      object: 'error',
+      message: 'qwen3-coder is not a multimodal model',
+      type: 'BadRequestError',
+      param: null,
+      code: 400,
+    }),
+    expected: {
+      type: 'invalid_request_error',
+      status: 400,
+      message:
+        'Could not process image: the upstream model does not accept images (qwen3-coder is not a multimodal model)',
+    },
+  },
+  {
+    name: 'llama-server without an mmproj: images refused with a 500',
+    status: 500,
+    body: JSON.stringify({
+      error: {
+        code: 500,
+        message:
+          'image input is not supported - hint: if this is unexpected, you may need to provide the mmproj',
+        type: 'server_error',
+      },
+    }),
+    expected: {
+      type: 'invalid_request_error',
+      status: 400,
+      message: expect.stringMatching(/^Could not process image: .*image input is not supported/),
+    },
+  },
+  {
     name: 'vLLM context length (older wording)',
     status: 400,
     body: JSON.stringify({

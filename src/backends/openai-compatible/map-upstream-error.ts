@@ -22,12 +22,26 @@ export function mapUpstreamError(
   const detail = extractMessage(body);
   const context = readContextNumbers(detail, body);
   if (context !== undefined) return contextFailure(context, detail, requestedMaxTokens);
+  if (detail !== undefined && imagesRefused.test(detail)) {
+    // A 400 with Anthropic's words: Claude Code then drops the image and retries, where any
+    // other error made it resend the image until it gave up (also llama-server's 500).
+    return {
+      error: new ApiError(
+        'invalid_request_error',
+        `Could not process image: the upstream model does not accept images (${detail})`,
+      ),
+    };
+  }
   const type = errorTypeForStatus(status);
   const retryAfter = headerValue(headers['retry-after']);
   const message = describe(status, type, detail);
   const options = retryAfter === undefined ? {} : { headers: { 'retry-after': retryAfter } };
   return { error: new ApiError(type, message, options) };
 }
+
+/** How engines refuse images for a text-only model (vLLM, llama-server, LM Studio and others). */
+const imagesRefused =
+  /not a multimodal model|image input is not supported|does not support (?:image|vision)|images? (?:are|is) not supported|vision is not supported|at most 0 image/i;
 
 function errorTypeForStatus(status: number): ApiErrorType {
   if (status === 400 || status === 422) return 'invalid_request_error';
