@@ -136,6 +136,40 @@ describe('OpenAI-compatible: the request body', () => {
     expect({ ...second, max_tokens: 32000 }).toEqual(first);
   });
 
+  test('a request the upstream refuses is logged as a warning for the operator; a prompt too long is not', async () => {
+    const warnings: string[] = [];
+    const backend = new OpenAICompatibleBackend({
+      url: scripted.upstream.url,
+      retries: 0,
+      onWarning: (message) => warnings.push(message),
+    });
+    const refusal = (message: string) => ({
+      status: 400,
+      body: { object: 'error', message, type: 'BadRequestError', param: null, code: 400 },
+    });
+    await scripted.upstream.script([
+      refusal(
+        '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set',
+      ),
+      refusal(
+        "This model's maximum context length is 4096 tokens. However, your request has 5000 input tokens. Please reduce the length of the input messages.",
+      ),
+    ]);
+    const ask = modelRequest('test-model', {
+      max_tokens: 10,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    await expect(collect(backend, ask)).rejects.toThrow('--enable-auto-tool-choice');
+    await expect(collect(backend, ask)).rejects.toThrow('prompt is too long');
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^the upstream refused a request \(HTTP 400\): .*--enable-auto-tool-choice/,
+      ),
+    ]);
+    await backend.close();
+  });
+
   test('tools kept by the tool cache go out last, the same on every turn', async () => {
     const toolCache = new ToolConversionCache();
     const turn = (content: string) =>

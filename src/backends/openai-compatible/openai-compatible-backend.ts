@@ -222,6 +222,14 @@ export class OpenAICompatibleBackend implements Backend {
       } else if (canRetry && retryableStatuses.has(response.statusCode)) {
         await backoff(attempt, signal);
       } else {
+        // A 4xx is the client's error to the client, logged at debug; one the upstream gave
+        // tells an operator something (a model, template or setting that does not fit), unless
+        // it is a prompt too long, which clients answer themselves (Claude Code compacts).
+        const { status, message } = failure.error;
+        if (status < 500 && status !== 429 && !message.startsWith('prompt is too long'))
+          this.options.onWarning?.(
+            `the upstream refused a request (HTTP ${response.statusCode}): ${message}`,
+          );
         throw failure.error;
       }
     }
