@@ -119,6 +119,29 @@ describe('OpenAIChunkToParts', () => {
     });
   });
 
+  test('without a reasoning count, counts in every chunk tell the thinking tokens', () => {
+    const counts = (completion: number) => ({ prompt_tokens: 10, completion_tokens: completion });
+    const finalUsage = (chunks: OpenAIChunk[]) =>
+      run(chunks)
+        .filter((part) => part.type === 'usage')
+        .at(-1);
+    // vLLM: reasoning in chunks of its own, then the answer.
+    expect(
+      finalUsage([
+        { ...delta({ reasoning_content: 'Let' }), usage: counts(1) },
+        { ...delta({ reasoning_content: ' me think.' }), usage: counts(4) },
+        { ...delta({ content: 'Hi' }), usage: counts(6) },
+        { ...delta({}, 'stop'), usage: counts(6) },
+      ]),
+    ).toEqual({ type: 'usage', usage: { inputTokens: 10, outputTokens: 6, reasoningTokens: 4 } });
+    // One chunk with reasoning and the answer (a non-streamed reply) cannot be split: no count.
+    expect(
+      finalUsage([
+        { ...delta({ reasoning_content: 'Hmm.', content: 'Hi' }, 'stop'), usage: counts(6) },
+      ]),
+    ).toEqual({ type: 'usage', usage: { inputTokens: 10, outputTokens: 6 } });
+  });
+
   test.each([
     {
       name: 'arguments split over many chunks, id only in the first',
