@@ -47,6 +47,17 @@ describe('SequencePool', () => {
     );
   });
 
+  it('with no empty sequence, a side request takes the one used longest ago', async () => {
+    const older = { name: 'older', tokens: [1, ...Array<number>(400).fill(4)] };
+    const recent = { name: 'recent', tokens: [1, ...Array<number>(200).fill(5)] };
+    const sequences = pool([recent, older]);
+    const signal = new AbortController().signal;
+    (await sequences.acquire(older.tokens, signal)).release();
+    (await sequences.acquire(recent.tokens, signal)).release();
+    // `recent` holds less, but its conversation is the one in progress.
+    expect((await sequences.acquire([1, 9], signal)).item.name).toBe('older');
+  });
+
   it('a history edited halfway still reuses its prefix rather than start over', async () => {
     const conversation = { name: 'conversation', tokens: [...Array<number>(100).fill(5), 6, 6] };
     const items = [conversation, { name: 'empty', tokens: [] }];

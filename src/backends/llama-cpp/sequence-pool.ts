@@ -18,6 +18,9 @@ export class SequencePool<T> {
   private readonly free: T[];
   private readonly total: number;
   private readonly waiters: { take: (item: T) => void; signal: AbortSignal }[] = [];
+  /** When each item was last lent, on a counter of leases. */
+  private readonly lastUsed = new Map<T, number>();
+  private leases = 0;
 
   constructor(
     items: readonly T[],
@@ -63,10 +66,10 @@ export class SequencePool<T> {
   /**
    * The free item worth most for this prompt: the tokens it saves evaluating, less a quarter of
    * the tokens it holds beyond them, which taking it evicts. A conversation's next turn lands on
-   * its own cache; a short side request (a title, a summary), which shares with every cache only
-   * the template's first token or so, takes an empty or short sequence instead of evicting a long
-   * conversation; a history edited halfway still reuses its prefix. Among equals, the item
-   * holding least.
+   * its own cache, and a history edited halfway still reuses its prefix. Where no item is worth
+   * anything, a short side request (a title, a summary, which shares only the template's first
+   * token or so with every cache) takes an empty sequence, else the one used longest ago: not
+   * the conversation in progress. Among equals, the item holding least.
    */
   private takeBest(prompt: readonly number[]): T {
     let best = 0;
@@ -80,10 +83,22 @@ export class SequencePool<T> {
       if (score > bestScore || (score === bestScore && held < bestHeld))
         [best, bestScore, bestHeld] = [index, score, held];
     }
+    if (bestScore <= 0 && bestHeld > 0) best = this.leastRecentlyUsed();
     return this.free.splice(best, 1)[0]!;
   }
 
+  /** The index of the free item lent out longest ago (never lent counts as oldest). */
+  private leastRecentlyUsed(): number {
+    let oldest = 0;
+    for (let index = 1; index < this.free.length; index++) {
+      const used = this.lastUsed.get(this.free[index]!) ?? 0;
+      if (used < (this.lastUsed.get(this.free[oldest]!) ?? 0)) oldest = index;
+    }
+    return oldest;
+  }
+
   private lease(item: T): Lease<T> {
+    this.lastUsed.set(item, ++this.leases);
     let released = false;
     return {
       item,
