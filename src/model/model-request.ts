@@ -33,6 +33,11 @@ export interface ModelRequest {
   /** Stop strings Ferry enforces itself so the matched string is known on every engine. */
   stopSequences: readonly string[];
   toolSchemas: ToolSchemas;
+  /**
+   * The request did not enable thinking, so the client is shown no reasoning: raw-text
+   * reasoning parsers may then hold it until it ends (see TextParserOptions.hidesReasoning).
+   */
+  hidesReasoning?: boolean;
   /** Stable per conversation (x-claude-code-session-id, metadata.user_id, ...); for affinity. */
   sessionKey?: string;
 }

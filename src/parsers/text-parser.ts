@@ -26,6 +26,12 @@ export interface TextParserOptions {
    * thinking off (`enable_thinking: false`).
    */
   promptOpensReasoning?: boolean;
+  /**
+   * The client is shown no reasoning (the request did not enable thinking). A reasoning block
+   * is then held until it closes; one the model never closes was the reply after all (a model
+   * whose template did not open the block for it), and is passed on as text instead of lost.
+   */
+  hidesReasoning?: boolean;
 }
 
 export type TextParserFactory = (options: TextParserOptions) => TextParser;

@@ -78,6 +78,7 @@ export function createParseParts(settings: ParserSettings): ParseParts | undefin
       parsers,
       toolSchemas: request.toolSchemas,
       ...(opens === undefined ? {} : { promptOpensReasoning: opens }),
+      ...(request.hidesReasoning === true ? { hidesReasoning: true } : {}),
       ...(settings.onWarning === undefined ? {} : { onWarning: settings.onWarning }),
     });
   };

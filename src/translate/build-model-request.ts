@@ -50,6 +50,9 @@ export function buildModelRequest(
     chat,
     stopSequences: request.stop_sequences ?? [],
     toolSchemas,
+    ...(request.thinking == null || request.thinking.type === 'disabled'
+      ? { hidesReasoning: true }
+      : {}),
     ...(options.sessionKey === undefined ? {} : { sessionKey: options.sessionKey }),
   };
 }

@@ -14,7 +14,7 @@ let ferry: TestFerry;
 beforeAll(async () => {
   upstream = await startScriptedUpstream({
     flavor: 'vllm',
-    models: ['qwen3-8b', 'qwen3-coder-30b'],
+    models: ['qwen3-8b', 'qwen3-coder-30b', 'GLM-4.6'],
   });
   const warnings: string[] = [];
   const parseParts = createParseParts({
@@ -176,6 +176,40 @@ describe('raw-text tool calls and reasoning through the official SDK', () => {
     });
     expect(message.content).toMatchObject([
       { type: 'tool_use', name: 'read_file', input: { path: '<tool_call>' } },
+    ]);
+  });
+
+  test('without thinking, a reply the model never put in </think> is not lost (GLM, auto)', async () => {
+    const glm = (_label: string) =>
+      ferry.client().messages.create({
+        model: 'GLM-4.6',
+        max_tokens: 200,
+        tools: [
+          {
+            name: 'get_weather',
+            input_schema: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        ],
+        messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      });
+    await upstream.script([
+      {
+        sse: rawText(
+          '<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>Paris</arg_value>\n</tool_call>',
+        ),
+      },
+      { sse: rawText('Paris is sunny.') },
+      { sse: rawText('Let me check.</think>It is sunny.') },
+    ]);
+    expect((await glm('call')).content).toMatchObject([
+      { type: 'tool_use', name: 'get_weather', input: { city: 'Paris' } },
+    ]);
+    expect((await glm('text')).content).toEqual([
+      { type: 'text', text: 'Paris is sunny.', citations: null },
+    ]);
+    // Reasoning that does end is still left out, as ever without thinking.
+    expect((await glm('reasoned')).content).toEqual([
+      { type: 'text', text: 'It is sunny.', citations: null },
     ]);
   });
 

@@ -43,6 +43,9 @@ class ThinkTagParser implements TextParser {
   private atStart = true;
   private leadingSpace = '';
   private skipSpace = false;
+  private readonly hides: boolean;
+  /** Reasoning held while the client is shown none (see TextParserOptions.hidesReasoning). */
+  private held = '';
 
   constructor(
     private readonly format: ThinkTagFormat,
@@ -50,6 +53,7 @@ class ThinkTagParser implements TextParser {
     options: TextParserOptions,
   ) {
     this.inReasoning = options.promptOpensReasoning ?? format.opensInPrompt;
+    this.hides = options.hidesReasoning === true;
   }
 
   push(text: string) {
@@ -69,6 +73,9 @@ class ThinkTagParser implements TextParser {
   finish() {
     this.emit(this.buffer.takeAll());
     this.emit(this.leadingSpace, true);
+    // Never closed, and not shown: it was the reply.
+    if (this.held !== '') this.parts.text(this.held);
+    this.held = '';
     return this.parts.take();
   }
 
@@ -84,6 +91,8 @@ class ThinkTagParser implements TextParser {
     if (delimiter === this.format.open) this.inReasoning = true;
     else {
       this.inReasoning = false;
+      if (this.held !== '') this.parts.reasoning(this.held);
+      this.held = '';
       // An implicit end is the reply's own text (a tool call): give it back to be released.
       if (delimiter !== this.format.close) this.buffer.unshift(delimiter);
       this.skipSpace = delimiter === this.format.close;
@@ -105,7 +114,8 @@ class ThinkTagParser implements TextParser {
       this.leadingSpace = '';
       this.atStart = false;
     }
-    if (this.inReasoning) this.parts.reasoning(text);
+    if (this.inReasoning && this.hides) this.held += text;
+    else if (this.inReasoning) this.parts.reasoning(text);
     else this.parts.text(text);
   }
 }

@@ -101,3 +101,36 @@ checkVectors('minimax_m2 reasoning', createMinimaxM2ReasoningParser, [
     expected: [{ reasoning: 'first' }, { text: 'second' }],
   },
 ]);
+
+checkVectors(
+  'glm45 reasoning, with the client shown none (thinking not enabled)',
+  createGlm45ReasoningParser,
+  [
+    {
+      name: 'a reasoning block that ends is still reasoning',
+      input: 'Think it over.</think>The answer.',
+      expected: [{ reasoning: 'Think it over.' }, { text: 'The answer.' }],
+      hidesReasoning: true,
+    },
+    {
+      name: 'a block the model never closes was the reply: text, not lost',
+      input:
+        '<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>Paris</arg_value>\n</tool_call>',
+      expected: [
+        {
+          text: '<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>Paris</arg_value>\n</tool_call>',
+        },
+      ],
+      hidesReasoning: true,
+    },
+  ],
+);
+
+checkVectors('deepseek_r1 reasoning, with the client shown none', createDeepseekR1ReasoningParser, [
+  {
+    name: 'plain text with no </think> is the reply',
+    input: 'Paris is sunny.',
+    expected: [{ text: 'Paris is sunny.' }],
+    hidesReasoning: true,
+  },
+]);

@@ -13,6 +13,7 @@ export interface ParserVector {
   warns?: boolean;
   toolSchemas?: ToolSchemas;
   promptOpensReasoning?: boolean;
+  hidesReasoning?: boolean;
 }
 
 const randomSeeds = 20;
@@ -55,6 +56,7 @@ function parse(factory: TextParserFactory, vector: ParserVector, pieces: readonl
     ...(vector.promptOpensReasoning === undefined
       ? {}
       : { promptOpensReasoning: vector.promptOpensReasoning }),
+    ...(vector.hidesReasoning === true ? { hidesReasoning: true } : {}),
   };
   const summary = summarizeParts(runParser(factory(options), pieces));
   return { summary, warnings };
