@@ -10,7 +10,7 @@ import { claudeEnvironment } from './claude-environment.js';
 import { claudeNotFound, findClaudeCode } from './find-claude-code.js';
 import { nameSettingSource } from './name-setting-source.js';
 import { parseServeArgs } from './parse-serve-args.js';
-import { listFerryModels, probeFerry } from './probe-running-ferry.js';
+import { AuthError, listFerryModels, probeFerry } from './probe-running-ferry.js';
 import { flagForConfigKey } from './serve-flags.js';
 import { secretsOf, startFerryFromConfig, type StartedFerry } from './start-ferry-from-config.js';
 
@@ -44,6 +44,7 @@ export async function claudeCommand(argv: readonly string[]): Promise<number> {
   });
   try {
     const served = await listFerryModels(ferry.url, config.apiKey).catch((error: unknown) => {
+      if (error instanceof AuthError) throw error;
       throw new Error(
         `the model server is not answering through Ferry at ${ferry.url}: ${(error as Error).message}`,
       );

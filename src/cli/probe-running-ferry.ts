@@ -25,7 +25,14 @@ export async function listFerryModels(url: string, apiKey: string | undefined): 
     data?: Array<{ id: string }>;
     error?: { message?: string };
   };
+  if (response.statusCode === 401)
+    throw new AuthError(
+      `the Ferry running at ${url} wants an API key (${body.error?.message ?? 'HTTP 401'}); pass the one it was started with: --api-key KEY`,
+    );
   if (response.statusCode !== 200)
     throw new Error(body.error?.message ?? `HTTP ${response.statusCode}`);
   return (body.data ?? []).map((model) => model.id);
 }
+
+/** The Ferry answered, but refused the key (none, or another than its --api-key). */
+export class AuthError extends Error {}

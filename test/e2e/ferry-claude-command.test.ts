@@ -187,6 +187,24 @@ describe('ferry claude', () => {
     expect(await stack.chatRequests()).toEqual([]);
   });
 
+  test('a running Ferry that wants an API key: it says to pass it, not that the model is down', async () => {
+    const keyed = await startE2eStack({ apiKey: 'k1' });
+    try {
+      const box = sandbox();
+      const port = new URL(keyed.ferry.url).port;
+      const run = await ferryClaude(box, ['--port', port, '--', '-p', 'hi', ...printArgs], {
+        FERRY_CLAUDE_PATH: claude,
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        /ferry: the Ferry running at http:\S+ wants an API key .*--api-key KEY/,
+      );
+      expect(existsSync(join(box.home, '.claude'))).toBe(false);
+    } finally {
+      await keyed.close();
+    }
+  });
+
   test('with the upstream unreachable it says so before Claude Code starts', async () => {
     const box = sandbox();
     const closed = await freePort();
