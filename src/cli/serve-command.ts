@@ -33,7 +33,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     { url: ferry.server.url, upstream: config.upstream },
     `Ferry listening on ${ferry.server.url}`,
   );
-  void describeModels(ferry.backend, logger);
+  void describeModels(ferry.backend, logger, config.aliases ?? {});
   const signal = await waitForShutdownSignal();
   const graceMs = config.shutdownGraceSeconds * 1000;
   logger.info(`${signal}: finishing in-flight requests (up to ${graceMs} ms), then exiting`);
@@ -41,12 +41,20 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-async function describeModels(backend: Backend, logger: Logger): Promise<void> {
+async function describeModels(
+  backend: Backend,
+  logger: Logger,
+  aliases: Readonly<Record<string, string>>,
+): Promise<void> {
   try {
-    logger.info(
-      { models: await backend.listModels(AbortSignal.timeout(10_000)) },
-      'serving models',
-    );
+    const models = await backend.listModels(AbortSignal.timeout(10_000));
+    logger.info({ models }, 'serving models');
+    // Checked here, not refused: an upstream may list a model later than Ferry starts.
+    for (const [pattern, target] of Object.entries(aliases))
+      if (!models.includes(target))
+        logger.warn(
+          `aliases: '${pattern}' → '${target}', which is not served (served: ${models.join(', ')}); requests for it will fail`,
+        );
   } catch (error) {
     logger.warn(`the upstream did not list its models yet: ${(error as Error).message}`);
   }

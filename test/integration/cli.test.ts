@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 import { makeTempDir, removeTempDirs } from '../helpers/make-temp-dir.js';
+import { startScriptedUpstream } from '../helpers/start-scripted-upstream.js';
+import { killAllFerries, startFerryProcess } from '../reliability/helpers/start-ferry-process.js';
 
 const run = promisify(execFile);
 const ferry = new URL('../../bin/ferry', import.meta.url).pathname;
@@ -166,4 +168,21 @@ describe('bin/ferry', () => {
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/ferry\.yaml: .*portt|ferry\.yaml: aliases\.haiku/);
   });
+});
+
+test('an alias to a model the upstream does not serve is warned about at start', async () => {
+  const upstream = await startScriptedUpstream({ models: ['qwen3-coder'] });
+  try {
+    const started = await startFerryProcess({
+      upstream: upstream.url,
+      config: { aliases: { haiku: 'nosuch', 'claude-*': 'qwen3-coder' } },
+    });
+    const warning = await started.waitForLog(/aliases: 'haiku' → 'nosuch'/, 10_000);
+    expect(warning).toContain('which is not served (served: qwen3-coder)');
+    expect(started.logs.join('\n')).not.toContain("'claude-*' → 'qwen3-coder', which is not");
+    await started.stop('SIGTERM');
+  } finally {
+    killAllFerries();
+    await upstream.close();
+  }
 });
