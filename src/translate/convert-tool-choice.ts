@@ -1,6 +1,7 @@
 import type { ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
 import type { RequestTool, RequestToolChoice } from '../protocol/messages-request-schema.js';
 import { ApiError } from '../protocol/api-error.js';
+import { isDeferredTool } from './convert-tools.js';
 
 export interface ConvertedToolChoice {
   tool_choice?: ChatCompletionToolChoiceOption;
@@ -45,7 +46,7 @@ function convertWithoutTools(
   if (choice.type === 'auto' || choice.type === 'none') return {};
   if (choice.type === 'tool' && isDeferredName(choice.name, tools))
     throw unknownToolError(choice.name, tools);
-  const deferredOnly = tools.length > 0 && tools.every(isDeferred);
+  const deferredOnly = tools.length > 0 && tools.every(isDeferredTool);
   throw new ApiError(
     'invalid_request_error',
     deferredOnly
@@ -64,9 +65,5 @@ function unknownToolError(name: string, tools: readonly RequestTool[]): ApiError
 }
 
 function isDeferredName(name: string, tools: readonly RequestTool[]): boolean {
-  return tools.some((tool) => tool.name === name && isDeferred(tool));
-}
-
-function isDeferred(tool: RequestTool): boolean {
-  return 'defer_loading' in tool && tool.defer_loading === true;
+  return tools.some((tool) => tool.name === name && isDeferredTool(tool));
 }

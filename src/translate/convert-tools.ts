@@ -3,9 +3,8 @@ import type { ToolSchemas } from '../model/model-request.js';
 import type { RequestCustomTool, RequestTool } from '../protocol/messages-request-schema.js';
 import { ApiError } from '../protocol/api-error.js';
 import { anthropicDefinedTool, isServerToolType } from './anthropic-defined-tools.js';
+import { noToolNames } from './loaded-tool-names.js';
 import { sanitizeJsonSchema } from './sanitize-json-schema.js';
-
-const noNames: ReadonlySet<string> = new Set();
 
 /**
  * Anthropic custom tools as OpenAI function tools, in request order (a stable order keeps the
@@ -17,13 +16,13 @@ const noNames: ReadonlySet<string> = new Set();
  */
 export function convertTools(
   tools: readonly RequestTool[] | undefined,
-  loaded: ReadonlySet<string> = noNames,
+  loaded: ReadonlySet<string> = noToolNames,
 ): ChatCompletionFunctionTool[] {
   if (tools === undefined) return [];
   const converted: ChatCompletionFunctionTool[] = [];
   tools.forEach((tool, index) => {
     if (!isCustomTool(tool)) converted.push(convertDefinedTool(tool, index));
-    else if (tool.defer_loading !== true || loaded.has(tool.name))
+    else if (!isDeferredTool(tool) || loaded.has(tool.name))
       converted.push(convertCustomTool(tool));
   });
   return converted;
@@ -40,8 +39,7 @@ export function loadedDeferredKey(
   if (loaded.size === 0) return '';
   let key = '';
   for (const tool of tools)
-    if (isCustomTool(tool) && tool.defer_loading === true && loaded.has(tool.name))
-      key += `${tool.name}\u0000`;
+    if (isDeferredTool(tool) && loaded.has(tool.name)) key += `${tool.name}\u0000`;
   return key;
 }
 
@@ -56,6 +54,11 @@ export function collectToolSchemas(tools: readonly RequestTool[] | undefined): T
     }
   }
   return schemas;
+}
+
+/** A custom tool sent with `defer_loading`: hidden until a `tool_reference` loads it. */
+export function isDeferredTool(tool: RequestTool): boolean {
+  return isCustomTool(tool) && tool.defer_loading === true;
 }
 
 export function isCustomTool(tool: RequestTool): tool is RequestCustomTool {

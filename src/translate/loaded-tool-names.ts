@@ -1,7 +1,8 @@
 import { ApiError } from '../protocol/api-error.js';
 import type { RequestMessage, RequestTool } from '../protocol/messages-request-schema.js';
 
-const noNames: ReadonlySet<string> = new Set();
+/** No tool names: nothing loaded. */
+export const noToolNames: ReadonlySet<string> = new Set();
 
 /**
  * Tool search. Tools sent with `defer_loading` stay out of the model's tool list until a
@@ -30,7 +31,7 @@ export function loadedToolNames(
       });
     }
   }
-  return names ?? noNames;
+  return names ?? noToolNames;
 }
 
 function unresolvedReference(path: string, name: string): ApiError {
