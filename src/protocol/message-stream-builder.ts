@@ -43,12 +43,6 @@ type OpenBlock =
   | { kind: 'thinking'; index: number; text: string }
   | { kind: 'tool'; index: number; partId: string; name: string; input: ToolInputFilter };
 
-/**
- * Neutral parts → Anthropic stream events. The only place block indices live: one block open
- * at a time, indices contiguous from 0, `message_start` first, exactly one `message_delta`,
- * `message_stop` last. `finish()` closes what is open; a stream without a finish part is an
- * error, never a success.
- */
 /** An engine's content filter names no category, reason or fallback (every field is null). */
 const refusalDetails = {
   type: 'refusal',
@@ -59,6 +53,12 @@ const refusalDetails = {
   recommended_model: null,
 } as const;
 
+/**
+ * Neutral parts → Anthropic stream events. The only place block indices live: one block open
+ * at a time, indices contiguous from 0, `message_start` first, exactly one `message_delta`,
+ * `message_stop` last. `finish()` closes what is open; a stream without a finish part is an
+ * error, never a success.
+ */
 export class MessageStreamBuilder {
   private readonly messageId: string;
   private started = false;
