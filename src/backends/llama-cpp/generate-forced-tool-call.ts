@@ -62,6 +62,7 @@ export async function* generateForcedToolCall(
   joinerTokens.forEach(() => run.onToken());
   const schema = run.tools.get(toolName) ?? {};
   let args = { text: '', complete: false, aborted: false, unevaluated: 0 as Token };
+  let usable = false;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) {
       await sequence.eraseContextTokenRanges([
@@ -70,11 +71,14 @@ export async function* generateForcedToolCall(
     }
     const grammar = await jsonGrammarState(run.llama, model, schema);
     args = await sampleJson(run, joiner, grammar, budget);
-    if (args.aborted || !args.complete || isUsable(args.text, schema)) break;
+    if (args.aborted || !args.complete) break;
+    usable = isUsable(args.text, schema);
+    if (usable) break;
     run.onWarning?.(`embedded engine: drew the arguments of ${toolName} again (${args.text})`);
   }
   if (args.aborted) return 'end-turn';
-  if (args.complete) args.text = withinBounds(args.text, schema, toolName, run.onWarning);
+  if (args.complete && !usable)
+    args.text = withinBounds(args.text, schema, toolName, run.onWarning);
   const id = createToolCallId();
   yield [
     { type: 'tool-call-start', id, name: toolName },
