@@ -11,6 +11,14 @@ export interface DefinedTool {
 }
 
 const path = { type: 'string', description: 'Absolute path of the file or directory.' };
+// What the text editor and the memory tool share.
+const fileText = { type: 'string', description: 'create: the content of the new file.' };
+const oldStr = { type: 'string', description: 'str_replace: the exact text to replace.' };
+const insertLine = {
+  type: 'integer',
+  minimum: 0,
+  description: 'insert: the line after which to insert (0: at the start).',
+};
 const viewRange = {
   type: 'array',
   items: { type: 'integer' },
@@ -32,17 +40,13 @@ function textEditor(name: string, commands: string[]): DefinedTool {
       properties: {
         command: { type: 'string', enum: commands },
         path,
-        file_text: { type: 'string', description: 'create: the content of the new file.' },
-        old_str: { type: 'string', description: 'str_replace: the exact text to replace.' },
+        file_text: fileText,
+        old_str: oldStr,
         new_str: {
           type: 'string',
           description: 'str_replace: the text to put in its place; insert: the text to insert.',
         },
-        insert_line: {
-          type: 'integer',
-          minimum: 0,
-          description: 'insert: the line after which to insert (0: at the start).',
-        },
+        insert_line: insertLine,
         view_range: viewRange,
       },
       required: ['command', 'path'],
@@ -78,14 +82,10 @@ const memory: DefinedTool = {
       },
       path: { type: 'string', description: 'A path under /memories.' },
       view_range: viewRange,
-      file_text: { type: 'string', description: 'create: the content of the new file.' },
-      old_str: { type: 'string', description: 'str_replace: the exact text to replace.' },
+      file_text: fileText,
+      old_str: oldStr,
       new_str: { type: 'string', description: 'str_replace: the text to put in its place.' },
-      insert_line: {
-        type: 'integer',
-        minimum: 0,
-        description: 'insert: the line after which to insert (0: at the start).',
-      },
+      insert_line: insertLine,
       insert_text: { type: 'string', description: 'insert: the text to insert.' },
       old_path: { type: 'string', description: 'rename: the current path.' },
       new_path: { type: 'string', description: 'rename: the new path.' },

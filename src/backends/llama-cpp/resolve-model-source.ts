@@ -16,6 +16,11 @@ export interface DownloadReporter {
 
 const remote = /^(?:hf:|huggingface:|https?:\/\/)/i;
 
+/** An http(s) URL, rather than an `hf:` URI. */
+function isUrl(model: string): boolean {
+  return /^https?:/i.test(model);
+}
+
 /**
  * How long a download may receive nothing before it is given up (the partial file stays, so
  * the next start resumes it). `FERRY_DOWNLOAD_STALL_SECONDS` overrides it.
@@ -48,13 +53,14 @@ export async function resolveModelSource(
     reporter === undefined || reporter.tty
       ? undefined
       : new DownloadProgress(name, reporter.writeLine);
-  const stall = new StallWatch(downloadStallMs(), (idleMs) => {
+  const stallMs = downloadStallMs();
+  const stall = new StallWatch(stallMs, (idleMs) => {
     if (reporter !== undefined && !reporter.tty)
       reporter.writeLine(`downloading ${name}: no data for ${Math.round(idleMs / 1000)} s`);
   });
   try {
     const path = await resolveModelFile(model, {
-      directory: /^https?:/i.test(model) ? urlDirectory(cacheDir, model) : cacheDir,
+      directory: isUrl(model) ? urlDirectory(cacheDir, model) : cacheDir,
       cli: reporter?.tty ?? false,
       deleteTempFileOnCancel: false,
       signal: stall.signal,
@@ -69,7 +75,7 @@ export async function resolveModelSource(
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const reason = stall.signal.aborted
-      ? `no data for ${Math.round(downloadStallMs() / 1000)} s; the next start resumes it`
+      ? `no data for ${Math.round(stallMs / 1000)} s; the next start resumes it`
       : describe(error);
     throw new ConfigError(
       `--model: cannot download ${model} (${reason}); pass a local path to a .gguf file`,
@@ -97,7 +103,7 @@ function discardIfNotGguf(path: string, model: string): void {
  * the file names of `hf:` URIs; a URL's file is the one in the URL's own directory.
  */
 async function findCached(model: string, cacheDir: string): Promise<string | undefined> {
-  if (/^https?:/i.test(model)) {
+  if (isUrl(model)) {
     const dir = urlDirectory(cacheDir, model);
     if (!existsSync(dir)) return undefined;
     const names = readdirSync(dir).sort();
@@ -122,7 +128,7 @@ function urlDirectory(cacheDir: string, url: string): string {
 
 /** `https://host/path/model.gguf` → `model.gguf`; `hf:` URIs as given. */
 function displayName(model: string): string {
-  if (!/^https?:/i.test(model)) return model;
+  if (!isUrl(model)) return model;
   return decodeURIComponent(new URL(model).pathname.split('/').pop() ?? model);
 }
 
@@ -133,9 +139,7 @@ function displayName(model: string): string {
  * it): any answer from it will do, the downloader says what is missing there.
  */
 async function probeSource(model: string): Promise<void> {
-  const url = /^https?:/i.test(model)
-    ? model
-    : (process.env.HF_ENDPOINT ?? 'https://huggingface.co/');
+  const url = isUrl(model) ? model : (process.env.HF_ENDPOINT ?? 'https://huggingface.co/');
   let response: Response;
   try {
     response = await fetch(url, {
