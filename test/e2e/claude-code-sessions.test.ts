@@ -286,6 +286,27 @@ describe('Claude Code sessions through Ferry', () => {
       return `${pdf}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
     }
 
+    /**
+     * Runs Claude Code, which must end its turn with `answer` after one refused request (a 400
+     * between two 200s): it dropped the file and retried.
+     */
+    async function runPastOneRefusal(prompt: string, cwd: string, answer: string): Promise<void> {
+      const session = await runClaudeCode({
+        executable: claude,
+        baseUrl: stack.ferry.url,
+        prompt,
+        cwd,
+      });
+
+      expect(session.code, session.stderr).toBe(0);
+      expect(resultOf(session.events)).toMatchObject({
+        subtype: 'success',
+        is_error: false,
+        result: answer,
+      });
+      expect(stack.ferryRequests().map((request) => request.status)).toEqual([200, 400, 200]);
+    }
+
     test('a PDF read with Read is refused in words Claude Code knows: it drops the PDF and goes on', async () => {
       const cwd = project();
       const pdf = join(cwd, 'doc.pdf');
@@ -295,21 +316,8 @@ describe('Claude Code sessions through Ferry', () => {
         { text: 'The PDF could not be read here.' },
       ]);
 
-      const session = await runClaudeCode({
-        executable: claude,
-        baseUrl: stack.ferry.url,
-        prompt: 'Read doc.pdf.',
-        cwd,
-      });
-
-      expect(session.code, session.stderr).toBe(0);
-      expect(resultOf(session.events)).toMatchObject({
-        subtype: 'success',
-        is_error: false,
-        result: 'The PDF could not be read here.',
-      });
-      // One 400 for the request with the PDF, then Claude Code's retry without it.
-      expect(stack.ferryRequests().map((request) => request.status)).toEqual([200, 400, 200]);
+      // One 400 for the request with the PDF (Ferry's own), then Claude Code's retry without it.
+      await runPastOneRefusal('Read doc.pdf.', cwd, 'The PDF could not be read here.');
       expect(await stack.chatRequests()).toHaveLength(2);
     });
 
@@ -330,20 +338,7 @@ describe('Claude Code sessions through Ferry', () => {
         { text: 'The image could not be shown to me.' },
       ]);
 
-      const session = await runClaudeCode({
-        executable: claude,
-        baseUrl: stack.ferry.url,
-        prompt: 'Look at red.png.',
-        cwd,
-      });
-
-      expect(session.code, session.stderr).toBe(0);
-      expect(resultOf(session.events)).toMatchObject({
-        subtype: 'success',
-        is_error: false,
-        result: 'The image could not be shown to me.',
-      });
-      expect(stack.ferryRequests().map((request) => request.status)).toEqual([200, 400, 200]);
+      await runPastOneRefusal('Look at red.png.', cwd, 'The image could not be shown to me.');
       const requests = await stack.chatRequests();
       expect(JSON.stringify(requests[1]!.messages)).toContain('image_url');
       expect(JSON.stringify(requests[2]!.messages)).not.toContain('image_url');
