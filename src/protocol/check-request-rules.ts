@@ -6,8 +6,16 @@ interface Block {
   text?: string;
 }
 
+interface RuleMessage {
+  role: string;
+  /** Optional only on a system message. */
+  content?: string | readonly Block[] | undefined;
+  clear_at?: unknown;
+  output_config?: { effort?: string | null | undefined } | null | undefined;
+}
+
 interface RuleInput {
-  messages: ReadonlyArray<{ role: string; content: string | readonly Block[] }>;
+  messages: readonly RuleMessage[];
   tools?: ReadonlyArray<{ name: string; input_schema?: Record<string, unknown> }> | undefined;
 }
 
@@ -27,16 +35,33 @@ export function checkRequestRules(request: RuleInput, context: z.RefinementCtx):
   });
   const last = request.messages.length - 1;
   request.messages.forEach((message, i) => {
+    if (message.role === 'system') return checkSystemMessage(message, i, issue);
+    if (message.clear_at !== undefined)
+      issue(['messages', i, 'clear_at'], 'clear_at is only permitted on role: "system" messages');
+    const content = message.content ?? '';
     const prefill = i === last && message.role === 'assistant';
-    if (message.content.length === 0 && !prefill) {
+    if (content.length === 0 && !prefill) {
       issue(
         ['messages', i],
         'all messages must have non-empty content except for the optional final assistant message',
       );
     }
-    if (prefill && endsWithWhitespace(message.content))
+    if (prefill && endsWithWhitespace(content))
       issue(['messages', i], 'final assistant content cannot end with trailing whitespace');
   });
+}
+
+/** A system message may be empty when it only sets the effort of later turns. */
+function checkSystemMessage(
+  message: RuleMessage,
+  i: number,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
+  if ((message.content?.length ?? 0) > 0 || message.output_config?.effort != null) return;
+  issue(
+    ['messages', i],
+    'a system message needs non-empty content, or an effort in output_config (a per-turn effort change)',
+  );
 }
 
 function endsWithWhitespace(content: string | readonly Block[]): boolean {

@@ -72,6 +72,68 @@ describe('rules across fields, as Anthropic enforces them', () => {
       path: ['messages', 1],
       message: /trailing whitespace/,
     },
+    {
+      name: 'a system message with only a per-turn effort',
+      request: {
+        messages: [base.messages[0], { role: 'system', output_config: { effort: 'low' } }],
+      },
+    },
+    {
+      name: 'a system message with empty content and an effort (the documented form)',
+      request: {
+        messages: [
+          base.messages[0],
+          { role: 'system', content: [], output_config: { effort: 'low' } },
+        ],
+      },
+    },
+    {
+      name: 'a system message with neither content nor an effort',
+      request: { messages: [base.messages[0], { role: 'system', content: [], output_config: {} }] },
+      path: ['messages', 1],
+      message: /system message needs non-empty content, or an effort/,
+    },
+    {
+      name: 'clear_at on a system message',
+      request: {
+        messages: [
+          base.messages[0],
+          { role: 'system', content: 'x', clear_at: 'next_user_message' },
+        ],
+      },
+    },
+    {
+      name: 'clear_at on a user message',
+      request: { messages: [{ role: 'user', content: 'hi', clear_at: 'next_user_message' }] },
+      path: ['messages', 0, 'clear_at'],
+      message: /only permitted on role: "system" messages/,
+    },
+    {
+      name: 'an unknown clear_at',
+      request: { messages: [base.messages[0], { role: 'system', content: 'x', clear_at: 'soon' }] },
+      path: ['messages', 1, 'clear_at'],
+    },
+    {
+      name: 'tool changes in a system message',
+      request: {
+        messages: [
+          base.messages[0],
+          {
+            role: 'system',
+            content: [
+              { type: 'tool_removal', tool: { type: 'tool_reference', name: 'Read' } },
+              {
+                type: 'tool_addition',
+                tool: {
+                  type: 'tool_definition',
+                  definition: { name: 'x', input_schema: { type: 'object' } },
+                },
+              },
+            ],
+          },
+        ],
+      },
+    },
   ])('$name', ({ request, path, message }) => {
     const result = messagesRequestSchema.safeParse({ ...base, ...request });
     if (path === undefined) {
@@ -81,6 +143,19 @@ describe('rules across fields, as Anthropic enforces them', () => {
     expect(result.error?.issues[0]?.path).toEqual(path);
     expect(result.error?.issues[0]?.message).toMatch(message ?? /./);
   });
+});
+
+test('a tool_removal takes a reference, not a definition: a 400 naming the field', () => {
+  const removal = {
+    type: 'tool_removal',
+    tool: { type: 'tool_definition', definition: { name: 'x', input_schema: {} } },
+  };
+  expect(() =>
+    parseRequestBody(messagesRequestSchema, {
+      ...base,
+      messages: [base.messages[0], { role: 'system', content: [removal] }],
+    }),
+  ).toThrow(/^messages\.1\.content\.0\.tool\.type: .*'tool_reference'/);
 });
 
 test('an image format Anthropic does not take is a 400 naming the field', () => {

@@ -105,13 +105,6 @@ const contentBlock = z.discriminatedUnion('type', [
   redactedThinkingBlock,
 ]);
 
-const message = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(contentBlock)]) }),
-  z.object({ role: z.literal('assistant'), content: z.union([z.string(), z.array(contentBlock)]) }),
-  // Claude Code sends system messages in the middle of the conversation.
-  z.object({ role: z.literal('system'), content: z.union([z.string(), z.array(textBlock)]) }),
-]);
-
 const customTool = z.object({
   type: z.literal('custom').optional(),
   name: z.string().min(1),
@@ -121,6 +114,56 @@ const customTool = z.object({
 });
 /** Anthropic-hosted and versioned tools (web_search_20250305, bash_20250124, ...). */
 const typedTool = z.object({ type: z.string(), name: z.string() });
+const tool = z.union([customTool, typedTool]);
+
+const effort = z.enum(['low', 'medium', 'high', 'xhigh', 'max']);
+
+// Mid-conversation tool changes (beta mid-conversation-tool-changes-2026-07-01): a tool named
+// by reference, or defined by value (beta inline-tools-2026-09-15). MCP references parse, so
+// that they can be refused by name (see toolChanges).
+const toolByName = z.object({ type: z.literal('tool_reference'), name: z.string().min(1) });
+const mcpToolByName = z.object({
+  type: z.literal('mcp_tool_reference'),
+  name: z.string(),
+  server_name: z.string(),
+});
+const mcpToolset = z.object({ type: z.literal('mcp_toolset_reference'), server_name: z.string() });
+const toolDefinition = z.object({ type: z.literal('tool_definition'), definition: tool });
+const toolAdditionBlock = z.object({
+  type: z.literal('tool_addition'),
+  tool: z.discriminatedUnion('type', [toolByName, mcpToolByName, mcpToolset, toolDefinition]),
+});
+const toolRemovalBlock = z.object({
+  type: z.literal('tool_removal'),
+  tool: z.discriminatedUnion('type', [toolByName, mcpToolByName, mcpToolset]),
+});
+
+const systemContentBlock = z.discriminatedUnion('type', [
+  textBlock,
+  toolAdditionBlock,
+  toolRemovalBlock,
+]);
+
+const conversationContent = z.union([z.string(), z.array(contentBlock)]);
+// Only allowed on system messages; declared here so that checkRequestRules can say so.
+const misplacedClearAt = z.unknown().optional();
+
+const message = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('user'), content: conversationContent, clear_at: misplacedClearAt }),
+  z.object({
+    role: z.literal('assistant'),
+    content: conversationContent,
+    clear_at: misplacedClearAt,
+  }),
+  // Mid-conversation system messages (Claude Code sends them): instructions, tool changes, and
+  // a per-turn effort in `output_config`; `clear_at` limits how long the text is shown.
+  z.object({
+    role: z.literal('system'),
+    content: z.union([z.string(), z.array(systemContentBlock)]).optional(),
+    clear_at: z.enum(['next_user_message', 'never']).nullish(),
+    output_config: z.object({ effort: effort.nullish() }).nullish(),
+  }),
+]);
 
 const disableParallel = { disable_parallel_tool_use: z.boolean().optional() };
 const toolChoice = z.discriminatedUnion('type', [
@@ -150,7 +193,7 @@ const outputFormat = z.object({
   schema: z.record(z.string(), z.unknown()),
 });
 const outputConfig = z.object({
-  effort: z.enum(['low', 'medium', 'high', 'xhigh', 'max']).nullish(),
+  effort: effort.nullish(),
   format: outputFormat.nullish(),
 });
 
@@ -174,7 +217,7 @@ const requestFields = z.object({
   top_p: z.number().min(0).max(1).optional(),
   top_k: z.number().int().min(0).optional(),
   metadata: z.object({ user_id: z.string().nullish() }).optional(),
-  tools: z.array(z.union([customTool, typedTool])).optional(),
+  tools: z.array(tool).optional(),
   tool_choice: toolChoice.optional(),
   thinking: thinking.optional(),
   output_config: outputConfig.optional(),
@@ -202,6 +245,11 @@ export type RequestSearchResultBlock = z.infer<typeof searchResultBlock>;
 export type RequestToolResultBlock = z.infer<typeof toolResultBlock>;
 export type RequestToolReferenceBlock = z.infer<typeof toolReferenceBlock>;
 export type RequestToolUseBlock = z.infer<typeof toolUseBlock>;
+export type RequestSystemMessage = Extract<RequestMessage, { role: 'system' }>;
+export type RequestSystemContentBlock = z.infer<typeof systemContentBlock>;
+export type RequestToolAdditionBlock = z.infer<typeof toolAdditionBlock>;
+export type RequestToolRemovalBlock = z.infer<typeof toolRemovalBlock>;
+export type RequestEffort = z.infer<typeof effort>;
 export type RequestTool = NonNullable<MessagesRequest['tools']>[number];
 export type RequestCustomTool = z.infer<typeof customTool>;
 export type RequestToolChoice = z.infer<typeof toolChoice>;

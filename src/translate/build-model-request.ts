@@ -5,8 +5,9 @@ import { convertMessages } from './convert-messages.js';
 import { convertSystemPrompt } from './convert-system-prompt.js';
 import { convertToolChoice } from './convert-tool-choice.js';
 import { collectToolSchemas, convertTools } from './convert-tools.js';
-import { loadedToolNames } from './loaded-tool-names.js';
+import { toolChanges, type ToolChanges } from './tool-changes.js';
 import { mapThinkingOptions } from './map-thinking-options.js';
+import { replyEffort } from './reply-effort.js';
 import type { ConvertedTools, ToolConversionCache } from './tool-conversion-cache.js';
 
 export interface BuildModelRequestOptions {
@@ -28,18 +29,18 @@ export function buildModelRequest(
   request: MessagesRequest,
   options: BuildModelRequestOptions,
 ): ModelRequest {
-  const loaded = loadedToolNames(request.messages, request.tools ?? []);
-  const { functions: tools, schemas: toolSchemas } = convertRequestTools(request, loaded, options);
+  const changes = toolChanges(request.messages, request.tools ?? []);
+  const { functions: tools, schemas: toolSchemas } = convertRequestTools(request, changes, options);
   const toolNames = new Set(tools.map((tool) => tool.function.name));
   const messages = convertMessages(request.messages, convertSystemPrompt(request.system));
   const chat: ChatRequest = {
     model: options.model,
     messages: messages,
     ...(tools.length === 0 ? {} : { tools }),
-    ...convertToolChoice(request.tool_choice, toolNames, request.tools),
+    ...convertToolChoice(request.tool_choice, toolNames, request.tools, changes.removed),
     max_tokens: request.max_tokens,
     ...samplingOptions(request),
-    ...mapThinkingOptions(request.thinking, request.output_config?.effort),
+    ...mapThinkingOptions(request.thinking, replyEffort(request.messages, request.output_config)),
     ...responseFormat(request),
     ...prefillOptions(messages),
     ...(request.metadata?.user_id == null ? {} : { user: request.metadata.user_id }),
@@ -99,11 +100,11 @@ function prefillOptions(messages: readonly ChatMessage[]): Partial<ChatRequest> 
 
 function convertRequestTools(
   request: MessagesRequest,
-  loaded: ReadonlySet<string>,
+  changes: ToolChanges,
   options: BuildModelRequestOptions,
 ): ConvertedTools {
   const tools = request.tools ?? [];
   if (tools.length > 0 && options.toolCache !== undefined)
-    return options.toolCache.convert(tools, loaded);
-  return { functions: convertTools(tools, loaded), schemas: collectToolSchemas(tools) };
+    return options.toolCache.convert(tools, changes);
+  return { functions: convertTools(tools, changes), schemas: collectToolSchemas(tools, changes) };
 }

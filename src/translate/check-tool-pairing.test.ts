@@ -1,15 +1,15 @@
 import { expect, test } from 'vitest';
-import type { RequestMessage } from '../protocol/messages-request-schema.js';
+import type { RequestContentBlock, RequestMessage } from '../protocol/messages-request-schema.js';
 import { checkToolPairing } from './check-tool-pairing.js';
 
 const call = (id: string) => ({ type: 'tool_use' as const, id, name: 'Bash', input: {} });
 const result = (id: string) => ({ type: 'tool_result' as const, tool_use_id: id, content: 'ok' });
 const text = (value: string) => ({ type: 'text' as const, text: value });
-const user = (...content: RequestMessage['content'][number][]): RequestMessage => ({
+const user = (...content: RequestContentBlock[]): RequestMessage => ({
   role: 'user',
   content: content as never,
 });
-const assistant = (...content: RequestMessage['content'][number][]): RequestMessage => ({
+const assistant = (...content: RequestContentBlock[]): RequestMessage => ({
   role: 'assistant',
   content: content as never,
 });

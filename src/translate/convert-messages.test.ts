@@ -222,6 +222,53 @@ describe('convertMessages', () => {
       ],
     },
     {
+      name: 'clear_at next_user_message: shown until a user turn follows, then not',
+      messages: [
+        { role: 'user', content: 'u1' },
+        { role: 'system', content: 'only for u1', clear_at: 'next_user_message' },
+        { role: 'system', content: 'kept', clear_at: 'never' },
+        { role: 'assistant', content: 'a1' },
+        { role: 'user', content: 'u2' },
+        { role: 'system', content: 'only for u2', clear_at: 'next_user_message' },
+      ],
+      expected: [
+        { role: 'user', content: 'u1\n\nkept' },
+        { role: 'assistant', content: 'a1' },
+        { role: 'user', content: 'u2\n\nonly for u2' },
+      ],
+    },
+    {
+      name: 'tool changes read as a line each; a per-turn effort adds nothing',
+      messages: [
+        { role: 'user', content: 'u' },
+        { role: 'assistant', content: 'a' },
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'The clock is offline.' },
+            { type: 'tool_removal', tool: { type: 'tool_reference', name: 'get_time' } },
+            {
+              type: 'tool_addition',
+              tool: {
+                type: 'tool_definition',
+                definition: { name: 'lookup', input_schema: { type: 'object' } },
+              },
+            },
+          ],
+        },
+        { role: 'system', content: [], output_config: { effort: 'low' } },
+        { role: 'user', content: 'next' },
+      ],
+      expected: [
+        { role: 'user', content: 'u' },
+        { role: 'assistant', content: 'a' },
+        {
+          role: 'user',
+          content: 'The clock is offline.\n\nTool removed: get_time\n\nTool added: lookup\n\nnext',
+        },
+      ],
+    },
+    {
       name: 'consecutive user turns merge; redacted thinking is dropped',
       messages: [
         { role: 'user', content: 'one' },

@@ -1,4 +1,11 @@
-import type { RequestContentBlock, RequestMessage } from '../protocol/messages-request-schema.js';
+import type {
+  RequestContentBlock,
+  RequestMessage,
+  RequestSystemContentBlock,
+  RequestSystemMessage,
+  RequestToolAdditionBlock,
+  RequestToolRemovalBlock,
+} from '../protocol/messages-request-schema.js';
 import { ApiError } from '../protocol/api-error.js';
 import {
   joinTexts,
@@ -21,7 +28,10 @@ import { convertToolResult } from './convert-tool-result.js';
  * - `role: "system"` messages mid-conversation (Claude Code sends them) are kept as user text:
  *   many open-model chat templates reject a system message that is not first. Before any turn
  *   they join the system prompt; after a user turn they join it; after an assistant turn they
- *   open the next user turn (after its tool results).
+ *   open the next user turn (after its tool results). Their tool changes read as a line each
+ *   (the tools themselves are in the upstream's list, see toolChanges). One with
+ *   `clear_at: "next_user_message"` is shown only until a user turn follows it; one with
+ *   nothing to show (a per-turn effort) adds nothing.
  * - consecutive user turns, and consecutive assistant turns, are merged, as Anthropic does;
  *   strict templates require alternating roles.
  * - tool calls and results must pair up as Anthropic requires (`checkToolPairing`).
@@ -32,12 +42,16 @@ export function convertMessages(
 ): ChatMessage[] {
   checkToolPairing(messages);
   const builder = new ChatMessageList(systemPrompt);
+  const lastUser = messages.findLastIndex((message) => message.role === 'user');
   messages.forEach((message, i) => {
     const path = `messages.${i}`;
     switch (message.role) {
-      case 'system':
-        builder.addSystemText(systemText(message.content));
+      case 'system': {
+        const cleared = message.clear_at === 'next_user_message' && i < lastUser;
+        const text = cleared ? '' : systemText(message.content);
+        if (text !== '') builder.addSystemText(text);
         return;
+      }
       case 'user':
         builder.addUser(message.content, path);
         return;
@@ -154,8 +168,35 @@ function appendToUser(message: ChatMessage & { role: 'user' }, parts: UserConten
   message.content = toUserContent([...existing, ...parts]);
 }
 
-function systemText(content: string | ReadonlyArray<{ text: string }>): string {
-  return typeof content === 'string' ? content : joinTexts(content.map((block) => block.text));
+function systemText(content: RequestSystemMessage['content']): string {
+  if (content === undefined || typeof content === 'string') return content ?? '';
+  return joinTexts(content.map(systemBlockText));
+}
+
+function systemBlockText(block: RequestSystemContentBlock): string {
+  switch (block.type) {
+    case 'text':
+      return block.text;
+    case 'tool_addition':
+      return `Tool added: ${changedToolName(block.tool)}`;
+    case 'tool_removal':
+      return `Tool removed: ${changedToolName(block.tool)}`;
+  }
+}
+
+function changedToolName(
+  tool: RequestToolAdditionBlock['tool'] | RequestToolRemovalBlock['tool'],
+): string {
+  switch (tool.type) {
+    case 'tool_reference':
+      return tool.name;
+    case 'tool_definition':
+      return tool.definition.name;
+    case 'mcp_tool_reference':
+      return `${tool.server_name}/${tool.name}`;
+    case 'mcp_toolset_reference':
+      return `${tool.server_name}/*`;
+  }
 }
 
 function systemMessage(texts: readonly string[]): ChatMessage {

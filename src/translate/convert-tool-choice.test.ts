@@ -59,3 +59,19 @@ test('a named deferred tool no tool_reference loaded says so', () => {
     "tool_choice: 'any' requires a tool the model can call, and every tool in `tools` has `defer_loading`",
   );
 });
+
+test('a named tool a tool_removal withdrew says so', () => {
+  const requestTools = [
+    { name: 'Bash', input_schema: { type: 'object' } },
+    { name: 'Read', input_schema: { type: 'object' } },
+  ];
+  const withdrawn =
+    "tool_choice.name: tool 'Read' was withdrawn by a tool_removal in the conversation";
+  const choice = { type: 'tool', name: 'Read' } as const;
+  expect(() =>
+    convertToolChoice(choice, new Set(['Bash']), requestTools, new Set(['Read'])),
+  ).toThrow(withdrawn);
+  expect(() =>
+    convertToolChoice(choice, new Set(), requestTools, new Set(['Bash', 'Read'])),
+  ).toThrow(withdrawn);
+});

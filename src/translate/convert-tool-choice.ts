@@ -2,6 +2,7 @@ import type { ChatCompletionToolChoiceOption } from 'openai/resources/chat/compl
 import type { RequestTool, RequestToolChoice } from '../protocol/messages-request-schema.js';
 import { ApiError } from '../protocol/api-error.js';
 import { isDeferredTool } from './convert-tools.js';
+import { noToolNames } from './tool-changes.js';
 
 export interface ConvertedToolChoice {
   tool_choice?: ChatCompletionToolChoiceOption;
@@ -11,16 +12,24 @@ export interface ConvertedToolChoice {
 /**
  * Anthropic tool_choice → OpenAI: auto → "auto", any → "required", tool → the named function,
  * none → "none"; `disable_parallel_tool_use` → `parallel_tool_calls: false`.
- * `toolNames` are the tools the upstream will see; `tools`, the request's, name deferred tools
- * in errors.
+ * `toolNames` are the tools the upstream will see; `tools`, the request's, and `removed`, those a
+ * tool_removal withdrew, say in errors why a named tool is not among them.
  */
 export function convertToolChoice(
   choice: RequestToolChoice | undefined,
   toolNames: ReadonlySet<string>,
   tools: readonly RequestTool[] = [],
+  removed: ReadonlySet<string> = noToolNames,
 ): ConvertedToolChoice {
   if (choice === undefined) return {};
-  if (toolNames.size === 0) return convertWithoutTools(choice, tools);
+  const unknownTool = (name: string): ApiError =>
+    removed.has(name)
+      ? new ApiError(
+          'invalid_request_error',
+          `tool_choice.name: tool '${name}' was withdrawn by a tool_removal in the conversation`,
+        )
+      : unknownToolError(name, tools);
+  if (toolNames.size === 0) return convertWithoutTools(choice, tools, unknownTool);
   const parallel =
     choice.type !== 'none' && choice.disable_parallel_tool_use === true
       ? { parallel_tool_calls: false }
@@ -31,7 +40,7 @@ export function convertToolChoice(
     case 'any':
       return { tool_choice: 'required', ...parallel };
     case 'tool':
-      if (!toolNames.has(choice.name)) throw unknownToolError(choice.name, tools);
+      if (!toolNames.has(choice.name)) throw unknownTool(choice.name);
       return { tool_choice: { type: 'function', function: { name: choice.name } }, ...parallel };
     case 'none':
       return { tool_choice: 'none' };
@@ -42,10 +51,11 @@ export function convertToolChoice(
 function convertWithoutTools(
   choice: RequestToolChoice,
   tools: readonly RequestTool[],
+  unknownTool: (name: string) => ApiError,
 ): ConvertedToolChoice {
   if (choice.type === 'auto' || choice.type === 'none') return {};
-  if (choice.type === 'tool' && isDeferredName(choice.name, tools))
-    throw unknownToolError(choice.name, tools);
+  if (choice.type === 'tool' && tools.some((tool) => tool.name === choice.name))
+    throw unknownTool(choice.name);
   const deferredOnly = tools.length > 0 && tools.every(isDeferredTool);
   throw new ApiError(
     'invalid_request_error',

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import type { RequestTool } from '../protocol/messages-request-schema.js';
 import { collectToolSchemas, convertTools } from './convert-tools.js';
+import { noToolChanges } from './tool-changes.js';
 
 test('custom tools become functions in order; defer_loading placeholders are not shown', () => {
   const tools: RequestTool[] = [
@@ -42,7 +43,9 @@ test('a deferred tool that a tool_reference loaded is shown, in request order', 
     { name: 'Write', input_schema: { type: 'object' } },
   ];
   const names = (loaded: string[]) =>
-    convertTools(tools, new Set(loaded)).map((tool) => tool.function.name);
+    convertTools(tools, { ...noToolChanges, loaded: new Set(loaded) }).map(
+      (tool) => tool.function.name,
+    );
   expect(names([])).toEqual(['Bash', 'Write']);
   expect(names(['NotebookEdit'])).toEqual(['Bash', 'NotebookEdit', 'Write']);
   expect(names(['WebFetch', 'NotebookEdit'])).toEqual([
@@ -124,4 +127,27 @@ test('an Anthropic-defined tool under another name is a 400, as Anthropic answer
   expect(() => convertTools([{ type: 'bash_20250124', name: 'shell' }])).toThrow(
     "tools.0.name: a 'bash_20250124' tool must be named 'bash'",
   );
+});
+
+test('removed tools are left out; tools defined by value come after the request’s, in order', () => {
+  const tools: RequestTool[] = [
+    { name: 'Bash', input_schema: { type: 'object' } },
+    { name: 'NotebookEdit', input_schema: { type: 'object' }, defer_loading: true },
+    { type: 'bash_20250124', name: 'bash' },
+  ];
+  const lookup: RequestTool = { name: 'lookup', input_schema: { type: 'object' } };
+  const memory = { type: 'memory_20250818', name: 'memory' } as unknown as RequestTool;
+  const converted = convertTools(tools, {
+    loaded: new Set(['NotebookEdit']),
+    removed: new Set(['Bash', 'bash', 'gone']),
+    defined: [lookup, memory, { name: 'gone', input_schema: { type: 'object' } }],
+  });
+  expect(converted.map((tool) => tool.function.name)).toEqual(['NotebookEdit', 'lookup', 'memory']);
+  expect(converted[2]?.function.parameters).toMatchObject({ required: ['command'] });
+  expect([...collectToolSchemas(tools, { ...noToolChanges, defined: [lookup] }).keys()]).toEqual([
+    'Bash',
+    'NotebookEdit',
+    'bash',
+    'lookup',
+  ]);
 });

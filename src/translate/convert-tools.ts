@@ -3,50 +3,58 @@ import type { ToolSchemas } from '../model/model-request.js';
 import type { RequestCustomTool, RequestTool } from '../protocol/messages-request-schema.js';
 import { ApiError } from '../protocol/api-error.js';
 import { anthropicDefinedTool, isServerToolType } from './anthropic-defined-tools.js';
-import { noToolNames } from './loaded-tool-names.js';
+import { noToolChanges, type ToolChanges } from './tool-changes.js';
 import { sanitizeJsonSchema } from './sanitize-json-schema.js';
 
 /**
  * Anthropic custom tools as OpenAI function tools, in request order (a stable order keeps the
- * prompt prefix byte-identical across turns). A `defer_loading` tool is left out until a
- * `tool_reference` has loaded it (`loaded`, see loadedToolNames); Claude Code also sends one
- * such placeholder that nothing ever loads. Tools Anthropic defines for clients to run (bash,
- * text editor, memory) get their published schema. Anthropic-hosted tools (web search, code
+ * prompt prefix byte-identical across turns), then those the conversation defined by value. The
+ * conversation's `changes` (see toolChanges) decide which are offered: a `defer_loading` tool
+ * only once something loaded it (Claude Code also sends one such placeholder that nothing ever
+ * loads), a removed tool not at all. Tools Anthropic defines for clients to run (bash, text
+ * editor, memory) get their published schema. Anthropic-hosted tools (web search, code
  * execution, ...) cannot run here: a clear 400, not a silent drop.
  */
 export function convertTools(
   tools: readonly RequestTool[] | undefined,
-  loaded: ReadonlySet<string> = noToolNames,
+  changes: ToolChanges = noToolChanges,
 ): ChatCompletionFunctionTool[] {
-  if (tools === undefined) return [];
   const converted: ChatCompletionFunctionTool[] = [];
-  tools.forEach((tool, index) => {
-    if (!isCustomTool(tool)) converted.push(convertDefinedTool(tool, index));
-    else if (!isDeferredTool(tool) || loaded.has(tool.name))
-      converted.push(convertCustomTool(tool));
+  tools?.forEach((tool, index) => {
+    checkToolType(tool, `tools.${index}`); // even when removed: refused wherever it is
+    if (changes.removed.has(tool.name)) return;
+    if (!isDeferredTool(tool) || changes.loaded.has(tool.name))
+      converted.push(convertTool(tool, `tools.${index}`));
+  });
+  changes.defined.forEach((tool) => {
+    // Checked where it was defined (see toolChanges), so the path is never shown.
+    if (!changes.removed.has(tool.name)) converted.push(convertTool(tool, 'tool_definition'));
   });
   return converted;
 }
 
 /**
- * The deferred tools of `tools` that `loaded` names, in request order, as one string: '' when
- * none is (the list then converts as without references).
+ * What `changes` change in the list `tools` converts to, as one string: '' when nothing (the
+ * list then converts as without changes).
  */
-export function loadedDeferredKey(
-  tools: readonly RequestTool[],
-  loaded: ReadonlySet<string>,
-): string {
-  if (loaded.size === 0) return '';
+export function toolChangesKey(tools: readonly RequestTool[], changes: ToolChanges): string {
+  if (changes === noToolChanges) return '';
   let key = '';
-  for (const tool of tools)
-    if (isDeferredTool(tool) && loaded.has(tool.name)) key += `${tool.name}\u0000`;
-  return key;
+  for (const tool of tools) {
+    if (changes.removed.has(tool.name)) key += `-${tool.name}\u0000`;
+    else if (isDeferredTool(tool) && changes.loaded.has(tool.name)) key += `+${tool.name}\u0000`;
+  }
+  const defined = changes.defined.filter((tool) => !changes.removed.has(tool.name));
+  return defined.length === 0 ? key : `${key}${JSON.stringify(defined)}`;
 }
 
 /** The tools' input schemas by name, as sent (parsers type arguments with them). */
-export function collectToolSchemas(tools: readonly RequestTool[] | undefined): ToolSchemas {
+export function collectToolSchemas(
+  tools: readonly RequestTool[] | undefined,
+  changes: ToolChanges = noToolChanges,
+): ToolSchemas {
   const schemas = new Map<string, Record<string, unknown>>();
-  for (const tool of tools ?? []) {
+  for (const tool of [...(tools ?? []), ...changes.defined]) {
     if (isCustomTool(tool)) schemas.set(tool.name, tool.input_schema);
     else {
       const defined = anthropicDefinedTool(tool.type);
@@ -54,6 +62,15 @@ export function collectToolSchemas(tools: readonly RequestTool[] | undefined): T
     }
   }
   return schemas;
+}
+
+/** Throws the 400 for a tool Ferry cannot offer (see convertTools); `path` names it. */
+export function checkToolType(tool: RequestTool, path: string): void {
+  if (!isCustomTool(tool)) convertDefinedTool(tool, path);
+}
+
+function convertTool(tool: RequestTool, path: string): ChatCompletionFunctionTool {
+  return isCustomTool(tool) ? convertCustomTool(tool) : convertDefinedTool(tool, path);
 }
 
 /** A custom tool sent with `defer_loading`: hidden until a `tool_reference` loads it. */
@@ -79,14 +96,14 @@ function convertCustomTool(tool: RequestCustomTool): ChatCompletionFunctionTool 
 /** A tool Anthropic defines for clients to run, under the one name its type takes. */
 function convertDefinedTool(
   tool: { type: string; name: string },
-  index: number,
+  path: string,
 ): ChatCompletionFunctionTool {
   const defined = anthropicDefinedTool(tool.type);
-  if (defined === undefined) throw unsupportedToolError(tool, index);
+  if (defined === undefined) throw unsupportedToolError(tool, path);
   if (tool.name !== defined.name)
     throw new ApiError(
       'invalid_request_error',
-      `tools.${index}.name: a '${tool.type}' tool must be named '${defined.name}'`,
+      `${path}.name: a '${tool.type}' tool must be named '${defined.name}'`,
     );
   return {
     type: 'function',
@@ -98,8 +115,8 @@ function convertDefinedTool(
   };
 }
 
-function unsupportedToolError(tool: { type: string; name: string }, index: number): ApiError {
-  const where = `tools.${index}: tool type '${tool.type}' (${tool.name})`;
+function unsupportedToolError(tool: { type: string; name: string }, path: string): ApiError {
+  const where = `${path}: tool type '${tool.type}' (${tool.name})`;
   return new ApiError(
     'invalid_request_error',
     isServerToolType(tool.type)

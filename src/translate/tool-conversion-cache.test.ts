@@ -1,7 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import type { RequestTool } from '../protocol/messages-request-schema.js';
 import { convertTools } from './convert-tools.js';
+import { noToolChanges, noToolNames, type ToolChanges } from './tool-changes.js';
 import { sameJson, ToolConversionCache } from './tool-conversion-cache.js';
+
+const loading = (names: string[]): ToolChanges => ({ ...noToolChanges, loaded: new Set(names) });
 
 const read = (description = 'Read a file'): RequestTool => ({
   name: 'Read',
@@ -88,15 +91,34 @@ describe('ToolConversionCache', () => {
     const base = cache.convert(tools);
     const names = (converted: typeof base) => converted.functions.map((f) => f.function.name);
     expect(names(base)).toEqual(['Bash']);
-    const notebook = cache.convert(fresh(tools), new Set(['NotebookEdit']));
+    const notebook = cache.convert(fresh(tools), loading(['NotebookEdit']));
     expect(names(notebook)).toEqual(['Bash', 'NotebookEdit']);
-    expect(cache.convert(fresh(tools), new Set(['NotebookEdit']))).toBe(notebook);
+    expect(cache.convert(fresh(tools), loading(['NotebookEdit']))).toBe(notebook);
     expect(Object.isFrozen(notebook.functions)).toBe(true);
     // A loaded name that is not a deferred tool changes nothing: the list as without.
-    expect(cache.convert(fresh(tools), new Set(['Bash']))).toBe(base);
-    const both = cache.convert(fresh(tools), new Set(['WebFetch', 'NotebookEdit']));
+    expect(cache.convert(fresh(tools), loading(['Bash']))).toBe(base);
+    const both = cache.convert(fresh(tools), loading(['WebFetch', 'NotebookEdit']));
     expect(names(both)).toEqual(['Bash', 'NotebookEdit', 'WebFetch']);
     expect(cache.convert(fresh(tools))).toBe(base);
+  });
+
+  test('removals and tools defined by value: one kept conversion per distinct change', () => {
+    const tools = [bash, { ...bash, name: 'Read' }];
+    const cache = new ToolConversionCache();
+    const base = cache.convert(tools);
+    const names = (converted: typeof base) => converted.functions.map((f) => f.function.name);
+    const withoutRead: ToolChanges = { ...noToolChanges, removed: new Set(['Read']) };
+    const removed = cache.convert(fresh(tools), withoutRead);
+    expect(names(removed)).toEqual(['Bash']);
+    expect(cache.convert(fresh(tools), { ...withoutRead })).toBe(removed);
+    const lookup: RequestTool = { name: 'lookup', input_schema: { type: 'object' } };
+    const added = cache.convert(fresh(tools), { ...noToolChanges, defined: [lookup] });
+    expect(names(added)).toEqual(['Bash', 'Read', 'lookup']);
+    expect(added.schemas.get('lookup')).toEqual(lookup.input_schema);
+    expect(cache.convert(fresh(tools), { ...noToolChanges, defined: [{ ...lookup }] })).toBe(added);
+    // A removal of a name the list does not have changes nothing.
+    expect(cache.convert(fresh(tools), { ...noToolChanges, removed: new Set(['x']) })).toBe(base);
+    expect(cache.convert(fresh(tools), { ...noToolChanges, loaded: noToolNames })).toBe(base);
   });
 
   test('a list with a hosted tool still fails, and is not kept', () => {

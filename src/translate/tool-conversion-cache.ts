@@ -7,7 +7,8 @@ import {
   type KnownToolsText,
 } from '../protocol/parse-json-body.js';
 import { isPlainObject } from '../util/is-plain-object.js';
-import { collectToolSchemas, convertTools, loadedDeferredKey } from './convert-tools.js';
+import { collectToolSchemas, convertTools, toolChangesKey } from './convert-tools.js';
+import type { ToolChanges } from './tool-changes.js';
 
 /** A request's tools as the upstream gets them, and their input schemas by name. */
 export interface ConvertedTools {
@@ -21,7 +22,7 @@ interface Entry {
   /** The validated list. */
   tools: readonly RequestTool[];
   converted?: ConvertedTools;
-  /** Conversions with deferred tools loaded (tool search), by loadedDeferredKey. */
+  /** Conversions as the conversation changed the list (tool search, ...), by toolChangesKey. */
   variants?: Map<string, ConvertedTools>;
   /** `raw`'s text in the body it came in, for parseJsonBody; null once it cannot be found. */
   text?: KnownToolsText | null;
@@ -29,7 +30,7 @@ interface Entry {
   relocations?: number;
 }
 
-// Distinct sets of loaded deferred tools kept per list: a session loads a few tools over time.
+// Distinct changes kept per list: a session loads (or adds) a few tools over time.
 const maxVariants = 8;
 
 // Looking for the text costs a few plain parses of a body; a client whose text keeps moving
@@ -88,16 +89,16 @@ export class ToolConversionCache {
     return entry.tools;
   }
 
-  /** `loaded`: the deferred tools that tool references have loaded (see loadedToolNames). */
-  convert(tools: readonly RequestTool[], loaded?: ReadonlySet<string>): ConvertedTools {
+  /** `changes`: what the conversation changed in the list (see toolChanges). */
+  convert(tools: readonly RequestTool[], changes?: ToolChanges): ConvertedTools {
     const entry = this.find((kept) => sameJson(kept.tools, tools));
-    const key = loaded === undefined ? '' : loadedDeferredKey(tools, loaded);
+    const key = changes === undefined ? '' : toolChangesKey(tools, changes);
     const kept = key === '' ? entry?.converted : entry?.variants?.get(key);
     if (kept !== undefined) return kept;
     // Throws for a list Ferry cannot serve (hosted tools): such a list gets no entry.
     const converted = deepFreeze({
-      functions: convertTools(tools, loaded),
-      schemas: collectToolSchemas(tools),
+      functions: convertTools(tools, changes),
+      schemas: collectToolSchemas(tools, changes),
     });
     const target = entry ?? this.add({ tools });
     if (key === '') target.converted = converted;

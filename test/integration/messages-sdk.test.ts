@@ -574,6 +574,110 @@ describe('POST /v1/messages through the official SDK', () => {
     });
   });
 
+  describe('mid-conversation system messages', () => {
+    const tools: Anthropic.Beta.BetaToolUnion[] = [
+      { name: 'get_time', input_schema: { type: 'object', properties: {} } },
+      { name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } },
+    ];
+    const lookup: Anthropic.Beta.BetaTool = {
+      name: 'lookup',
+      description: 'Look a word up',
+      input_schema: { type: 'object', properties: { word: { type: 'string' } } },
+    };
+    const messages: Anthropic.Beta.BetaMessageParam[] = [
+      { role: 'user', content: 'what time is it?' },
+      { role: 'system', content: 'Answer in French.', clear_at: 'next_user_message' },
+      { role: 'assistant', content: 'Je ne sais pas.' },
+      {
+        role: 'system',
+        content: [
+          { type: 'text', text: 'The clock is offline.' },
+          { type: 'tool_removal', tool: { type: 'tool_reference', name: 'get_time' } },
+          { type: 'tool_addition', tool: { type: 'tool_definition', definition: lookup } },
+        ],
+      },
+      { role: 'system', content: [], output_config: { effort: 'low' } },
+      { role: 'user', content: 'define "clock"' },
+    ];
+    const betas = ['mid-conversation-tool-changes-2026-07-01', 'inline-tools-2026-09-15'];
+
+    test('tool changes reach the upstream’s tools; a per-turn effort its reasoning_effort', async () => {
+      await upstream.script([
+        {
+          sse: sse([
+            toolCallChunk(0, { id: 'call_1', name: 'lookup', args: '{"word":"clock"}' }),
+            finishChunk('tool_calls'),
+            usageChunk(40, 6),
+          ]),
+        },
+      ]);
+      const message = await client.beta.messages.create({
+        ...ask,
+        output_config: { effort: 'high' },
+        tools,
+        messages,
+        betas,
+      });
+      expect(message.content).toMatchObject([
+        { type: 'tool_use', name: 'lookup', input: { word: 'clock' } },
+      ]);
+      const [request] = await upstream.requests();
+      const body = request?.body as {
+        tools: Array<{ function: { name: string } }>;
+        messages: Array<{ role: string; content: unknown }>;
+        reasoning_effort?: string;
+      };
+      expect(body.tools.map((tool) => tool.function.name)).toEqual(['Read', 'lookup']);
+      expect(body.reasoning_effort).toBe('low');
+      // The cleared instruction is gone; the changes read where they were made.
+      expect(body.messages).toEqual([
+        { role: 'user', content: 'what time is it?' },
+        { role: 'assistant', content: 'Je ne sais pas.' },
+        {
+          role: 'user',
+          content:
+            'The clock is offline.\n\nTool removed: get_time\n\nTool added: lookup\n\ndefine "clock"',
+        },
+      ]);
+    });
+
+    test('count_tokens takes the same messages', async () => {
+      const counted = await client.beta.messages.countTokens({
+        model: ask.model,
+        tools,
+        messages,
+        betas,
+      });
+      expect(counted.input_tokens).toBeGreaterThan(0);
+    });
+
+    test('a tool_addition naming a tool nothing defines is a 400', async () => {
+      const refused = client.beta.messages.create({
+        ...ask,
+        tools,
+        messages: [
+          { role: 'user', content: 'hi' },
+          {
+            role: 'system',
+            content: [{ type: 'tool_addition', tool: { type: 'tool_reference', name: 'Gone' } }],
+          },
+        ],
+        betas,
+      });
+      await expect(refused).rejects.toBeInstanceOf(Anthropic.BadRequestError);
+      await expect(refused).rejects.toMatchObject({
+        error: {
+          error: {
+            type: 'invalid_request_error',
+            message:
+              "messages.1.content.0.tool.name: tool_addition names 'Gone', which is not defined in `tools` or by an earlier tool_addition",
+          },
+        },
+      });
+      expect(await upstream.requests()).toEqual([]);
+    });
+  });
+
   test('?beta=true and unknown betas are accepted', async () => {
     await upstream.script([
       { sse: sse([chunk({ content: 'ok' }), finishChunk('stop'), usageChunk(1, 1)]) },
