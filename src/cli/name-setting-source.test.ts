@@ -24,6 +24,12 @@ test.each([
   ],
   ['--no-such-flag: x', {}, file, '--no-such-flag: x'],
   ['cannot load the model', {}, file, 'cannot load the model'],
+  [
+    'modelParsers.qwen.toolCallParser: Unknown tool-call parser "nope"',
+    {},
+    file,
+    '/etc/ferry.yaml: modelParsers.qwen.toolCallParser: Unknown tool-call parser "nope"',
+  ],
 ])('%s (flags %j, file %s)', (message, flags, configFile, expected) => {
   const renamed = nameSettingSource(new ConfigError(message), flags, configFile, flagForConfigKey);
   expect(renamed).toBeInstanceOf(ConfigError);

@@ -13,12 +13,19 @@ export function nameSettingSource(
   flagForConfigKey: Readonly<Record<string, string>>,
 ): unknown {
   if (!(error instanceof ConfigError) || configFile === undefined) return error;
+  // Settings only a file can hold (modelParsers) come named by their key alone.
+  if (error.message.startsWith('modelParsers.'))
+    return renamed(error, `${configFile}: ${error.message}`);
   const flag = /^(--[a-z-]+)([: ])/.exec(error.message);
   if (flag === null) return error;
   const key = Object.keys(flagForConfigKey).find((name) => flagForConfigKey[name] === flag[1]);
   if (key === undefined || key in flags) return error;
   const rest = error.message.slice(flag[1]!.length).replace(/^:?\s*/, '');
-  const renamed = new ConfigError(`${configFile}: ${key}: ${rest}`);
+  return renamed(error, `${configFile}: ${key}: ${rest}`);
+}
+
+function renamed(error: ConfigError, message: string): ConfigError {
   const { code } = error as NodeJS.ErrnoException;
-  return code === undefined ? renamed : Object.assign(renamed, { code });
+  const named = new ConfigError(message);
+  return code === undefined ? named : Object.assign(named, { code });
 }

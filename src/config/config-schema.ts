@@ -76,7 +76,11 @@ export const configSchema = z.strictObject({
    * Layers offloaded to the GPU: `auto` (as many as fit), `max`, or a count (0 = CPU only).
    * Default `auto`, applied by the engine, so a value here means someone set it.
    */
-  gpuLayers: z.union([z.literal('auto'), z.literal('max'), z.number().int().min(0)]).optional(),
+  gpuLayers: z
+    .union([z.literal('auto'), z.literal('max'), z.number().int().min(0)], {
+      error: 'expected a number of layers, auto or max',
+    })
+    .optional(),
   /**
    * llama.cpp's flash attention: `auto` (llama.cpp decides: on where supported), `on` or `off`.
    * Off trades memory for faster tokens and warm turns on a CPU (docs/embedded-engine.md).

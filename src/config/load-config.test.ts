@@ -42,3 +42,44 @@ test('flags win over the file, also in which backend to use', async () => {
   expect(gateway.upstream).toBe('http://gpu:8001/v1');
   expect(gateway.model).toBeUndefined();
 });
+
+test('every problem in a file is named, a line each, in words with the value given', async () => {
+  const file = configFile(
+    'upstream: ftp://x\nport: 99999\ngpuLayers: lots\nthreads: many\nportt: 1\naliases:\n  haiku: 7\n',
+  );
+  const error = await loadConfig({}, file).catch((caught: unknown) => caught);
+  expect(
+    String((error as Error).message)
+      .split('\n')
+      .sort(),
+  ).toEqual(
+    [
+      `${file}: port: expected at most 65535, got 99999`,
+      `${file}: upstream: expected an http:// or https:// URL, got 'ftp://x'`,
+      `${file}: aliases.haiku: expected string, got 7`,
+      `${file}: gpuLayers: expected a number of layers, auto or max, got 'lots'`,
+      `${file}: threads: expected number, got 'many'`,
+      `${file}: unknown setting portt`,
+    ].sort(),
+  );
+});
+
+test.each<[Parameters<typeof loadConfig>[0], string]>([
+  [{ port: 70000 }, '--port: expected at most 65535, got 70000'],
+  [{ threads: 0 }, '--threads: expected at least 1, got 0'],
+  [{ ctxSize: 10 }, '--ctx-size: expected at least 64, got 10'],
+  [
+    { logLevel: 'loud' as never },
+    "--log-level: expected fatal, error, warn, info, debug, trace, silent, got 'loud'",
+  ],
+])('a flag’s bad value: %j', async (flags, message) => {
+  const names = {
+    port: '--port',
+    threads: '--threads',
+    ctxSize: '--ctx-size',
+    logLevel: '--log-level',
+  };
+  await expect(loadConfig({ upstream: 'http://x', ...flags }, undefined, names)).rejects.toThrow(
+    message,
+  );
+});

@@ -16,10 +16,14 @@ export async function loadConfig(
 ): Promise<FerryConfig> {
   const fromFile = configFile === undefined ? {} : await readConfigFile(configFile);
   const merged = { ...withoutOtherBackend(fromFile, flags), ...flags };
-  const result = configSchema.safeParse(expandPaths(merged, configFile, flags));
+  const settings = expandPaths(merged, configFile, flags);
+  const result = configSchema.safeParse(settings);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new ConfigError(describeIssue(issue, flags, flagNames, configFile));
+  // Every problem at once, a line each: fixing a config file one error per run is slow.
+  const lines = result.error.issues.map((issue) =>
+    describeIssue(issue, valueAt(settings, issue.path), flags, flagNames, configFile),
+  );
+  throw new ConfigError(lines.length === 0 ? 'invalid configuration' : lines.join('\n'));
 }
 
 async function readConfigFile(file: string): Promise<Record<string, unknown>> {
@@ -47,19 +51,58 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
 }
 
 function describeIssue(
-  issue: z.core.$ZodIssue | undefined,
+  issue: z.core.$ZodIssue,
+  value: unknown,
   flags: FerryConfigInput,
   flagNames: Readonly<Record<string, string>>,
   configFile: string | undefined,
 ): string {
-  if (issue === undefined) return 'invalid configuration';
   const key = String(issue.path[0] ?? '');
-  const detail =
-    issue.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.join(', ')}` : issue.message;
+  const detail = issueDetail(issue, value);
   if (key in flags && flagNames[key] !== undefined) return `${flagNames[key]}: ${detail}`;
   const where = configFile ?? 'configuration';
   const path = issue.path.map(String).join('.');
   return path === '' ? `${where}: ${detail}` : `${where}: ${path}: ${detail}`;
+}
+
+/** What is wrong, in words a user reads (not zod's `<=65535`), and the value given. */
+function issueDetail(issue: z.core.$ZodIssue, value: unknown): string {
+  const got =
+    value === undefined
+      ? ''
+      : `, got ${typeof value === 'string' ? `'${value}'` : JSON.stringify(value)}`;
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown setting ${issue.keys.join(', ')}`;
+    case 'too_small':
+      if (issue.origin !== 'number') break;
+      return `expected ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}${got}`;
+    case 'too_big':
+      if (issue.origin !== 'number') break;
+      return `expected ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}${got}`;
+    case 'invalid_format':
+      if (issue.format === 'url') return `expected an http:// or https:// URL${got}`;
+      break;
+    case 'invalid_type':
+      return `expected ${issue.expected}${got}`;
+    case 'invalid_value':
+      return `expected ${issue.values.map(String).join(', ')}${got}`;
+    case 'invalid_union': // the schema's own message (gpuLayers)
+    case 'invalid_element':
+    case 'invalid_key':
+    case 'not_multiple_of':
+    case 'custom':
+  }
+  return `${issue.message}${got}`;
+}
+
+function valueAt(settings: Record<string, unknown>, path: readonly PropertyKey[]): unknown {
+  let value: unknown = settings;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 /**

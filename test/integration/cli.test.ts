@@ -141,7 +141,10 @@ describe('bin/ferry', () => {
       "--flash-attn: expected auto, on or off, got 'maybe'",
     ],
     [['serve', '--model', 'm.gguf', '--parallel', '0'], '--parallel:'],
-    [['serve', '--model', 'm.gguf', '--batch-size', '0'], '--batch-size: Too small'],
+    [
+      ['serve', '--model', 'm.gguf', '--batch-size', '0'],
+      '--batch-size: expected at least 1, got 0',
+    ],
     [['serve', '--model', 'm.gguf', '--threads', '-2'], '--threads'],
     [
       ['serve', '--config', '/nonexistent/ferry.yaml'],
