@@ -206,6 +206,12 @@ const mcpServers = z
     'the MCP connector is not available with self-hosted models; connect MCP servers in the client instead (Claude Code: `claude mcp add`)',
   );
 
+// Message threads: the server holds the conversation between turns (see MessageThreads).
+const thread = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('create') }),
+  z.object({ type: z.literal('continue'), previous_message_id: z.string().min(1) }),
+]);
+
 const requestFields = z.object({
   model: z.string().min(1),
   max_tokens: z.number().int().min(1),
@@ -224,13 +230,14 @@ const requestFields = z.object({
   /** Structured outputs' first (beta) name for `output_config.format`; still sent by clients. */
   output_format: outputFormat.nullish(),
   mcp_servers: mcpServers.optional(),
+  thread: thread.nullish(),
 });
 
 export const messagesRequestSchema = requestFields.superRefine(checkRequestRules);
 
 /** count_tokens takes the same request without generation settings. */
 export const countTokensRequestSchema = requestFields
-  .omit({ max_tokens: true })
+  .omit({ max_tokens: true, thread: true })
   .extend({ max_tokens: z.number().int().min(1).optional() })
   .superRefine(checkRequestRules);
 

@@ -4,6 +4,7 @@ import type { ModelStreamBatch } from '../model/model-stream-part.js';
 import type { Logger } from '../observability/logger.js';
 import type { FerryMetrics } from '../observability/metrics.js';
 import type { ToolConversionCache } from '../translate/tool-conversion-cache.js';
+import type { MessageThreads } from './message-threads.js';
 
 export interface FerryAppOptions {
   backend: Backend;
@@ -18,6 +19,8 @@ export interface FerryAppOptions {
   metrics?: FerryMetrics;
   /** Conversions of the tool lists clients keep sending; a fresh one when absent. */
   toolCache?: ToolConversionCache;
+  /** Conversations kept between the turns of message threads; a fresh store when absent. */
+  threads?: MessageThreads;
   /** Largest request body in bytes. Default 32 MiB. */
   maxBodyBytes?: number;
   /**

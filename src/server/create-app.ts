@@ -7,6 +7,7 @@ import Fastify, {
 import { ApiError } from '../protocol/api-error.js';
 import { FerryMetrics } from '../observability/metrics.js';
 import { createId } from '../protocol/create-ids.js';
+import { MessageThreads } from './message-threads.js';
 import { ToolConversionCache } from '../translate/tool-conversion-cache.js';
 import type { FerryAppOptions } from './app-options.js';
 import { createApiKeyCheck } from './check-api-key.js';
@@ -36,6 +37,7 @@ export function createApp(appOptions: FerryAppOptions): FastifyInstance {
     ...appOptions,
     metrics: appOptions.metrics ?? new FerryMetrics(),
     toolCache: appOptions.toolCache ?? new ToolConversionCache(),
+    threads: appOptions.threads ?? new MessageThreads(),
   };
   const engineLoad = options.backend.engineLoad?.bind(options.backend);
   if (engineLoad !== undefined) options.metrics.watchEngine(engineLoad);

@@ -1,3 +1,4 @@
+import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MessageAccumulator } from '../../protocol/accumulate-message.js';
 import { ApiError } from '../../protocol/api-error.js';
@@ -59,8 +60,12 @@ async function openMessage(
   signal: AbortSignal,
 ): Promise<{ events: MessageEvents; stream: boolean }> {
   const started = performance.now();
-  const body = parseWithKnownTools(messagesRequestSchema, request.body, options.toolCache);
+  const sent = parseWithKnownTools(messagesRequestSchema, request.body, options.toolCache);
   request.body = undefined;
+  const turn = options.threads?.open(sent, Number(request.headers['content-length'] ?? 0)) ?? {
+    request: sent,
+  };
+  const body = turn.request;
   checkThinkingBudget(body, request.headers['anthropic-beta']);
   const model = await resolveServedModel(
     options.backend,
@@ -96,7 +101,26 @@ async function openMessage(
     onToolInputProblem: (details) => request.log.warn(details, 'tool call arguments repaired'),
     ...(mayStopEarly ? { countInputTokens: promptCounter(options, modelRequest, signal) } : {}),
   });
-  return { events, stream: body.stream === true };
+  return {
+    events: turn.keep === undefined ? events : keepingReply(events, turn.keep),
+    stream: body.stream === true,
+  };
+}
+
+/** The same events, and the whole reply given to `keep` once it is complete (message_stop). */
+function keepingReply(events: MessageEvents, keep: (reply: Message) => void): MessageEvents {
+  const accumulator = new MessageAccumulator();
+  const see = (batch: RawMessageStreamEvent[]): RawMessageStreamEvent[] => {
+    for (const event of batch) {
+      accumulator.push(event);
+      if (event.type === 'message_stop') keep(accumulator.result());
+    }
+    return batch;
+  };
+  const seen = (async function* () {
+    for await (const batch of events) yield see(batch);
+  })();
+  return Object.assign(seen, { start: () => see(events.start()) });
 }
 
 /**

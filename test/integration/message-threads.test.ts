@@ -1,0 +1,182 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { betaTool } from '@anthropic-ai/sdk/helpers/beta/json-schema';
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { MessageThreads } from '../../src/server/message-threads.js';
+import {
+  startScriptedUpstream,
+  type ScriptedUpstream,
+} from '../helpers/start-scripted-upstream.js';
+import { startFerry, type TestFerry } from '../helpers/start-ferry.js';
+import { chunk, finishChunk, sse, toolCallChunk, usageChunk } from '../helpers/vllm-chunks.js';
+
+// Message threads (beta message-threads-2026-08-12): the SDK's thread() and its tool runner send
+// only each turn's new messages and continue from the previous reply's id.
+
+let upstream: ScriptedUpstream;
+let ferry: TestFerry;
+
+beforeAll(async () => {
+  upstream = await startScriptedUpstream({ flavor: 'vllm', models: ['qwen3-coder'] });
+  ferry = await startFerry({ upstream: upstream.url });
+});
+afterAll(async () => {
+  await ferry?.close();
+  await upstream?.close();
+});
+beforeEach(async () => {
+  await upstream.reset();
+});
+
+const add = betaTool({
+  name: 'add',
+  description: 'Add two numbers',
+  inputSchema: {
+    type: 'object',
+    properties: { a: { type: 'number' }, b: { type: 'number' } },
+    required: ['a', 'b'],
+  },
+  run: ({ a, b }) => String(a + b),
+});
+
+const toolCallThenAnswer = [
+  {
+    sse: sse([
+      toolCallChunk(0, { id: 'call_1', name: 'add', args: '{"a":2,"b":3}' }),
+      finishChunk('tool_calls'),
+      usageChunk(30, 8),
+    ]),
+  },
+  { sse: sse([chunk({ content: 'The sum is 5.' }), finishChunk('stop'), usageChunk(45, 5)]) },
+];
+
+interface ChatBody {
+  messages: Array<{ role: string; content?: unknown; tool_call_id?: string }>;
+  tools?: Array<{ function: { name: string } }>;
+}
+
+async function upstreamBodies(): Promise<ChatBody[]> {
+  return (await upstream.requests())
+    .filter((request) => request.path.endsWith('/chat/completions'))
+    .map((request) => request.body as ChatBody);
+}
+
+test.each([false, true])(
+  'the SDK tool runner (stream %s) runs its tool loop in a thread',
+  async (stream) => {
+    await upstream.script(toolCallThenAnswer);
+    const runner = ferry.client().beta.messages.toolRunner({
+      model: 'qwen3-coder',
+      max_tokens: 200,
+      system: 'You add numbers.',
+      messages: [{ role: 'user', content: 'add 2 and 3' }],
+      tools: [add],
+      stream,
+    });
+    const final = await runner.runUntilDone();
+    expect(final.content).toMatchObject([{ type: 'text', text: 'The sum is 5.' }]);
+    const [first, second] = await upstreamBodies();
+    expect(first?.messages).toHaveLength(2);
+    // The second turn sent only the tool result; Ferry put the kept conversation before it.
+    expect(second?.messages.map((message) => message.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'tool',
+    ]);
+    expect(second?.messages[0]?.content).toBe('You add numbers.');
+    expect(second?.messages[3]).toMatchObject({ content: '5' });
+    expect(second?.tools?.map((tool) => tool.function.name)).toEqual(['add']);
+  },
+);
+
+test('a thread continues over several sends', async () => {
+  await upstream.script([
+    { sse: sse([chunk({ content: 'Hello.' }), finishChunk('stop'), usageChunk(5, 2)]) },
+    { sse: sse([chunk({ content: 'Bye.' }), finishChunk('stop'), usageChunk(9, 2)]) },
+  ]);
+  const thread = ferry.client().beta.messages.thread({
+    model: 'qwen3-coder',
+    max_tokens: 50,
+    messages: [],
+  });
+  await thread.send({ role: 'user', content: 'hi' });
+  const reply = await thread.send({ role: 'user', content: 'bye' });
+  expect(reply.content).toMatchObject([{ type: 'text', text: 'Bye.' }]);
+  const [, second] = await upstreamBodies();
+  expect(second?.messages).toEqual([
+    { role: 'user', content: 'hi' },
+    { role: 'assistant', content: 'Hello.' },
+    { role: 'user', content: 'bye' },
+  ]);
+});
+
+test('a continue from a reply Ferry does not hold is thread_not_found', async () => {
+  const refused = ferry.client().beta.messages.create({
+    model: 'qwen3-coder',
+    max_tokens: 50,
+    messages: [{ role: 'user', content: 'and then?' }],
+    thread: { type: 'continue', previous_message_id: 'msg_gone' },
+    betas: ['message-threads-2026-08-12'],
+  });
+  await expect(refused).rejects.toBeInstanceOf(Anthropic.NotFoundError);
+  await expect(refused).rejects.toMatchObject({ status: 404, errorCode: 'thread_not_found' });
+  expect(await upstreamBodies()).toEqual([]);
+});
+
+test('a continue that repeats the tools is a 400', async () => {
+  await upstream.script([
+    { sse: sse([chunk({ content: 'Hello.' }), finishChunk('stop'), usageChunk(5, 2)]) },
+  ]);
+  const client = ferry.client();
+  const first = await client.beta.messages.create({
+    model: 'qwen3-coder',
+    max_tokens: 50,
+    messages: [{ role: 'user', content: 'hi' }],
+    thread: { type: 'create' },
+  });
+  const refused = client.beta.messages.create({
+    model: 'qwen3-coder',
+    max_tokens: 50,
+    tools: [{ name: 'x', input_schema: { type: 'object' } }],
+    messages: [{ role: 'user', content: 'again' }],
+    thread: { type: 'continue', previous_message_id: first.id },
+  });
+  await expect(refused).rejects.toMatchObject({
+    status: 400,
+    message: expect.stringContaining('tools: a continued thread keeps the system prompt and tools'),
+  });
+});
+
+test('a thread Ferry no longer holds: the SDK sends the whole conversation again', async () => {
+  // A store of one byte keeps only the newest conversation.
+  const small = await startFerry({ upstream: upstream.url, threads: new MessageThreads(1) });
+  try {
+    await upstream.script([
+      { sse: sse([chunk({ content: 'One.' }), finishChunk('stop'), usageChunk(5, 2)]) },
+      { sse: sse([chunk({ content: 'Other.' }), finishChunk('stop'), usageChunk(5, 2)]) },
+      { sse: sse([chunk({ content: 'Two.' }), finishChunk('stop'), usageChunk(9, 2)]) },
+    ]);
+    const client = small.client();
+    const params = { model: 'qwen3-coder', max_tokens: 50, messages: [] };
+    const thread = client.beta.messages.thread(params);
+    await thread.send({ role: 'user', content: 'one' });
+    await client.beta.messages.thread(params).send({ role: 'user', content: 'other' });
+    const reply = await thread.send({ role: 'user', content: 'two' });
+    expect(reply.content).toMatchObject([{ type: 'text', text: 'Two.' }]);
+    // Ferry answered the continue with thread_not_found; the SDK then sent everything.
+    const statuses = small.logs
+      .map((line) => JSON.parse(line) as { msg?: string; status?: number })
+      .filter((entry) => entry.msg === 'request')
+      .map((entry) => entry.status);
+    expect(statuses).toEqual([200, 200, 404, 200]);
+    const bodies = await upstreamBodies();
+    expect(bodies).toHaveLength(3);
+    expect(bodies[2]?.messages).toEqual([
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: 'One.' },
+      { role: 'user', content: 'two' },
+    ]);
+  } finally {
+    await small.close();
+  }
+});
