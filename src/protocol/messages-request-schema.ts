@@ -114,7 +114,11 @@ const customTool = z.object({
 });
 /** Anthropic-hosted and versioned tools (web_search_20250305, bash_20250124, ...). */
 const typedTool = z.object({ type: z.string(), name: z.string() });
-const tool = z.union([customTool, typedTool]);
+/** MCP connector toolsets, named by their server: parsed only to be refused by name. */
+const mcpToolsetTool = z
+  .object({ type: z.literal('mcp_toolset'), mcp_server_name: z.string() })
+  .transform(({ type, mcp_server_name }) => ({ type, name: mcp_server_name }));
+const tool = z.union([customTool, typedTool, mcpToolsetTool]);
 
 const effort = z.enum(['low', 'medium', 'high', 'xhigh', 'max']);
 

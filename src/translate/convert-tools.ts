@@ -117,6 +117,11 @@ function convertDefinedTool(
 
 function unsupportedToolError(tool: { type: string; name: string }, path: string): ApiError {
   const where = `${path}: tool type '${tool.type}' (${tool.name})`;
+  if (tool.type === 'mcp_toolset')
+    return new ApiError(
+      'invalid_request_error',
+      `${where} needs the MCP connector, which is not available with self-hosted models; connect MCP servers in the client instead (Claude Code: \`claude mcp add\`)`,
+    );
   return new ApiError(
     'invalid_request_error',
     isServerToolType(tool.type)

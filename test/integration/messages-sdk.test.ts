@@ -441,6 +441,22 @@ describe('POST /v1/messages through the official SDK', () => {
     });
   });
 
+  test('an MCP toolset in tools is refused naming the MCP connector', async () => {
+    const refused = client.beta.messages.create({
+      ...ask,
+      mcp_servers: [],
+      tools: [{ type: 'mcp_toolset', mcp_server_name: 'docs' }],
+      betas: ['mcp-client-2025-11-20'],
+    });
+    await expect(refused).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining(
+        "tools.0: tool type 'mcp_toolset' (docs) needs the MCP connector, which is not available with self-hosted models",
+      ),
+    });
+    expect(await upstream.requests()).toEqual([]);
+  });
+
   test('MCP servers for the API to call are refused by name, not ignored', async () => {
     const refused = client.beta.messages.create({
       ...ask,
