@@ -33,6 +33,7 @@ export function parseServeArgs(
     ...defined('upstreamApiKey', values['upstream-api-key']),
     ...defined('servedModelNames', values['served-model-name']),
     ...defined('apiKey', values['api-key']),
+    ...defined('corsOrigins', values['cors-origin']),
     ...defined('logLevel', values['log-level'] as FerryConfigInput['logLevel']),
     ...defined('toolCallParser', values['tool-call-parser']),
     ...defined('reasoningParser', values['reasoning-parser']),

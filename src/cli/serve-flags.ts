@@ -9,6 +9,7 @@ export const serveFlags = {
   'upstream-api-key': { type: 'string' },
   'served-model-name': { type: 'string', multiple: true },
   'api-key': { type: 'string' },
+  'cors-origin': { type: 'string', multiple: true },
   config: { type: 'string' },
   'log-level': { type: 'string' },
   'tool-call-parser': { type: 'string' },
@@ -33,6 +34,7 @@ export const flagForConfigKey: Record<string, string> = {
   upstreamApiKey: '--upstream-api-key',
   servedModelNames: '--served-model-name',
   apiKey: '--api-key',
+  corsOrigins: '--cors-origin',
   logLevel: '--log-level',
   toolCallParser: '--tool-call-parser',
   reasoningParser: '--reasoning-parser',
@@ -75,6 +77,8 @@ Options:
   --host HOST               interface to bind (default 127.0.0.1)
   --port PORT               port to listen on (default 8000)
   --api-key KEY             require clients to send this key (x-api-key or Authorization: Bearer)
+  --cors-origin ORIGIN      let web pages from ORIGIN (e.g. http://localhost:5173, or *) call
+                            Ferry from a browser (repeatable); default: none
   --config FILE             YAML file with the same settings (flags win); see docs/configuration.md
   --log-level LEVEL         fatal, error, warn, info (default), debug, trace or silent
   --tool-call-parser NAME   parse tool calls from raw model text (vLLM names: hermes,

@@ -47,6 +47,7 @@ export async function startFerryFromConfig(
     aliases: config.aliases,
     backendIdentity: backendIdentity(config),
     ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
+    ...optionalField('corsOrigins', config.corsOrigins),
     maxBodyBytes: config.maxBodyBytes,
     maxHeaderBytes: config.maxHeaderBytes,
     pingIntervalMs: config.pingIntervalSeconds * 1000,

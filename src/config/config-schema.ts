@@ -19,6 +19,17 @@ export const configSchema = z.strictObject({
   servedModelNames: z.array(z.string().min(1)).min(1).optional(),
   /** Key clients must send (`x-api-key` or `Authorization: Bearer`). Default: none. */
   apiKey: z.string().min(1).optional(),
+  /**
+   * Web origins whose pages may call Ferry from a browser (CORS), e.g. `http://localhost:5173`,
+   * or `*` for any. Default: none, so no web page can read Ferry's replies.
+   */
+  corsOrigins: z
+    .array(
+      z.string().regex(/^(\*|https?:\/\/[^/\s?#]+)$/, {
+        error: 'expected * or an origin such as http://localhost:5173 (no path)',
+      }),
+    )
+    .optional(),
   logLevel: z.enum(logLevels).default('info'),
   /**
    * Requested model id → served model. Keys: exact ids, globs (`claude-*`) or the Claude family

@@ -72,12 +72,17 @@ test.each<[Parameters<typeof loadConfig>[0], string]>([
     { logLevel: 'loud' as never },
     "--log-level: expected fatal, error, warn, info, debug, trace, silent, got 'loud'",
   ],
+  [
+    { corsOrigins: ['http://localhost:5173/app'] },
+    "--cors-origin: expected * or an origin such as http://localhost:5173 (no path), got 'http://localhost:5173/app'",
+  ],
 ])('a flag’s bad value: %j', async (flags, message) => {
   const names = {
     port: '--port',
     threads: '--threads',
     ctxSize: '--ctx-size',
     logLevel: '--log-level',
+    corsOrigins: '--cors-origin',
   };
   await expect(loadConfig({ upstream: 'http://x', ...flags }, undefined, names)).rejects.toThrow(
     message,

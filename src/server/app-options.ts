@@ -15,6 +15,8 @@ export interface FerryAppOptions {
   backendIdentity?: string;
   /** When set, clients must send it as `x-api-key` or `Authorization: Bearer`. */
   apiKey?: string;
+  /** Web origins (or `*`) whose pages may call Ferry from a browser; none when absent. */
+  corsOrigins?: readonly string[];
   /** Prometheus metrics served at GET /metrics; a fresh registry when absent. */
   metrics?: FerryMetrics;
   /** Conversions of the tool lists clients keep sending; a fresh one when absent. */

@@ -7,9 +7,10 @@ import Fastify, {
 import { ApiError } from '../protocol/api-error.js';
 import { FerryMetrics } from '../observability/metrics.js';
 import { createId } from '../protocol/create-ids.js';
-import { MessageThreads } from './message-threads.js';
 import { ToolConversionCache } from '../translate/tool-conversion-cache.js';
 import type { FerryAppOptions } from './app-options.js';
+import { allowCors } from './allow-cors.js';
+import { MessageThreads } from './message-threads.js';
 import { createApiKeyCheck } from './check-api-key.js';
 import { answerClientError } from './answer-client-error.js';
 import { renderError } from './render-error.js';
@@ -69,6 +70,7 @@ export function createApp(appOptions: FerryAppOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
   registerJsonParser(app, options.toolCache);
   registerHooks(app, options);
+  if ((options.corsOrigins?.length ?? 0) > 0) allowCors(app, options.corsOrigins ?? []);
   registerErrorHandlers(app, maxBodyBytes);
   registerHealthRoute(app, options.backendIdentity);
   registerMessagesRoute(app, options);
@@ -113,9 +115,20 @@ function registerHooks(
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) logRequest(request, reply, clientClosed);
     });
-    if (checkKey !== undefined && !probes.has(request.url.split('?')[0] ?? ''))
-      checkKey(request.headers);
   });
+  // After onRequest, where CORS headers are set (a browser must be able to read a 401), and
+  // before the body is read.
+  if (checkKey !== undefined)
+    app.addHook('preParsing', (request, _reply, payload, done) => {
+      try {
+        const path = request.url.split('?')[0] ?? '';
+        if (request.method !== 'OPTIONS' && !probes.has(path)) checkKey(request.headers);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      done(null, payload);
+    });
   app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
 
   /** One log line and one count per request; `status` for a reply the client cut short. */
@@ -147,16 +160,23 @@ function registerErrorHandlers(app: FastifyInstance, maxBodyBytes: number): void
   });
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
+    const origin = request.headers.origin;
     const error =
-      knownPaths.has(path) || path.startsWith('/v1/models/')
+      request.method === 'OPTIONS' && origin !== undefined
         ? new ApiError(
-            'invalid_request_error',
-            `Method ${request.method} is not allowed on ${path}`,
-            { status: 405, requestId: request.id },
+            'permission_error',
+            `cross-origin requests from ${origin} are not allowed: start Ferry with --cors-origin ${origin} (corsOrigins in the config file)`,
+            { requestId: request.id },
           )
-        : new ApiError('not_found_error', notFoundMessage(request.method, path), {
-            requestId: request.id,
-          });
+        : knownPaths.has(path) || path.startsWith('/v1/models/')
+          ? new ApiError(
+              'invalid_request_error',
+              `Method ${request.method} is not allowed on ${path}`,
+              { status: 405, requestId: request.id },
+            )
+          : new ApiError('not_found_error', notFoundMessage(request.method, path), {
+              requestId: request.id,
+            });
     return reply.status(error.status).send(error.toJSON());
   });
 }

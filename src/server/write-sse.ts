@@ -8,6 +8,8 @@ export interface WriteSseOptions {
   pingIntervalMs: number;
   /** Sent as the `request-id` header and named in a mid-stream `error` event. */
   requestId: string;
+  /** Headers hooks set on the reply before the stream took it over (CORS). */
+  headers?: Readonly<Record<string, string | number | string[] | undefined>>;
   /** Where the stream registers its `interrupt` while it runs (see FerryAppOptions). */
   openStreams?: Set<() => void> | undefined;
   /** Called when the stream was interrupted: the model's work for it must stop too. */
@@ -29,6 +31,7 @@ export async function writeSse(
   options: WriteSseOptions,
 ): Promise<void> {
   res.writeHead(200, {
+    ...options.headers,
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',

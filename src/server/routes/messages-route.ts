@@ -159,6 +159,7 @@ async function sendStream(
       {
         pingIntervalMs,
         requestId,
+        headers: reply.getHeaders(),
         logger: request.log,
         openStreams: options.openStreams,
         onInterrupt: () => abort.abort(),
