@@ -1,4 +1,5 @@
 import type {
+  Message,
   MessageDeltaUsage,
   RawMessageStreamEvent,
 } from '@anthropic-ai/sdk/resources/messages';
@@ -7,6 +8,7 @@ import {
   MessageStreamBuilder,
   type MessageStreamBuilderOptions,
 } from '../protocol/message-stream-builder.js';
+import { MessageAccumulator } from '../protocol/accumulate-message.js';
 import { StopSequenceEnforcer } from '../translate/enforce-stop-sequences.js';
 import { OneToolCallLimit } from '../translate/limit-to-one-tool-call.js';
 import { mapAsyncBatches } from '../util/map-async-batches.js';
@@ -42,6 +44,8 @@ export function streamMessageEvents(
      * reported usage (OpenAI-compatible engines send it last).
      */
     countInputTokens?: () => Promise<number>;
+    /** Given the whole reply once it is complete (message_stop); a stream cut short gives none. */
+    onMessage?: (message: Message) => void;
   },
 ): MessageEvents {
   const builder = new MessageStreamBuilder(options);
@@ -99,8 +103,31 @@ export function streamMessageEvents(
       return 0; // the reply is whole; only its usage lacks the prompt's count
     }
   };
-  const events = mapAsyncBatches(batches, eventsOf, { stopAfter: stopped, finish: lastEvents });
-  return Object.assign(events, { start: () => builder.start() });
+  const seen = options.onMessage === undefined ? undefined : collectMessage(options.onMessage);
+  const events =
+    seen === undefined
+      ? mapAsyncBatches(batches, eventsOf, { stopAfter: stopped, finish: lastEvents })
+      : mapAsyncBatches(batches, (batch) => seen(eventsOf(batch)), {
+          stopAfter: stopped,
+          finish: async () => seen(await lastEvents()),
+        });
+  return Object.assign(events, {
+    start: () => (seen === undefined ? builder.start() : seen(builder.start())),
+  });
+}
+
+/** Passes events through, folding them into the reply handed to `onMessage` at its end. */
+function collectMessage(
+  onMessage: (message: Message) => void,
+): (events: RawMessageStreamEvent[]) => RawMessageStreamEvent[] {
+  const accumulator = new MessageAccumulator();
+  return (events) => {
+    for (const event of events) {
+      accumulator.push(event);
+      if (event.type === 'message_stop') onMessage(accumulator.result());
+    }
+    return events;
+  };
 }
 
 function isDelta(part: ModelStreamPart): boolean {

@@ -1,4 +1,3 @@
-import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MessageAccumulator } from '../../protocol/accumulate-message.js';
 import { ApiError } from '../../protocol/api-error.js';
@@ -100,27 +99,10 @@ async function openMessage(
     onUsage: (usage) => options.metrics?.recordUsage(usage),
     onToolInputProblem: (details) => request.log.warn(details, 'tool call arguments repaired'),
     ...(mayStopEarly ? { countInputTokens: promptCounter(options, modelRequest, signal) } : {}),
+    // A threaded turn keeps its conversation until the reply ends: the thread is made of it.
+    ...optionalField('onMessage', turn.keep),
   });
-  return {
-    events: turn.keep === undefined ? events : keepingReply(events, turn.keep),
-    stream: body.stream === true,
-  };
-}
-
-/** The same events, and the whole reply given to `keep` once it is complete (message_stop). */
-function keepingReply(events: MessageEvents, keep: (reply: Message) => void): MessageEvents {
-  const accumulator = new MessageAccumulator();
-  const see = (batch: RawMessageStreamEvent[]): RawMessageStreamEvent[] => {
-    for (const event of batch) {
-      accumulator.push(event);
-      if (event.type === 'message_stop') keep(accumulator.result());
-    }
-    return batch;
-  };
-  const seen = (async function* () {
-    for await (const batch of events) yield see(batch);
-  })();
-  return Object.assign(seen, { start: () => see(events.start()) });
+  return { events, stream: body.stream === true };
 }
 
 /**
