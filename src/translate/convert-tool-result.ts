@@ -17,13 +17,15 @@ export function convertToolResult(
   path: string,
 ): ConvertedToolResult {
   const { text, images } = splitResultContent(block.content, path);
-  const content = block.is_error === true ? `${toolErrorPrefix}${text}` : text;
+  // A client that wrote its own "Error: …" (the SDK's tool runner does) is not told twice.
+  const content =
+    block.is_error === true && !/^error\b/i.test(text) ? `${toolErrorPrefix}${text}` : text;
   return { message: { role: 'tool', tool_call_id: block.tool_use_id, content }, images };
 }
 
 /**
  * A `tool_reference` (tool search) as the model reads it: the tool itself joins the request's
- * tools (see loadedToolNames), so the result only says it is there now.
+ * tools (see toolChanges), so the result only says it is there now.
  */
 export function loadedToolText(name: string): string {
   return `Tool loaded: ${name}`;

@@ -230,6 +230,27 @@ describe('upstream failures', () => {
     await expect(stream.finalMessage()).rejects.toThrow();
   });
 
+  test('vLLM’s finish_reason "error" or "abort" is an error, never a reply that looks whole', async () => {
+    await upstream.script([
+      {
+        sse: sse([chunk({ content: 'partial' }), finishChunk('error'), usageChunk(3, 1)]),
+        interChunkDelayMs: 300, // the stream is open when the finish comes
+      },
+      { sse: sse([chunk({ content: 'partial' }), finishChunk('abort'), usageChunk(3, 1)]) },
+    ]);
+    const { text } = await postStream();
+    expect(text).toContain('partial');
+    expect(text).not.toContain('message_stop');
+    expect(errorEventOf(text)).toMatchObject({
+      error: { type: 'api_error', message: expect.stringContaining('finish_reason "error"') },
+    });
+    const once = { maxRetries: 0 };
+    await expect(client.messages.create({ ...ask, stream: false }, once)).rejects.toMatchObject({
+      status: 500,
+      error: { error: { message: expect.stringContaining(`finish_reason "abort"`) } },
+    });
+  });
+
   test('ping events keep a silent stream alive', async () => {
     await upstream.script([
       {
