@@ -1,6 +1,7 @@
 import type { BetaMessageTokensCount } from '@anthropic-ai/sdk/resources/beta/messages';
 import type { ModelInfo } from '@anthropic-ai/sdk/resources/models';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { OpenAICompatibleBackend } from '../../src/backends/openai-compatible/openai-compatible-backend.js';
 import {
   startScriptedUpstream,
   type ScriptedUpstream,
@@ -137,4 +138,33 @@ describe('--served-model-name renaming a single upstream model', () => {
       await upstream.close();
     }
   });
+});
+
+test('a tokenizer that does not answer is a timeout_error, not minutes of waiting', async () => {
+  const upstream = await startScriptedUpstream({ flavor: 'vllm', models: ['coder'] });
+  const backend = new OpenAICompatibleBackend({ url: upstream.url, tokenizeTimeoutMs: 300 });
+  const ferry = await startFerry({ upstream: upstream.url, backend });
+  try {
+    await upstream.script([{ endpoint: 'tokenize', hang: true }]);
+    const counting = ferry
+      .client()
+      .messages.countTokens(
+        { model: 'coder', messages: [{ role: 'user', content: 'count me' }] },
+        { maxRetries: 0 },
+      );
+    await expect(counting).rejects.toMatchObject({
+      status: 504,
+      error: {
+        error: {
+          type: 'timeout_error',
+          message: expect.stringMatching(
+            /^The upstream tokenizer \(.*\/tokenize\) did not answer within 0.3 s$/,
+          ),
+        },
+      },
+    });
+  } finally {
+    await ferry.close();
+    await upstream.close();
+  }
 });

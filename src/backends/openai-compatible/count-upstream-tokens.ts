@@ -16,9 +16,14 @@ export type TokenizeStrategy = 'vllm' | 'llama-server' | 'estimate';
 export class UpstreamTokenCounter {
   private strategy: TokenizeStrategy | undefined;
 
+  /**
+   * `timeoutMs`: how long one tokenizer call may take. Tokenizing is quick; an upstream that
+   * does not answer must not hold a client's count_tokens for the generation timeouts' minutes.
+   */
   constructor(
     private readonly http: UpstreamHttp,
     private readonly root: string,
+    private readonly timeoutMs = 30_000,
   ) {}
 
   async count(chat: ChatRequest, signal: AbortSignal): Promise<TokenCount> {
@@ -72,8 +77,20 @@ export class UpstreamTokenCounter {
 
   /** The JSON answer of a 2xx reply; undefined when the endpoint does not exist or refuses. */
   private async post(path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
-    const response = await this.http.send('POST', this.root + path, JSON.stringify(body), signal);
-    const text = await response.body.text();
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    let text: string;
+    let response: Awaited<ReturnType<UpstreamHttp['send']>>;
+    try {
+      const both = AbortSignal.any([signal, timeout]);
+      response = await this.http.send('POST', this.root + path, JSON.stringify(body), both);
+      text = await response.body.text();
+    } catch (error) {
+      if (!timeout.aborted || signal.aborted) throw error;
+      throw new ApiError(
+        'timeout_error',
+        `The upstream tokenizer (${this.root}${path}) did not answer within ${this.timeoutMs / 1000} s`,
+      );
+    }
     if (response.statusCode >= 500) {
       throw new ApiError(
         'api_error',

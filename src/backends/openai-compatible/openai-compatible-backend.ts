@@ -24,6 +24,8 @@ export interface OpenAICompatibleBackendOptions extends UpstreamHttpOptions {
   retries?: number;
   /** Hears of upstream output Ferry passed on although it looks wrong (logged as warnings). */
   onWarning?: (message: string) => void;
+  /** How long one call to the upstream's tokenizer may take. Default 30 000. */
+  tokenizeTimeoutMs?: number;
 }
 
 interface UpstreamModel {
@@ -64,7 +66,7 @@ export class OpenAICompatibleBackend implements Backend {
     const { apiBase, root } = normalizeUpstreamUrl(options.url);
     this.apiBase = apiBase;
     this.http = new UpstreamHttp(options);
-    this.tokenCounter = new UpstreamTokenCounter(this.http, root);
+    this.tokenCounter = new UpstreamTokenCounter(this.http, root, options.tokenizeTimeoutMs);
   }
 
   async listModels(signal?: AbortSignal): Promise<string[]> {
