@@ -62,11 +62,20 @@ export class ApiError extends Error {
   /** The same error, answering for request `requestId`. */
   withRequestId(requestId: string): ApiError {
     if (this.requestId === requestId) return this;
-    return new ApiError(this.type, this.message, {
+    return this.copy(this.message, requestId);
+  }
+
+  /** The same error, worded as `message`. */
+  withMessage(message: string): ApiError {
+    return message === this.message ? this : this.copy(message, this.requestId);
+  }
+
+  private copy(message: string, requestId: string | undefined): ApiError {
+    return new ApiError(this.type, message, {
       status: this.status,
       headers: { ...this.headers },
       cause: this.cause,
-      requestId,
+      ...(requestId === undefined ? {} : { requestId }),
       ...(this.details === undefined ? {} : { details: this.details }),
     });
   }

@@ -20,6 +20,11 @@ export interface ThreadTurn {
   request: MessagesRequest;
   /** Keeps the conversation under the reply's id, for a later `continue` (threaded turns only). */
   keep?: (reply: Message) => void;
+  /**
+   * An error about `request.messages` as the client would read it: a continue's indexes count
+   * from its own first message, not from the kept ones in front of it.
+   */
+  renumber?: (error: unknown) => unknown;
 }
 
 /**
@@ -79,6 +84,8 @@ export class MessageThreads {
       },
       keep: (reply) =>
         this.keep(reply, { system: kept.system, tools: kept.tools, messages }, kept.bytes + size),
+      renumber: (error) =>
+        renumberMessages(error, kept.messages.length, thread.previous_message_id),
     };
   }
 
@@ -98,6 +105,18 @@ export class MessageThreads {
       this.bytes -= oldest.bytes;
     }
   }
+}
+
+/** `messages.N` in an error's message, for a continue whose first `offset` messages were kept. */
+function renumberMessages(error: unknown, offset: number, previousId: string): unknown {
+  if (!(error instanceof ApiError)) return error;
+  return error.withMessage(
+    error.message.replace(/\bmessages\.(\d+)/g, (_, index: string) =>
+      Number(index) >= offset
+        ? `messages.${Number(index) - offset}`
+        : `messages.${index} of the thread continued from ${previousId}`,
+    ),
+  );
 }
 
 /** A reply's content block as a request sends it back (Ferry's replies hold no other kinds). */

@@ -180,3 +180,45 @@ test('a thread Ferry no longer holds: the SDK sends the whole conversation again
     await small.close();
   }
 });
+
+test('errors about a continue name its own messages, and the kept ones as the thread’s', async () => {
+  await upstream.script([toolCallThenAnswer[0]!]);
+  const client = ferry.client();
+  const first = await client.beta.messages.create({
+    model: 'qwen3-coder',
+    max_tokens: 50,
+    tools: [add],
+    messages: [{ role: 'user', content: 'add 2 and 3' }],
+    thread: { type: 'create' },
+  });
+  const answer = (content: Anthropic.Beta.BetaContentBlockParam[]) =>
+    client.beta.messages.create(
+      {
+        model: 'qwen3-coder',
+        max_tokens: 50,
+        messages: [{ role: 'user', content }],
+        thread: { type: 'continue', previous_message_id: first.id },
+      },
+      { maxRetries: 0 },
+    );
+  await expect(
+    answer([{ type: 'tool_result', tool_use_id: 'toolu_wrong', content: '5' }]),
+  ).rejects.toMatchObject({
+    status: 400,
+    error: {
+      error: {
+        message: expect.stringMatching(/^messages\.0\.content\.0: unexpected `tool_use_id`/),
+      },
+    },
+  });
+  await expect(answer([{ type: 'text', text: 'never mind' }])).rejects.toMatchObject({
+    status: 400,
+    error: {
+      error: {
+        message: expect.stringMatching(
+          new RegExp(`^messages\\.1 of the thread continued from ${first.id}: .*tool_use`),
+        ),
+      },
+    },
+  });
+});

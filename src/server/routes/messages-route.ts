@@ -72,11 +72,16 @@ async function openMessage(
     options.aliases ?? {},
     signal,
   );
-  const modelRequest = buildModelRequest(body, {
-    model,
-    ...optionalField('sessionKey', sessionKey(request.headers, body.metadata?.user_id)),
-    toolCache: options.toolCache,
-  });
+  let modelRequest: ModelRequest;
+  try {
+    modelRequest = buildModelRequest(body, {
+      model,
+      ...optionalField('sessionKey', sessionKey(request.headers, body.metadata?.user_id)),
+      toolCache: options.toolCache,
+    });
+  } catch (error) {
+    throw turn.renumber?.(error) ?? error;
+  }
   const rawParts = options.backend.streamChat(modelRequest, signal);
   const parts = options.parseParts ? options.parseParts(rawParts, modelRequest) : rawParts;
   const oneToolCall = modelRequest.chat.parallel_tool_calls === false;
