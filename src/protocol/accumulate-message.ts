@@ -49,6 +49,8 @@ export class MessageAccumulator {
       block.signature = delta.signature;
     else if (delta.type === 'input_json_delta')
       block._json = (block._json ?? '') + delta.partial_json;
+    else if ((delta as { type: string }).type === 'compaction_delta')
+      Object.assign(block, { content: (delta as unknown as { content: string | null }).content });
   }
 
   private closeBlock(index: number): void {

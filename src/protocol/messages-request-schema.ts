@@ -94,6 +94,21 @@ const thinkingBlock = z.object({
 });
 const redactedThinkingBlock = z.object({ type: z.literal('redacted_thinking'), data: z.string() });
 
+/**
+ * A conversation compacted earlier (see `compaction`): its summary, sent back first in place of
+ * the messages it summarizes; `content` null is a compaction that failed (nothing to show).
+ */
+const compactionBlock = z.object({
+  type: z.literal('compaction'),
+  content: z.string().nullish(),
+  encrypted_content: z.string().nullish(),
+  signature: z.string().nullish(),
+  // The tool changes of the summarized turns (defined below with the system message blocks).
+  tool_changes: z
+    .array(z.lazy(() => z.discriminatedUnion('type', [toolAdditionBlock, toolRemovalBlock])))
+    .nullish(),
+});
+
 const contentBlock = z.discriminatedUnion('type', [
   textBlock,
   imageBlock,
@@ -103,6 +118,7 @@ const contentBlock = z.discriminatedUnion('type', [
   toolResultBlock,
   thinkingBlock,
   redactedThinkingBlock,
+  compactionBlock,
 ]);
 
 const customTool = z.object({
@@ -235,13 +251,22 @@ const requestFields = z.object({
   output_format: outputFormat.nullish(),
   mcp_servers: mcpServers.optional(),
   thread: thread.nullish(),
+  /** A compaction request: the reply is a summary of the conversation (see compactionRequest). */
+  compaction: z
+    .object({ type: z.literal('summarize'), instructions: z.string().nullish() })
+    .nullish(),
+  // Read only to refuse it beside `compaction`; Ferry applies no context edits.
+  context_management: z.unknown().optional(),
 });
 
 export const messagesRequestSchema = requestFields.superRefine(checkRequestRules);
 
-/** count_tokens takes the same request without generation settings. */
+/**
+ * count_tokens takes the same request without generation settings; it takes `compaction` and
+ * ignores it, counting the conversation as sent.
+ */
 export const countTokensRequestSchema = requestFields
-  .omit({ max_tokens: true, thread: true })
+  .omit({ max_tokens: true, thread: true, compaction: true })
   .extend({ max_tokens: z.number().int().min(1).optional() })
   .superRefine(checkRequestRules);
 
@@ -256,6 +281,7 @@ export type RequestSearchResultBlock = z.infer<typeof searchResultBlock>;
 export type RequestToolResultBlock = z.infer<typeof toolResultBlock>;
 export type RequestToolReferenceBlock = z.infer<typeof toolReferenceBlock>;
 export type RequestToolUseBlock = z.infer<typeof toolUseBlock>;
+export type RequestCompactionBlock = z.infer<typeof compactionBlock>;
 export type RequestSystemMessage = Extract<RequestMessage, { role: 'system' }>;
 export type RequestSystemContentBlock = z.infer<typeof systemContentBlock>;
 export type RequestToolAdditionBlock = z.infer<typeof toolAdditionBlock>;

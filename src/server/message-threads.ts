@@ -55,7 +55,7 @@ export class MessageThreads {
         keep: (reply) =>
           this.keep(
             reply,
-            { system: body.system, tools: body.tools, messages: body.messages },
+            { system: body.system, tools: body.tools, messages: keptBefore(body, body.messages) },
             size,
           ),
       };
@@ -83,7 +83,11 @@ export class MessageThreads {
         messages,
       },
       keep: (reply) =>
-        this.keep(reply, { system: kept.system, tools: kept.tools, messages }, kept.bytes + size),
+        this.keep(
+          reply,
+          { system: kept.system, tools: kept.tools, messages: keptBefore(body, messages) },
+          kept.bytes + size,
+        ),
       renumber: (error) =>
         renumberMessages(error, kept.messages.length, thread.previous_message_id),
     };
@@ -105,6 +109,17 @@ export class MessageThreads {
       this.bytes -= oldest.bytes;
     }
   }
+}
+
+/**
+ * What a thread keeps in front of a reply: the conversation, except after a compaction, whose
+ * reply stands in place of everything before it.
+ */
+function keptBefore(
+  body: MessagesRequest,
+  messages: readonly RequestMessage[],
+): readonly RequestMessage[] {
+  return body.compaction == null ? messages : [];
 }
 
 /** `messages.N` in an error's message, for a continue whose first `offset` messages were kept. */
@@ -132,5 +147,8 @@ function requestBlock(block: Message['content'][number]): RequestContentBlock {
   if (block.type === 'thinking')
     return { type: 'thinking', thinking: block.thinking, signature: block.signature };
   if (block.type === 'redacted_thinking') return { type: 'redacted_thinking', data: block.data };
+  const compaction = block as unknown as { type: string; content?: string | null };
+  if (compaction.type === 'compaction')
+    return { type: 'compaction', content: compaction.content ?? null, encrypted_content: null };
   throw new Error(`a reply block of type ${block.type} cannot be kept in a thread`);
 }

@@ -46,6 +46,8 @@ export function streamMessageEvents(
     countInputTokens?: () => Promise<number>;
     /** Given the whole reply once it is complete (message_stop); a stream cut short gives none. */
     onMessage?: (message: Message) => void;
+    /** A compaction request: the reply's text is the summary, sent as one `compaction` block. */
+    asCompaction?: boolean;
   },
 ): MessageEvents {
   const builder = new MessageStreamBuilder(options);
@@ -103,7 +105,10 @@ export function streamMessageEvents(
       return 0; // the reply is whole; only its usage lacks the prompt's count
     }
   };
-  const seen = options.onMessage === undefined ? undefined : collectMessage(options.onMessage);
+  const seen = pipe(
+    options.asCompaction === true ? foldIntoCompaction() : undefined,
+    options.onMessage === undefined ? undefined : collectMessage(options.onMessage),
+  );
   const events =
     seen === undefined
       ? mapAsyncBatches(batches, eventsOf, { stopAfter: stopped, finish: lastEvents })
@@ -114,6 +119,51 @@ export function streamMessageEvents(
   return Object.assign(events, {
     start: () => (seen === undefined ? builder.start() : seen(builder.start())),
   });
+}
+
+type EventStep = (events: RawMessageStreamEvent[]) => RawMessageStreamEvent[];
+
+function pipe(...steps: ReadonlyArray<EventStep | undefined>): EventStep | undefined {
+  const used = steps.filter((step): step is EventStep => step !== undefined);
+  if (used.length <= 1) return used[0];
+  return (events) => used.reduce((batch, step) => step(batch), events);
+}
+
+/**
+ * A compaction's reply: its text becomes the summary of one `compaction` block, sent whole in
+ * one `compaction_delta` (as Anthropic sends it) when the reply ends, with stop_reason
+ * `compaction`. Other blocks are left out; an empty summary is `null`, a failed compaction.
+ */
+function foldIntoCompaction(): EventStep {
+  let summary = '';
+  return (events) =>
+    events.flatMap((event): RawMessageStreamEvent[] => {
+      switch (event.type) {
+        case 'content_block_delta':
+          if (event.delta.type === 'text_delta') summary += event.delta.text;
+          return [];
+        case 'content_block_start':
+        case 'content_block_stop':
+          return [];
+        case 'message_delta': {
+          const block = { type: 'compaction', content: null, encrypted_content: null };
+          const delta = {
+            type: 'compaction_delta',
+            content: summary || null,
+            encrypted_content: null,
+          };
+          return [
+            { type: 'content_block_start', index: 0, content_block: block },
+            { type: 'content_block_delta', index: 0, delta },
+            { type: 'content_block_stop', index: 0 },
+            { ...event, delta: { ...event.delta, stop_reason: 'compaction' } },
+          ] as unknown as RawMessageStreamEvent[]; // beta types: the non-beta ones lack compaction
+        }
+        case 'message_start':
+        case 'message_stop':
+          return [event];
+      }
+    });
 }
 
 /** Passes events through, folding them into the reply handed to `onMessage` at its end. */

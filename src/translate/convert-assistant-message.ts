@@ -27,6 +27,7 @@ export function convertAssistantMessage(
         reasoning.push(thinkingText(block.thinking, block.signature));
         return;
       case 'redacted_thinking':
+      case 'compaction': // read before the turn (see convertMessages)
         return;
       case 'tool_use':
         toolCalls.push(toToolCall(block.id, block.name, block.input));

@@ -56,7 +56,12 @@ export function convertMessages(
         builder.addUser(message.content, path);
         return;
       case 'assistant':
-        builder.addAssistant(convertAssistantMessage(message.content, path));
+        // A compaction's summary stands where the turns it replaced stood, as context the
+        // model is given (many chat templates refuse a conversation that opens with a reply).
+        for (const summary of compactionSummaries(message.content))
+          builder.addUser([textPart(summary)], path);
+        if (!onlyCompactions(message.content))
+          builder.addAssistant(convertAssistantMessage(message.content, path));
         return;
     }
   });
@@ -126,6 +131,22 @@ class ChatMessageList {
   }
 }
 
+/** Heads a compaction's summary, so the model reads it as what came before. */
+export const compactionSummaryTitle = 'Summary of the conversation so far:';
+
+function compactionSummaries(content: string | readonly RequestContentBlock[]): string[] {
+  if (typeof content === 'string') return [];
+  return content.flatMap((block) =>
+    block.type === 'compaction' && block.content != null
+      ? [`${compactionSummaryTitle}\n\n${block.content}`]
+      : [],
+  );
+}
+
+function onlyCompactions(content: string | readonly RequestContentBlock[]): boolean {
+  return typeof content !== 'string' && content.every((block) => block.type === 'compaction');
+}
+
 function convertUserBlock(block: RequestContentBlock, path: string): UserContentPart[] {
   switch (block.type) {
     case 'text':
@@ -138,6 +159,7 @@ function convertUserBlock(block: RequestContentBlock, path: string): UserContent
     case 'tool_use':
     case 'thinking':
     case 'redacted_thinking':
+    case 'compaction':
       throw new ApiError(
         'invalid_request_error',
         `${path}.type: '${block.type}' blocks are only allowed in assistant messages`,

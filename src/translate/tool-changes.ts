@@ -33,7 +33,8 @@ export const noToolChanges: ToolChanges = Object.freeze({
  * - Tool search: tools sent with `defer_loading` stay out of the model's list until a
  *   `tool_reference` in a tool result loads them (Claude Code's ToolSearch answers so).
  * - Mid-conversation tool changes: a `tool_addition` block in a system message offers a tool,
- *   named from `tools` or defined by value there; a `tool_removal` block withdraws one.
+ *   named from `tools` or defined by value there; a `tool_removal` block withdraws one. A
+ *   `compaction` block carries those of the turns it summarized.
  *
  * An OpenAI-compatible engine takes tools only in `tools`, for the whole request, so what the
  * conversation has changed by its end is what the upstream's list holds (see convertTools).
@@ -50,12 +51,21 @@ export function toolChanges(
     if (message.content === undefined || typeof message.content === 'string') continue;
     if (message.role === 'system') {
       message.content.forEach((block, b) => {
-        if (block.type !== 'text') (walk ??= new ToolChangeWalk(tools)).apply(block, m, b);
+        if (block.type !== 'text')
+          (walk ??= new ToolChangeWalk(tools)).apply(block, `messages.${m}.content.${b}`);
       });
       continue;
     }
     for (let b = 0; b < message.content.length; b++) {
       const block = message.content[b]!;
+      // A compaction carries the tool changes of the turns it summarized.
+      if (block.type === 'compaction')
+        block.tool_changes?.forEach((change, c) =>
+          (walk ??= new ToolChangeWalk(tools)).apply(
+            change,
+            `messages.${m}.content.${b}.tool_changes.${c}`,
+          ),
+        );
       if (block.type !== 'tool_result' || !Array.isArray(block.content)) continue;
       block.content.forEach((item, i) => {
         if (item.type !== 'tool_reference') return;
@@ -85,8 +95,8 @@ class ToolChangeWalk {
     this.removed.delete(name);
   }
 
-  apply(block: RequestToolAdditionBlock | RequestToolRemovalBlock, m: number, b: number): void {
-    const path = `messages.${m}.content.${b}.tool`;
+  apply(block: RequestToolAdditionBlock | RequestToolRemovalBlock, at: string): void {
+    const path = `${at}.tool`;
     const { tool } = block;
     switch (tool.type) {
       case 'mcp_tool_reference':

@@ -9,6 +9,7 @@ import { checkThinkingBudget } from '../../protocol/check-request-rules.js';
 import { parseWithKnownTools } from '../../protocol/parse-messages-request.js';
 import type { ModelRequest } from '../../model/model-request.js';
 import { buildModelRequest } from '../../translate/build-model-request.js';
+import { compactionRequest } from '../../translate/compaction-request.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import type { FerryAppOptions } from '../app-options.js';
 import { resolveServedModel } from '../resolve-served-model.js';
@@ -64,7 +65,8 @@ async function openMessage(
   const turn = options.threads?.open(sent, Number(request.headers['content-length'] ?? 0)) ?? {
     request: sent,
   };
-  const body = turn.request;
+  const compacting = turn.request.compaction != null;
+  const body = compacting ? compactionRequest(turn.request) : turn.request;
   checkThinkingBudget(body, request.headers['anthropic-beta']);
   const model = await resolveServedModel(
     options.backend,
@@ -106,6 +108,7 @@ async function openMessage(
     ...(mayStopEarly ? { countInputTokens: promptCounter(options, modelRequest, signal) } : {}),
     // A threaded turn keeps its conversation until the reply ends: the thread is made of it.
     ...optionalField('onMessage', turn.keep),
+    ...(compacting ? { asCompaction: true } : {}),
   });
   return { events, stream: body.stream === true };
 }
