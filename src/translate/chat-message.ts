@@ -27,8 +27,14 @@ export function toUserContent(parts: readonly UserContentPart[]): string | UserC
   return [...parts];
 }
 
+/** Texts joined with a blank line; an empty one adds nothing (no stray blank lines). */
 export function joinTexts(texts: readonly string[]): string {
-  return texts.join('\n\n');
+  let joined = '';
+  for (const text of texts) {
+    if (text === '') continue;
+    joined = joined === '' ? text : `${joined}\n\n${text}`;
+  }
+  return joined;
 }
 
 export function isTextPart(part: UserContentPart): part is ChatCompletionContentPartText {

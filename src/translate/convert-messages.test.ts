@@ -222,6 +222,20 @@ describe('convertMessages', () => {
       ],
     },
     {
+      name: 'empty text blocks add no blank lines',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: '' },
+            { type: 'text', text: 'hi' },
+            { type: 'text', text: '' },
+          ],
+        },
+      ],
+      expected: [{ role: 'user', content: 'hi' }],
+    },
+    {
       name: 'clear_at next_user_message: shown until a user turn follows, then not',
       messages: [
         { role: 'user', content: 'u1' },
