@@ -149,7 +149,7 @@ function foldIntoCompaction(): EventStep {
           const block = { type: 'compaction', content: null, encrypted_content: null };
           const delta = {
             type: 'compaction_delta',
-            content: summary || null,
+            content: summary.trim() === '' ? null : summary,
             encrypted_content: null,
           };
           return [
@@ -167,9 +167,7 @@ function foldIntoCompaction(): EventStep {
 }
 
 /** Passes events through, folding them into the reply handed to `onMessage` at its end. */
-function collectMessage(
-  onMessage: (message: Message) => void,
-): (events: RawMessageStreamEvent[]) => RawMessageStreamEvent[] {
+function collectMessage(onMessage: (message: Message) => void): EventStep {
   const accumulator = new MessageAccumulator();
   return (events) => {
     for (const event of events) {
