@@ -58,8 +58,7 @@ export function convertMessages(
       case 'assistant':
         // A compaction's summary stands where the turns it replaced stood, as context the
         // model is given (many chat templates refuse a conversation that opens with a reply).
-        for (const summary of compactionSummaries(message.content))
-          builder.addUser([textPart(summary)], path);
+        for (const summary of compactionSummaries(message.content)) builder.addUser(summary, path);
         if (!onlyCompactions(message.content))
           builder.addAssistant(convertAssistantMessage(message.content, path));
         return;
@@ -132,7 +131,7 @@ class ChatMessageList {
 }
 
 /** Heads a compaction's summary, so the model reads it as what came before. */
-export const compactionSummaryTitle = 'Summary of the conversation so far:';
+const compactionSummaryTitle = 'Summary of the conversation so far:';
 
 function compactionSummaries(content: string | readonly RequestContentBlock[]): string[] {
   if (typeof content === 'string') return [];
