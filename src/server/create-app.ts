@@ -159,25 +159,32 @@ function registerErrorHandlers(app: FastifyInstance, maxBodyBytes: number): void
     return reply.status(apiError.status).headers(apiError.headers).send(apiError.toJSON());
   });
   app.setNotFoundHandler(async (request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    const origin = request.headers.origin;
-    const error =
-      request.method === 'OPTIONS' && origin !== undefined
-        ? new ApiError(
-            'permission_error',
-            `cross-origin requests from ${origin} are not allowed: start Ferry with --cors-origin ${origin} (corsOrigins in the config file)`,
-            { requestId: request.id },
-          )
-        : knownPaths.has(path) || path.startsWith('/v1/models/')
-          ? new ApiError(
-              'invalid_request_error',
-              `Method ${request.method} is not allowed on ${path}`,
-              { status: 405, requestId: request.id },
-            )
-          : new ApiError('not_found_error', notFoundMessage(request.method, path), {
-              requestId: request.id,
-            });
+    const error = unservedRequestError(request);
     return reply.status(error.status).send(error.toJSON());
+  });
+}
+
+/** A request no route serves: a browser's preflight, a method a path lacks, or no such path. */
+function unservedRequestError(request: FastifyRequest): ApiError {
+  const path = request.url.split('?')[0] ?? '';
+  const origin = request.headers.origin;
+  if (request.method === 'OPTIONS' && origin !== undefined)
+    return new ApiError(
+      'permission_error',
+      `cross-origin requests from ${origin} are not allowed: start Ferry with --cors-origin ${origin} (corsOrigins in the config file)`,
+      { requestId: request.id },
+    );
+  if (knownPaths.has(path) || path.startsWith('/v1/models/'))
+    return new ApiError(
+      'invalid_request_error',
+      `Method ${request.method} is not allowed on ${path}`,
+      {
+        status: 405,
+        requestId: request.id,
+      },
+    );
+  return new ApiError('not_found_error', notFoundMessage(request.method, path), {
+    requestId: request.id,
   });
 }
 
