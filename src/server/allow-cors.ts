@@ -1,15 +1,29 @@
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../protocol/api-error.js';
 
 /**
  * CORS for web pages that call Ferry from a browser (the SDK with `dangerouslyAllowBrowser`, a
  * local chat UI), from the configured origins only: Ferry listens on the user's machine, so by
  * default no web page the user visits may read its replies. `*` allows any origin. Preflights
- * are answered before the API key check (a browser sends no key with them).
+ * are answered before the API key check (a browser sends no key with them); one from another
+ * origin gets a 403 that says which origins are allowed.
  */
 export function allowCors(app: FastifyInstance, origins: readonly string[]): void {
+  const any = origins.includes('*');
+  app.addHook('onRequest', (request, _reply, done) => {
+    const origin = request.headers.origin;
+    if (any || request.method !== 'OPTIONS' || origin === undefined || origins.includes(origin))
+      return done();
+    done(
+      new ApiError(
+        'permission_error',
+        `cross-origin requests from ${origin} are not allowed (allowed: ${origins.join(', ')}); start Ferry with --cors-origin ${origin} to allow it`,
+      ),
+    );
+  });
   void app.register(cors, {
-    origin: origins.includes('*') ? '*' : [...origins],
+    origin: any ? '*' : [...origins],
     methods: ['GET', 'HEAD', 'POST'],
     // The SDK reads these from a reply; a browser hides any header not listed.
     exposedHeaders: ['request-id', 'retry-after'],

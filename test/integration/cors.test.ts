@@ -47,9 +47,16 @@ test('a preflight from an allowed origin is answered, before any API key check',
   expect(response.headers.get('access-control-max-age')).toBe('600');
 });
 
-test('another origin gets no allow-origin header, so the browser blocks it', async () => {
+test('another origin’s preflight is a 403 without allow-origin, so the browser blocks it', async () => {
   const response = await preflight(open.url, 'http://evil.example');
+  expect(response.status).toBe(403);
   expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  expect(await response.json()).toMatchObject({
+    error: {
+      type: 'permission_error',
+      message: `cross-origin requests from http://evil.example are not allowed (allowed: ${page}); start Ferry with --cors-origin http://evil.example to allow it`,
+    },
+  });
 });
 
 test('the SDK as a browser uses it: streamed replies and errors carry the CORS headers', async () => {
