@@ -8,6 +8,7 @@ import { createLogger } from '../observability/logger.js';
 import { backendIdentity } from './backend-identity.js';
 import { claudeEnvironment } from './claude-environment.js';
 import { claudeNotFound, findClaudeCode } from './find-claude-code.js';
+import { ferryVersionLine } from './ferry-version.js';
 import { nameSettingSource } from './name-setting-source.js';
 import { parseServeArgs } from './parse-serve-args.js';
 import { AuthError, listFerryModels, probeFerry } from './probe-running-ferry.js';
@@ -34,6 +35,10 @@ export async function claudeCommand(argv: readonly string[]): Promise<number> {
   const args = parseServeArgs(argv, { allowRest: true });
   if (args.help) {
     process.stdout.write(claudeUsage);
+    return 0;
+  }
+  if (args.version) {
+    process.stdout.write(ferryVersionLine());
     return 0;
   }
   const claude = findClaudeCode();

@@ -1,6 +1,6 @@
 // First, so the V8 limits hold while everything else loads.
 import { limitMemoryGrowth } from './limit-memory-growth.js';
-import { readFileSync } from 'node:fs';
+import { ferryVersionLine } from './ferry-version.js';
 import { ConfigError } from '../config/config-error.js';
 import { exitIfUnsettled } from './exit-if-unsettled.js';
 
@@ -31,10 +31,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? 1 : 0;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
-    const pkg = JSON.parse(
-      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-    ) as { version: string };
-    process.stdout.write(`ferry ${pkg.version}\n`);
+    process.stdout.write(ferryVersionLine());
     return 0;
   }
   const command = commands[name];

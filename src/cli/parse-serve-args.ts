@@ -5,6 +5,8 @@ import { serveFlags } from './serve-flags.js';
 
 export interface ServeArgs {
   help: boolean;
+  /** `--version`: print Ferry's version and stop. */
+  version: boolean;
   configFile?: string;
   flags: FerryConfigInput;
   /** Arguments after `--` (only where the command takes them). */
@@ -47,7 +49,13 @@ export function parseServeArgs(
     ...defined('chatTemplate', values['chat-template']),
     ...defined('modelCacheDir', values['model-cache-dir']),
   };
-  return { help: values.help === true, ...defined('configFile', values.config), flags, rest };
+  return {
+    help: values.help === true,
+    version: values.version === true,
+    ...defined('configFile', values.config),
+    flags,
+    rest,
+  };
 }
 
 function parseWith(argv: readonly string[], allowPositionals: boolean) {

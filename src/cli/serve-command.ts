@@ -2,6 +2,7 @@ import type { Backend } from '../backends/backend.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { allowYoungGenerationGrowth } from './limit-memory-growth.js';
+import { ferryVersionLine } from './ferry-version.js';
 import { nameSettingSource } from './name-setting-source.js';
 import { parseServeArgs } from './parse-serve-args.js';
 import { flagForConfigKey, serveUsage } from './serve-flags.js';
@@ -19,6 +20,10 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const args = parseServeArgs(argv);
   if (args.help) {
     process.stdout.write(serveUsage);
+    return 0;
+  }
+  if (args.version) {
+    process.stdout.write(ferryVersionLine());
     return 0;
   }
   const config = await loadConfig(args.flags, args.configFile, flagForConfigKey);

@@ -24,6 +24,7 @@ export const serveFlags = {
   'chat-template': { type: 'string' },
   'model-cache-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** Config key → the flag that sets it, so errors name what the user typed. */
@@ -86,5 +87,6 @@ Options:
                             deepseek_v31, kimi_k2, glm45, minimax_m2, openai; auto or none)
   --reasoning-parser NAME   parse reasoning from raw model text (deepseek_r1, qwen3, glm45,
                             minimax_m2, openai_gptoss; auto or none); see docs/parsers.md
+  --version                 print Ferry's version
   -h, --help                show this help
 `;

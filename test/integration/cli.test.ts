@@ -80,11 +80,15 @@ describe('bin/ferry', () => {
     },
   );
 
-  test('--version prints the package version', async () => {
+  test.each([
+    { args: ['--version'] },
+    { args: ['serve', '--version'] },
+    { args: ['claude', '--version'] },
+  ])('$args prints the package version', async ({ args }) => {
     const { version } = JSON.parse(
       readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
     ) as { version: string };
-    const { code, stdout } = await ferryExit(['--version']);
+    const { code, stdout } = await ferryExit(args);
     expect({ code, stdout }).toEqual({ code: 0, stdout: `ferry ${version}\n` });
   });
 
