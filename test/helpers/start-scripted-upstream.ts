@@ -99,6 +99,8 @@ export interface ScriptedUpstream {
   port: number;
   script(replies: ScriptedReply | ScriptedReply[]): Promise<void>;
   requests(): Promise<RecordedRequest[]>;
+  /** The bodies of the chat completion requests received, in order, typed as the caller reads them. */
+  chatBodies<T>(): Promise<T[]>;
   clearRequests(): Promise<void>;
   stats(): Promise<UpstreamStats>;
   reset(): Promise<void>;
@@ -186,12 +188,18 @@ export async function startScriptedUpstream(
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
     return response.json();
   };
+  const requests = async (): Promise<RecordedRequest[]> =>
+    (await control('GET', '/__control/requests')) as RecordedRequest[];
   return {
     url: `${origin}/v1`,
     origin,
     port,
     script: async (replies) => void (await control('POST', '/__control/script', replies)),
-    requests: async () => (await control('GET', '/__control/requests')) as RecordedRequest[],
+    requests,
+    chatBodies: async <T>() =>
+      (await requests())
+        .filter((request) => request.path.endsWith('/chat/completions'))
+        .map((request) => request.body as T),
     clearRequests: async () => void (await control('DELETE', '/__control/requests')),
     stats: async () => (await control('GET', '/__control/stats')) as UpstreamStats,
     reset: async () => void (await control('POST', '/__control/reset')),

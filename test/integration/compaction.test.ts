@@ -43,11 +43,7 @@ interface ChatBody {
   tool_choice?: unknown;
   chat_template_kwargs?: unknown;
 }
-async function chatBodies(): Promise<ChatBody[]> {
-  return (await upstream.requests())
-    .filter((request) => request.path.endsWith('/chat/completions'))
-    .map((request) => request.body as ChatBody);
-}
+const chatBodies = (): Promise<ChatBody[]> => upstream.chatBodies<ChatBody>();
 
 test.each([false, true])(
   'a compaction request (stream %s) answers one compaction block',

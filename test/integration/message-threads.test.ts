@@ -54,11 +54,7 @@ interface ChatBody {
   tools?: Array<{ function: { name: string } }>;
 }
 
-async function upstreamBodies(): Promise<ChatBody[]> {
-  return (await upstream.requests())
-    .filter((request) => request.path.endsWith('/chat/completions'))
-    .map((request) => request.body as ChatBody);
-}
+const upstreamBodies = (): Promise<ChatBody[]> => upstream.chatBodies<ChatBody>();
 
 test.each([false, true])(
   'the SDK tool runner (stream %s) runs its tool loop in a thread',
