@@ -21,10 +21,13 @@ export function convertTools(
 ): ChatCompletionFunctionTool[] {
   const converted: ChatCompletionFunctionTool[] = [];
   tools?.forEach((tool, index) => {
-    checkToolType(tool, `tools.${index}`); // even when removed: refused wherever it is
-    if (changes.removed.has(tool.name)) return;
-    if (!isDeferredTool(tool) || changes.loaded.has(tool.name))
-      converted.push(convertTool(tool, `tools.${index}`));
+    const removed = changes.removed.has(tool.name);
+    if (!isCustomTool(tool)) {
+      // Converted even when removed: a tool Ferry cannot serve is refused wherever it is.
+      const defined = convertDefinedTool(tool, `tools.${index}`);
+      if (!removed) converted.push(defined);
+    } else if (!removed && (!isDeferredTool(tool) || changes.loaded.has(tool.name)))
+      converted.push(convertCustomTool(tool));
   });
   changes.defined.forEach((tool) => {
     // Checked where it was defined (see toolChanges), so the path is never shown.
