@@ -3,7 +3,7 @@ import { checkRequestRules } from './check-request-rules.js';
 
 /**
  * The edge schema of POST /v1/messages: strict about every field Ferry reads, silent about the
- * rest. Unknown fields (cache_control, context_management, service_tier, container, ...) are
+ * rest. Unknown fields (cache_control, service_tier, container, ...) are
  * stripped, not rejected, because Anthropic clients send fields that mean nothing here.
  * Tool input schemas are kept as opaque records: they pass through without deep validation.
  */
