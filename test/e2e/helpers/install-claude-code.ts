@@ -6,8 +6,11 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** The release the captured fixtures (/work/shared/fixtures/claude-code-2.1.328) come from. */
-export const claudeCodeVersion = '2.1.328';
+/**
+ * The newest release when last checked (2026-12-03). The captured fixtures
+ * (/work/shared/fixtures/claude-code-2.1.328) come from 2.1.328, which sends the same fields.
+ */
+export const claudeCodeVersion = '2.1.332';
 const packageSpec = `@anthropic-ai/claude-code@${claudeCodeVersion}`;
 
 /**
