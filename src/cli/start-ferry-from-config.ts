@@ -135,6 +135,8 @@ async function loadEmbeddedEngine(config: FerryConfig, logger: Logger): Promise<
     },
     onLog: (level, message) => logger[level](`llama.cpp: ${message}`),
     onWarning: (message) => logger.warn(message),
+  }).catch((error: unknown) => {
+    throw config.model === undefined ? asDefaultModelError(error) : error;
   });
   logger.info(
     {
@@ -153,6 +155,21 @@ async function loadEmbeddedEngine(config: FerryConfig, logger: Logger): Promise<
   }
   collectGarbage();
   return backend;
+}
+
+/**
+ * The engine names problems after `--model`; with no `--model` given, that flag is not what
+ * the user should look for. The error keeps its class and `code`.
+ */
+function asDefaultModelError(error: unknown): unknown {
+  if (!(error instanceof ConfigError) || !error.message.startsWith('--model: ')) return error;
+  const message =
+    `the default model: ${error.message.slice('--model: '.length)}`.replace(
+      /; pass a local path to a \.gguf file$/,
+      '',
+    ) + '; pass --model with a local .gguf file, or --upstream with the URL of a model server';
+  const { code } = error as NodeJS.ErrnoException;
+  return Object.assign(new ConfigError(message), code === undefined ? {} : { code });
 }
 
 function defaultModelCacheDir(): string {

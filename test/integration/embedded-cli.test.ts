@@ -241,6 +241,24 @@ describe('ferry serve --model', () => {
     expect(await ferry.stop('SIGTERM')).toBe(0);
   }, 90_000);
 
+  test('with neither flag and the default model out of reach: the error names it and both ways out', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const saved = { ...process.env };
+    try {
+      process.env.HF_ENDPOINT = `http://127.0.0.1:${closedPort}/`;
+      await expect(
+        startFerryProcess({ args: ['--model-cache-dir', makeTempDir('model-cache')] }),
+      ).rejects.toThrow(
+        'the default model: cannot download hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF:Q4_K_M (network: ECONNREFUSED); pass --model with a local .gguf file, or --upstream with the URL of a model server',
+      );
+    } finally {
+      process.env = saved;
+    }
+  }, 30_000);
+
   test('a GGUF of an unknown architecture and a context too big for memory stop start-up clearly', async () => {
     const bytes = readFileSync(modelPath);
     const at = bytes.indexOf('llama', bytes.indexOf('general.architecture') + 20);
