@@ -39,7 +39,7 @@ export async function startFerryFromConfig(
       ),
   });
   const backend = await createBackend(config, logger);
-  warnAboutSettings(config, logger);
+  warnAboutIgnoredSettings(config, logger);
   const server = await startServer({
     backend,
     logger,
@@ -57,6 +57,7 @@ export async function startFerryFromConfig(
     await backend.close().catch(() => undefined);
     throw listenError(error, config);
   });
+  warnAboutOpenBinding(config, logger); // once bound: a host that cannot be bound gets its error alone
   return {
     server,
     backend,
@@ -197,11 +198,14 @@ export function ignoredEngineSettings(config: FerryConfig): string[] {
   return settings.filter(([key]) => config[key] !== undefined).map(([, flag]) => flag);
 }
 
-function warnAboutSettings(config: FerryConfig, logger: Logger): void {
+function warnAboutIgnoredSettings(config: FerryConfig, logger: Logger): void {
   const ignored = ignoredEngineSettings(config);
   if (ignored.length > 0) {
     logger.warn(`${ignored.join(', ')}: settings of the embedded engine, ignored with --upstream`);
   }
+}
+
+function warnAboutOpenBinding(config: FerryConfig, logger: Logger): void {
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.host);
   if (!loopback && config.apiKey === undefined) {
     logger.warn(

@@ -128,4 +128,14 @@ describe('binding', () => {
       await guarded.stop('SIGKILL');
     }
   });
+
+  test('a host that cannot be bound gets its error alone, without the open-binding warning', async () => {
+    const failed = startFerryProcess({ upstream: upstream.url, args: ['--host', 'no such host'] });
+    const error = await failed.then(
+      () => new Error('started'),
+      (reason: unknown) => reason as Error,
+    );
+    expect(error.message).toContain('--host: no such host is not an address of this machine');
+    expect(error.message).not.toMatch(/without --api-key/);
+  });
 });
