@@ -164,11 +164,10 @@ async function loadEmbeddedEngine(config: FerryConfig, logger: Logger): Promise<
  */
 function asDefaultModelError(error: unknown): unknown {
   if (!(error instanceof ConfigError) || !error.message.startsWith('--model: ')) return error;
-  const message =
-    `the default model: ${error.message.slice('--model: '.length)}`.replace(
-      /; pass a local path to a \.gguf file$/,
-      '',
-    ) + '; pass --model with a local .gguf file, or --upstream with the URL of a model server';
+  const message = `the default model: ${error.message.slice('--model: '.length)}`.replace(
+    /; pass a local path to a \.gguf file$/,
+    '; pass a local path to a .gguf file with --model, or a model server with --upstream URL',
+  );
   const { code } = error as NodeJS.ErrnoException;
   return Object.assign(new ConfigError(message), code === undefined ? {} : { code });
 }

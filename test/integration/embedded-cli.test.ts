@@ -252,7 +252,7 @@ describe('ferry serve --model', () => {
       await expect(
         startFerryProcess({ args: ['--model-cache-dir', makeTempDir('model-cache')] }),
       ).rejects.toThrow(
-        'the default model: cannot download hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF:Q4_K_M (network: ECONNREFUSED); pass --model with a local .gguf file, or --upstream with the URL of a model server',
+        'the default model: cannot download hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF:Q4_K_M (network: ECONNREFUSED); pass a local path to a .gguf file with --model, or a model server with --upstream URL',
       );
     } finally {
       process.env = saved;
