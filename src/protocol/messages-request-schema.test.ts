@@ -203,7 +203,16 @@ test('output_format, the first name of output_config.format, is kept', () => {
 test.each([
   [{ model: 'm', messages: base.messages }, 'max_tokens: Field required'],
   [{ ...base, messages: [{ role: 'user' }] }, 'messages.0.content: Field required'],
-  [{ ...base, max_tokens: '5' }, 'max_tokens: Invalid input: expected number, received string'],
+  // Types and bounds in the words of Anthropic's API.
+  [{ ...base, max_tokens: '5' }, 'max_tokens: Input should be a valid number'],
+  [{ ...base, max_tokens: 5.5 }, 'max_tokens: Input should be a valid integer'],
+  [{ ...base, max_tokens: 0 }, 'max_tokens: Input should be greater than or equal to 1'],
+  [{ ...base, temperature: 1.5 }, 'temperature: Input should be less than or equal to 1'],
+  [{ ...base, top_k: -1 }, 'top_k: Input should be greater than or equal to 0'],
+  [{ ...base, stream: 'yes' }, 'stream: Input should be a valid boolean'],
+  [{ ...base, system: 5 }, 'system: Input should be a valid string'],
+  [{ ...base, messages: { role: 'user' } }, 'messages: Input should be a valid list'],
+  [{ ...base, metadata: 'x' }, 'metadata: Input should be a valid dictionary'],
 ])('%j is refused with %j', (body, message) => {
   expect(() => parseRequestBody(messagesRequestSchema, body)).toThrow(message);
 });

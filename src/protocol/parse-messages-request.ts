@@ -58,9 +58,52 @@ function withoutTools(body: Record<string, unknown>): Record<string, unknown> {
 
 type Issue = z.core.$ZodIssue;
 
-/** A missing field reads as Anthropic words it; every other message is zod's own. */
+/**
+ * Missing fields, wrong types and bounds read as Anthropic's API words them (its validator's
+ * wording: `temperature: Input should be less than or equal to 1`); other messages are zod's
+ * own or the schema's.
+ */
 function anthropicWording(issue: z.core.$ZodRawIssue): string | undefined {
-  return issue.code === 'invalid_type' && issue.input === undefined ? 'Field required' : undefined;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'Field required';
+      return validKind[issue.expected] === undefined
+        ? undefined
+        : `Input should be a valid ${validKind[issue.expected]}`;
+    case 'too_big':
+    case 'too_small':
+      return boundWording(issue);
+    default:
+      return undefined;
+  }
+}
+
+const validKind: Partial<Record<string, string>> = {
+  string: 'string',
+  number: 'number',
+  int: 'integer',
+  boolean: 'boolean',
+  object: 'dictionary',
+  record: 'dictionary',
+  array: 'list',
+};
+
+function boundWording(
+  issue: z.core.$ZodRawIssue<z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall>,
+): string | undefined {
+  const big = issue.code === 'too_big';
+  const limit = big ? issue.maximum : issue.minimum;
+  switch (issue.origin) {
+    case 'number':
+    case 'int':
+      return `Input should be ${big ? 'less' : 'greater'} than ${issue.inclusive === false ? '' : 'or equal to '}${limit}`;
+    case 'array':
+      return `List should have at ${big ? 'most' : 'least'} ${limit} item${limit === 1 ? '' : 's'}`;
+    case 'string':
+      return `String should have at ${big ? 'most' : 'least'} ${limit} character${limit === 1 ? '' : 's'}`;
+    default:
+      return undefined;
+  }
 }
 
 function describeIssue(issue: Issue | undefined, prefix: PropertyKey[]): string {
