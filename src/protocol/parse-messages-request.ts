@@ -64,18 +64,13 @@ type Issue = z.core.$ZodIssue;
  * own or the schema's.
  */
 function anthropicWording(issue: z.core.$ZodRawIssue): string | undefined {
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.input === undefined) return 'Field required';
-      return validKind[issue.expected] === undefined
-        ? undefined
-        : `Input should be a valid ${validKind[issue.expected]}`;
-    case 'too_big':
-    case 'too_small':
-      return boundWording(issue);
-    default:
-      return undefined;
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return 'Field required';
+    const kind = validKind[issue.expected];
+    return kind === undefined ? undefined : `Input should be a valid ${kind}`;
   }
+  if (issue.code === 'too_big' || issue.code === 'too_small') return boundWording(issue);
+  return undefined;
 }
 
 const validKind: Partial<Record<string, string>> = {
@@ -93,17 +88,14 @@ function boundWording(
 ): string | undefined {
   const big = issue.code === 'too_big';
   const limit = big ? issue.maximum : issue.minimum;
-  switch (issue.origin) {
-    case 'number':
-    case 'int':
-      return `Input should be ${big ? 'less' : 'greater'} than ${issue.inclusive === false ? '' : 'or equal to '}${limit}`;
-    case 'array':
-      return `List should have at ${big ? 'most' : 'least'} ${limit} item${limit === 1 ? '' : 's'}`;
-    case 'string':
-      return `String should have at ${big ? 'most' : 'least'} ${limit} character${limit === 1 ? '' : 's'}`;
-    default:
-      return undefined;
-  }
+  const plural = limit === 1 ? '' : 's';
+  if (issue.origin === 'number' || issue.origin === 'int')
+    return `Input should be ${big ? 'less' : 'greater'} than ${issue.inclusive === false ? '' : 'or equal to '}${limit}`;
+  if (issue.origin === 'array')
+    return `List should have at ${big ? 'most' : 'least'} ${limit} item${plural}`;
+  if (issue.origin === 'string')
+    return `String should have at ${big ? 'most' : 'least'} ${limit} character${plural}`;
+  return undefined;
 }
 
 function describeIssue(issue: Issue | undefined, prefix: PropertyKey[]): string {
