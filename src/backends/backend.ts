@@ -41,6 +41,12 @@ export interface Backend {
   toolCallFormatOf?(model: string): string | undefined;
   /** What an in-process engine is doing, for metrics: sequences in use and requests queued. */
   engineLoad?(): EngineLoad;
+  /**
+   * Served names (`--served-model-name`) that no engine model answers to, with the models the
+   * engine does serve; checked at start so that a misspelt name is heard of before a request
+   * fails on it. Backends that cannot tell leave it unset.
+   */
+  servedNamesNotFound?(signal?: AbortSignal): Promise<{ names: string[]; engineModels: string[] }>;
   /** Tokens of context the served model has (prompt and output together), where known. */
   contextLength?(model: string, signal?: AbortSignal): Promise<number | undefined>;
   close(): Promise<void>;

@@ -60,6 +60,12 @@ async function describeModels(
         logger.warn(
           `aliases: '${pattern}' → '${target}', which is not served (served: ${models.join(', ')}); requests for it will fail`,
         );
+    const { names = [], engineModels = [] } =
+      (await backend.servedNamesNotFound?.(AbortSignal.timeout(10_000))) ?? {};
+    for (const name of names)
+      logger.warn(
+        `--served-model-name ${name}: the upstream serves no model of that name (it serves: ${engineModels.join(', ') || 'none'}); requests for it will fail. A name the upstream does not know renames its model only when it serves one`,
+      );
   } catch (error) {
     logger.warn(`the upstream did not list its models yet: ${(error as Error).message}`);
   }

@@ -193,3 +193,22 @@ test('an alias to a model the upstream does not serve is warned about at start',
     await upstream.close();
   }
 });
+
+test('a served name a two-model upstream does not know is warned about at start', async () => {
+  const upstream = await startScriptedUpstream({ models: ['qwen3-coder', 'small'] });
+  try {
+    const started = await startFerryProcess({
+      upstream: upstream.url,
+      args: ['--served-model-name', 'qwen3-coder', '--served-model-name', 'alpha'],
+    });
+    const warning = await started.waitForLog(/--served-model-name alpha:/, 10_000);
+    expect(warning).toContain(
+      'the upstream serves no model of that name (it serves: qwen3-coder, small); requests for it will fail',
+    );
+    expect(started.logs.join('\n')).not.toContain('--served-model-name qwen3-coder:');
+    await started.stop('SIGTERM');
+  } finally {
+    killAllFerries();
+    await upstream.close();
+  }
+});

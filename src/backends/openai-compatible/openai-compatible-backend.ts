@@ -74,6 +74,17 @@ export class OpenAICompatibleBackend implements Backend {
     return (await this.upstreamModels(signal)).map((model) => model.id);
   }
 
+  /** A served name the upstream does not list is meant as a rename only of a one-model upstream. */
+  async servedNamesNotFound(
+    signal?: AbortSignal,
+  ): Promise<{ names: string[]; engineModels: string[] }> {
+    const served = this.options.servedModelNames ?? [];
+    const engineModels = (await this.upstreamModels(signal)).map((model) => model.id);
+    const names =
+      engineModels.length === 1 ? [] : served.filter((name) => !engineModels.includes(name));
+    return { names, engineModels };
+  }
+
   /**
    * The request is handed to `openStream` and not kept: a long generation must not hold the
    * whole conversation (often hundreds of kilobytes) in memory after it was sent.
