@@ -1,4 +1,5 @@
 import type { Backend } from '../backends/backend.js';
+import type { FerryConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { allowYoungGenerationGrowth } from './limit-memory-growth.js';
@@ -38,7 +39,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     { url: ferry.server.url, upstream: config.upstream },
     `Ferry listening on ${ferry.server.url}`,
   );
-  void describeModels(ferry.backend, logger, config.aliases ?? {});
+  void describeModels(ferry.backend, logger, config);
   const signal = await waitForShutdownSignal();
   const graceMs = config.shutdownGraceSeconds * 1000;
   logger.info(`${signal}: finishing in-flight requests (up to ${graceMs} ms), then exiting`);
@@ -49,16 +50,21 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
 async function describeModels(
   backend: Backend,
   logger: Logger,
-  aliases: Readonly<Record<string, string>>,
+  config: Pick<FerryConfig, 'aliases' | 'modelParsers'>,
 ): Promise<void> {
   try {
     const models = await backend.listModels(AbortSignal.timeout(10_000));
     logger.info({ models }, 'serving models');
     // Checked here, not refused: an upstream may list a model later than Ferry starts.
-    for (const [pattern, target] of Object.entries(aliases))
+    for (const [pattern, target] of Object.entries(config.aliases ?? {}))
       if (!models.includes(target))
         logger.warn(
           `aliases: '${pattern}' → '${target}', which is not served (served: ${models.join(', ')}); requests for it will fail`,
+        );
+    for (const model of Object.keys(config.modelParsers ?? {}))
+      if (!models.includes(model))
+        logger.warn(
+          `modelParsers: '${model}' is not served (served: ${models.join(', ')}); its parsers apply to no request`,
         );
     const { names = [], engineModels = [] } =
       (await backend.servedNamesNotFound?.(AbortSignal.timeout(10_000))) ?? {};

@@ -177,15 +177,21 @@ describe('bin/ferry', () => {
   });
 });
 
-test('an alias to a model the upstream does not serve is warned about at start', async () => {
+test('an alias, or parsers, for a model the upstream does not serve are warned about at start', async () => {
   const upstream = await startScriptedUpstream({ models: ['qwen3-coder'] });
   try {
     const started = await startFerryProcess({
       upstream: upstream.url,
-      config: { aliases: { haiku: 'nosuch', 'claude-*': 'qwen3-coder' } },
+      config: {
+        aliases: { haiku: 'nosuch', 'claude-*': 'qwen3-coder' },
+        modelParsers: { qwen3: { toolCallParser: 'hermes' }, 'qwen3-coder': {} },
+      },
     });
     const warning = await started.waitForLog(/aliases: 'haiku' → 'nosuch'/, 10_000);
     expect(warning).toContain('which is not served (served: qwen3-coder)');
+    const parsers = await started.waitForLog(/modelParsers: 'qwen3'/, 10_000);
+    expect(parsers).toContain("'qwen3' is not served (served: qwen3-coder)");
+    expect(started.logs.join('\n')).not.toContain("modelParsers: 'qwen3-coder'");
     expect(started.logs.join('\n')).not.toContain("'claude-*' → 'qwen3-coder', which is not");
     await started.stop('SIGTERM');
   } finally {
