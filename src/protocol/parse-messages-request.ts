@@ -106,6 +106,8 @@ function describeIssue(issue: Issue | undefined, prefix: PropertyKey[]): string 
     if (deepest !== undefined) return describeIssue(deepest, path);
   }
   const where = path.map(String).join('.');
+  if (where === '' && issue.code === 'invalid_type')
+    return 'The request body must be a JSON object';
   return where === '' ? issue.message : `${where}: ${issue.message}`;
 }
 

@@ -64,7 +64,7 @@ function deepToolInput(depth: number): string {
 describe('bad request bodies → Anthropic 400 / 413 naming the problem', () => {
   test.each([
     ['malformed JSON', '{"model":', 400, 'not valid JSON'],
-    ['a JSON array', '[1,2]', 400, 'expected object'],
+    ['a JSON array', '[1,2]', 400, 'must be a JSON object'],
     ['missing model', JSON.stringify({ ...ask, model: undefined }), 400, 'model'],
     ['missing messages', JSON.stringify({ ...ask, messages: undefined }), 400, 'messages'],
     ['mistyped max_tokens', JSON.stringify({ ...ask, max_tokens: 'many' }), 400, 'max_tokens'],
