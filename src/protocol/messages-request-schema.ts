@@ -109,6 +109,62 @@ const compactionBlock = z.object({
     .nullish(),
 });
 
+/**
+ * History of Anthropic-hosted tools (web search, web fetch, code execution, tool search, the
+ * advisor) and of its MCP connector, from a conversation that ran on Anthropic's API. Nothing
+ * here runs them; what they did is shown to the model as text (see serverToolHistoryText), so
+ * their results are read loosely.
+ */
+const serverToolUseBlock = z.object({
+  type: z.literal('server_tool_use'),
+  id: z.string(),
+  name: z.string(),
+  input: z.unknown(),
+});
+const serverToolResult = <T extends string>(type: T) =>
+  z.object({ type: z.literal(type), tool_use_id: z.string(), content: z.unknown() });
+const mcpToolUseBlock = z.object({
+  type: z.literal('mcp_tool_use'),
+  id: z.string(),
+  name: z.string(),
+  server_name: z.string(),
+  input: z.unknown(),
+});
+const mcpToolResultBlock = z.object({
+  type: z.literal('mcp_tool_result'),
+  tool_use_id: z.string(),
+  content: z.union([z.string(), z.array(textBlock)]).optional(),
+  is_error: z.boolean().optional(),
+});
+const mcpToolListingBlock = z.object({
+  type: z.literal('mcp_tool_listing'),
+  mcp_server_name: z.string(),
+  tools: z.array(z.object({ name: z.string() })),
+});
+/** A file put in the code execution container (a user block). */
+const containerUploadBlock = z.object({ type: z.literal('container_upload'), file_id: z.string() });
+/** Anthropic's note that another model answered from there on: nothing for the model. */
+const fallbackBlock = z.object({ type: z.literal('fallback') });
+const serverToolHistoryBlocks = [
+  serverToolUseBlock,
+  serverToolResult('web_search_tool_result'),
+  serverToolResult('web_fetch_tool_result'),
+  serverToolResult('code_execution_tool_result'),
+  serverToolResult('bash_code_execution_tool_result'),
+  serverToolResult('text_editor_code_execution_tool_result'),
+  serverToolResult('tool_search_tool_result'),
+  serverToolResult('advisor_tool_result'),
+  mcpToolUseBlock,
+  mcpToolResultBlock,
+  mcpToolListingBlock,
+  containerUploadBlock,
+  fallbackBlock,
+] as const;
+/** The `type`s of those blocks. */
+export const serverToolHistoryBlockTypes: ReadonlySet<string> = new Set(
+  serverToolHistoryBlocks.map((block) => block.shape.type.value),
+);
+
 const contentBlock = z.discriminatedUnion('type', [
   textBlock,
   imageBlock,
@@ -119,6 +175,7 @@ const contentBlock = z.discriminatedUnion('type', [
   thinkingBlock,
   redactedThinkingBlock,
   compactionBlock,
+  ...serverToolHistoryBlocks,
 ]);
 
 const customTool = z.object({
@@ -282,6 +339,7 @@ export type RequestToolResultBlock = z.infer<typeof toolResultBlock>;
 export type RequestToolReferenceBlock = z.infer<typeof toolReferenceBlock>;
 export type RequestToolUseBlock = z.infer<typeof toolUseBlock>;
 export type RequestCompactionBlock = z.infer<typeof compactionBlock>;
+export type RequestServerToolHistoryBlock = z.infer<(typeof serverToolHistoryBlocks)[number]>;
 export type RequestSystemMessage = Extract<RequestMessage, { role: 'system' }>;
 export type RequestSystemContentBlock = z.infer<typeof systemContentBlock>;
 export type RequestToolAdditionBlock = z.infer<typeof toolAdditionBlock>;

@@ -3,12 +3,14 @@ import type { RequestContentBlock } from '../protocol/messages-request-schema.js
 import { ApiError } from '../protocol/api-error.js';
 import { decodeThinkingSignature } from '../protocol/thinking-signature.js';
 import { joinTexts, type AssistantChatMessage } from './chat-message.js';
+import { isServerToolHistoryBlock, serverToolHistoryText } from './server-tool-history.js';
 
 /**
  * An assistant turn: text blocks → content, tool_use → tool_calls (arguments serialised once,
  * deterministically), thinking → `reasoning_content` (read from Ferry's signature when the
- * client had the text omitted). redacted_thinking is Anthropic-encrypted
- * text no other model can read, so it has nothing to contribute upstream.
+ * client had the text omitted), what tools on Anthropic's servers did → text in its place.
+ * redacted_thinking is Anthropic-encrypted text no other model can read, so it has nothing to
+ * contribute upstream.
  */
 export function convertAssistantMessage(
   content: string | readonly RequestContentBlock[],
@@ -19,6 +21,11 @@ export function convertAssistantMessage(
   const reasoning: string[] = [];
   const toolCalls: ChatCompletionMessageFunctionToolCall[] = [];
   content.forEach((block, i) => {
+    if (isServerToolHistoryBlock(block)) {
+      const text = serverToolHistoryText(block);
+      if (text !== '') texts.push(text);
+      return;
+    }
     switch (block.type) {
       case 'text':
         texts.push(block.text);

@@ -19,6 +19,7 @@ import { checkToolPairing } from './check-tool-pairing.js';
 import { convertAssistantMessage } from './convert-assistant-message.js';
 import { convertContentBlock } from './convert-content-block.js';
 import { convertToolResult } from './convert-tool-result.js';
+import { isServerToolHistoryBlock, serverToolHistoryText } from './server-tool-history.js';
 
 /**
  * Anthropic messages (with the already-converted system prompt) as OpenAI chat messages.
@@ -147,6 +148,11 @@ function onlyCompactions(content: string | readonly RequestContentBlock[]): bool
 }
 
 function convertUserBlock(block: RequestContentBlock, path: string): UserContentPart[] {
+  if (isServerToolHistoryBlock(block)) {
+    // Anthropic's server tools run within an assistant turn; only a file upload is the user's.
+    if (block.type === 'container_upload') return [textPart(serverToolHistoryText(block))];
+    throw onlyInAssistantMessages(block.type, path);
+  }
   switch (block.type) {
     case 'text':
     case 'image':
@@ -159,11 +165,15 @@ function convertUserBlock(block: RequestContentBlock, path: string): UserContent
     case 'thinking':
     case 'redacted_thinking':
     case 'compaction':
-      throw new ApiError(
-        'invalid_request_error',
-        `${path}.type: '${block.type}' blocks are only allowed in assistant messages`,
-      );
+      throw onlyInAssistantMessages(block.type, path);
   }
+}
+
+function onlyInAssistantMessages(type: string, path: string): ApiError {
+  return new ApiError(
+    'invalid_request_error',
+    `${path}.type: '${type}' blocks are only allowed in assistant messages`,
+  );
 }
 
 /**

@@ -476,6 +476,60 @@ describe('POST /v1/messages through the official SDK', () => {
     expect(await upstream.requests()).toEqual([]);
   });
 
+  test('a conversation that used Anthropic’s server tools goes on: the model reads what they did', async () => {
+    await upstream.script([
+      { sse: sse([chunk({ content: 'You are welcome.' }), finishChunk('stop'), usageChunk(9, 3)]) },
+    ]);
+    // What Anthropic's API answered to a web search turn, sent back as the SDK types it.
+    const searched: Anthropic.Beta.BetaContentBlockParam[] = [
+      { type: 'server_tool_use', id: 'srvtoolu_01', name: 'web_search', input: { query: 'ferry' } },
+      {
+        type: 'web_search_tool_result',
+        tool_use_id: 'srvtoolu_01',
+        content: [
+          {
+            type: 'web_search_result',
+            title: 'Timetable',
+            url: 'https://a.example/t',
+            encrypted_content: 'EqgfCioIARgBIiQ3',
+          },
+        ],
+      },
+      { type: 'text', text: 'The first ferry leaves at 7.' },
+    ];
+    const message = await client.beta.messages.create({
+      ...ask,
+      messages: [
+        { role: 'user', content: 'When does the first ferry leave?' },
+        { role: 'assistant', content: searched },
+        { role: 'user', content: 'Thanks!' },
+      ],
+    });
+    expect(message.content).toMatchObject([{ type: 'text', text: 'You are welcome.' }]);
+    const [body] = await upstream.chatBodies<{ messages: unknown[] }>();
+    expect(body?.messages).toEqual([
+      { role: 'user', content: 'When does the first ferry leave?' },
+      {
+        role: 'assistant',
+        content:
+          '[web_search call: {"query":"ferry"}]\n\n[web search result]\n1. Timetable: https://a.example/t\n\nThe first ferry leaves at 7.',
+      },
+      { role: 'user', content: 'Thanks!' },
+    ]);
+    // In a user turn they are out of place, as on Anthropic's API.
+    await expect(
+      client.beta.messages.create({
+        ...ask,
+        messages: [{ role: 'user', content: searched }],
+      }),
+    ).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining(
+        "messages.0.content.0.type: 'server_tool_use' blocks are only allowed in assistant messages",
+      ),
+    });
+  });
+
   test('Anthropic’s text editor and bash tools reach the model with their schemas; calls come back as tool_use', async () => {
     await upstream.script([
       {
