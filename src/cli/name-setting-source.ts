@@ -24,7 +24,8 @@ export function nameSettingSource(
   return renamed(error, `${configFile}: ${key}: ${rest}`);
 }
 
-function renamed(error: ConfigError, message: string): ConfigError {
+/** The same error worded as `message`, keeping its `code`. */
+export function renamed(error: ConfigError, message: string): ConfigError {
   const { code } = error as NodeJS.ErrnoException;
   const named = new ConfigError(message);
   return code === undefined ? named : Object.assign(named, { code });

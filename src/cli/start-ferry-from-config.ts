@@ -7,6 +7,7 @@ import { ConfigError } from '../config/config-error.js';
 import type { Logger } from '../observability/logger.js';
 import { backendIdentity } from './backend-identity.js';
 import { collectGarbage } from './limit-memory-growth.js';
+import { renamed } from './name-setting-source.js';
 import { createParseParts } from '../server/create-parse-parts.js';
 import { startServer, type RunningServer } from '../server/start-server.js';
 import { optionalField } from '../util/optional-field.js';
@@ -168,8 +169,7 @@ function asDefaultModelError(error: unknown): unknown {
     /; pass a local path to a \.gguf file$/,
     '; pass a local path to a .gguf file with --model, or a model server with --upstream URL',
   );
-  const { code } = error as NodeJS.ErrnoException;
-  return Object.assign(new ConfigError(message), code === undefined ? {} : { code });
+  return renamed(error, message);
 }
 
 function defaultModelCacheDir(): string {
