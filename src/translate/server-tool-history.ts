@@ -4,6 +4,7 @@ import {
   type RequestServerToolHistoryBlock,
 } from '../protocol/messages-request-schema.js';
 import { isPlainObject } from '../util/is-plain-object.js';
+import { joinTexts } from './chat-message.js';
 
 export function isServerToolHistoryBlock(
   block: RequestContentBlock,
@@ -29,7 +30,7 @@ export function serverToolHistoryText(block: RequestServerToolHistoryBlock): str
       const text =
         typeof block.content === 'string'
           ? block.content
-          : (block.content ?? []).map((part) => part.text).join('\n');
+          : joinTexts((block.content ?? []).map((part) => part.text));
       return `[${block.is_error === true ? 'MCP tool error' : 'MCP tool result'}]\n${text}`;
     }
     case 'mcp_tool_listing':
@@ -58,10 +59,9 @@ type Read = (content: unknown) => string | undefined;
 
 /** A result's own text, or its error code, or (for a shape not known here) its JSON. */
 function resultText(tool: string, content: unknown, read: Read): string {
-  const errorCode = isPlainObject(content) ? content.error_code : undefined;
-  if (typeof errorCode === 'string') {
-    const detail = isPlainObject(content) ? content.error_message : undefined;
-    return `[${tool} failed: ${errorCode}${typeof detail === 'string' ? `: ${detail}` : ''}]`;
+  if (isPlainObject(content) && typeof content.error_code === 'string') {
+    const detail = str(content.error_message);
+    return `[${tool} failed: ${content.error_code}${detail === undefined ? '' : `: ${detail}`}]`;
   }
   return `[${tool} result]\n${read(content) ?? JSON.stringify(content ?? null)}`;
 }
@@ -93,8 +93,10 @@ const executionText: Read = (content) => {
   if (typeof content.encrypted_stdout === 'string')
     return `exit code ${String(content.return_code)}; its output is encrypted and not shown here`;
   const lines = [`exit code ${String(content.return_code)}`];
-  if (str(content.stdout)) lines.push(`stdout:\n${str(content.stdout)}`);
-  if (str(content.stderr)) lines.push(`stderr:\n${str(content.stderr)}`);
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const output = str(content[stream]);
+    if (output) lines.push(`${stream}:\n${output}`);
+  }
   const files = Array.isArray(content.content) ? content.content.filter(isPlainObject) : [];
   if (files.length > 0)
     lines.push(`files: ${files.map((file) => str(file.file_id) ?? '?').join(', ')}`);
