@@ -1,11 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { betaTool } from '@anthropic-ai/sdk/helpers/beta/json-schema';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { compactionPrompt } from '../../src/translate/compaction-request.js';
 import {
   startScriptedUpstream,
   type ScriptedUpstream,
 } from '../helpers/start-scripted-upstream.js';
+import { addTool } from '../helpers/sdk-add-tool.js';
 import { startFerry, type TestFerry } from '../helpers/start-ferry.js';
 import { chunk, finishChunk, sse, toolCallChunk, usageChunk } from '../helpers/vllm-chunks.js';
 
@@ -103,21 +103,11 @@ test('the tool runner’s compactBeforeNextTurn() compacts its conversation', as
     says(summary),
     says('Nothing else to add.'),
   ]);
-  const add = betaTool({
-    name: 'add',
-    description: 'Add two numbers',
-    inputSchema: {
-      type: 'object',
-      properties: { a: { type: 'number' }, b: { type: 'number' } },
-      required: ['a', 'b'],
-    },
-    run: ({ a, b }) => String(a + b),
-  });
   const runner = client.beta.messages.toolRunner({
     model: 'qwen3-coder',
     max_tokens: 200,
     messages: [{ role: 'user', content: 'add 2 and 3' }],
-    tools: [add],
+    tools: [addTool],
   });
   const stops: Array<string | null> = [];
   for await (const message of runner) {

@@ -1,11 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { betaTool } from '@anthropic-ai/sdk/helpers/beta/json-schema';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { MessageThreads } from '../../src/server/message-threads.js';
 import {
   startScriptedUpstream,
   type ScriptedUpstream,
 } from '../helpers/start-scripted-upstream.js';
+import { addTool } from '../helpers/sdk-add-tool.js';
 import { startFerry, type TestFerry } from '../helpers/start-ferry.js';
 import { chunk, finishChunk, sse, toolCallChunk, usageChunk } from '../helpers/vllm-chunks.js';
 
@@ -25,17 +25,6 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await upstream.reset();
-});
-
-const add = betaTool({
-  name: 'add',
-  description: 'Add two numbers',
-  inputSchema: {
-    type: 'object',
-    properties: { a: { type: 'number' }, b: { type: 'number' } },
-    required: ['a', 'b'],
-  },
-  run: ({ a, b }) => String(a + b),
 });
 
 const toolCallThenAnswer = [
@@ -65,7 +54,7 @@ test.each([false, true])(
       max_tokens: 200,
       system: 'You add numbers.',
       messages: [{ role: 'user', content: 'add 2 and 3' }],
-      tools: [add],
+      tools: [addTool],
       stream,
     });
     const final = await runner.runUntilDone();
@@ -183,7 +172,7 @@ test('errors about a continue name its own messages, and the kept ones as the th
   const first = await client.beta.messages.create({
     model: 'qwen3-coder',
     max_tokens: 50,
-    tools: [add],
+    tools: [addTool],
     messages: [{ role: 'user', content: 'add 2 and 3' }],
     thread: { type: 'create' },
   });
