@@ -725,10 +725,12 @@ function startServer(values) {
     let index = 0;
     const cut = () => {
       // An engine that crashes or a proxy that drops the connection: the chunked body never
-      // gets its terminating chunk. socket.end() flushes what was written first, then FIN.
+      // gets its terminating chunk. The socket ends once what was written has reached it:
+      // Node 24 holds a response's first writes until the next tick, and ending the socket
+      // at once would drop them, headers included. socket.end() then flushes them, then FIN.
       entry.cut = true;
       stats.cut++;
-      res.socket?.end();
+      res.write('', () => res.socket?.end());
     };
     const step = () => {
       while (!res.destroyed) {

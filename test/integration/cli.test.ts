@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -58,7 +58,8 @@ describe('bin/ferry', () => {
       try {
         // The process the caller started is the server: signals reach it, no shell in between.
         const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
-        expect(readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim()).toBe('node');
+        // (Its executable, not its name: Node 24 names its main thread `MainThread`.)
+        expect(readlinkSync(`/proc/${child.pid}/exe`)).toBe(realpathSync(process.execPath));
         expect(argv.slice(1, 3)).toEqual(['--v8-pool-size=1', ferry]);
         expect(environment).toContain('MALLOC_ARENA_MAX=2');
       } finally {
