@@ -1,6 +1,7 @@
 // Child processes of a benchmark run, and what /proc says about their CPU time and memory.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname } from 'node:path';
 
 const root = new URL('..', import.meta.url);
 
@@ -8,8 +9,8 @@ const root = new URL('..', import.meta.url);
  * Starts `node ...args` (or `command ...args`, e.g. `bin/ferry` as users run it) in the
  * repository and resolves once its output matches readyPattern.
  */
-export function startProcess(args, readyPattern, command = process.execPath) {
-  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(args, readyPattern, command = process.execPath, env = process.env) {
+  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let seen = '';
     const onData = (data) => {
@@ -33,12 +34,20 @@ export function startProcess(args, readyPattern, command = process.execPath) {
 
 /**
  * Ferry (`bin/ferry ...args`) as users start it, with its launcher's own Node flags; or, when
- * `nodeFlags` are given to try, `node ...nodeFlags bin/ferry ...args` instead.
+ * `nodeFlags` are given to try, `node ...nodeFlags bin/ferry ...args` instead. `node` is the
+ * Node binary to run it on (this one's by default); the launcher finds it first on its PATH.
  */
-export function startFerry(nodeFlags, args, readyPattern, launcher = 'bin/ferry') {
-  return nodeFlags.length > 0
-    ? startProcess([...nodeFlags, launcher, ...args], readyPattern)
-    : startProcess(args, readyPattern, launcher);
+export function startFerry(
+  nodeFlags,
+  args,
+  readyPattern,
+  launcher = 'bin/ferry',
+  node = process.execPath,
+) {
+  if (nodeFlags.length > 0)
+    return startProcess([...nodeFlags, launcher, ...args], readyPattern, node);
+  const path = `${dirname(node)}${delimiter}${process.env.PATH ?? ''}`;
+  return startProcess(args, readyPattern, launcher, { ...process.env, PATH: path });
 }
 
 /** `serve` arguments for a Ferry gateway in front of `upstreamUrl` in the benchmarks. */

@@ -12,6 +12,9 @@
 //   # a build against another checkout of Ferry (built there with `npm run build`):
 //   node bench/node-flags-comparison.mjs --checkout ../ferry-before --checkout . \
 //     --modes stream --seconds 1.5 --rounds 12
+//   # Ferry on other Node versions (each a node binary; the launcher runs it):
+//   node bench/node-flags-comparison.mjs --node "$(which node)" --node /opt/node24/bin/node
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -28,6 +31,7 @@ const { values } = parseArgs({
   options: {
     flags: { type: 'string', multiple: true, default: [''] },
     checkout: { type: 'string', multiple: true, default: ['.'] },
+    node: { type: 'string', multiple: true, default: [process.execPath] },
     body: { type: 'string', default: 'claude-code' },
     modes: { type: 'string', default: 'stream,non-stream' },
     concurrency: { type: 'string', default: '64' },
@@ -39,27 +43,35 @@ const { values } = parseArgs({
 const tokens = Number(values.tokens);
 const body = bodies()[values.body];
 
-// Variants pair flags and checkouts by position; a list of one applies to every variant.
-const count = Math.max(values.flags.length, values.checkout.length);
+// Variants pair flags, checkouts and Node binaries by position; a list of one applies to every
+// variant.
+const count = Math.max(values.flags.length, values.checkout.length, values.node.length);
 const variants = Array.from({ length: count }, (_, i) => ({
   flags: values.flags[i] ?? values.flags[0],
   checkout: values.checkout[i] ?? values.checkout[0],
+  node: values.node[i] ?? values.node[0],
 }));
+const nodeVersion = (node) => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 
 const upstream = await startProcess(
   ['bench/fake-upstream.mjs', '--port', '0', '--tokens', String(tokens), '--model', model],
   /"port":(\d+)/,
 );
 const ferries = [];
-for (const { flags, checkout } of variants) {
+for (const { flags, checkout, node } of variants) {
   // Empty flags: bin/ferry as users start it; otherwise `node FLAGS bin/ferry`.
   const ferry = await startFerry(
     flags.split(' ').filter(Boolean),
     ferryServeArgs(`http://127.0.0.1:${upstream.port}/v1`),
     ferryListening,
     resolve(checkout, 'bin/ferry'),
+    node,
   );
-  const label = [checkout === '.' ? '' : checkout, flags || (count > 1 ? '' : '(bin/ferry)')]
+  const label = [
+    values.node.length > 1 ? `Node ${nodeVersion(node)}` : '',
+    checkout === '.' ? '' : checkout,
+    flags || (count > 1 ? '' : '(bin/ferry)'),
+  ]
     .filter(Boolean)
     .join(' ');
   ferries.push({ label: label || '(this checkout)', ...ferry });
