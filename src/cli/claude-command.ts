@@ -13,7 +13,12 @@ import { nameSettingSource } from './name-setting-source.js';
 import { parseServeArgs } from './parse-serve-args.js';
 import { AuthError, listFerryModels, probeFerry } from './probe-running-ferry.js';
 import { flagForConfigKey } from './serve-flags.js';
-import { secretsOf, startFerryFromConfig, type StartedFerry } from './start-ferry-from-config.js';
+import {
+  secretsOf,
+  startFerryFromConfig,
+  type SettingSource,
+  type StartedFerry,
+} from './start-ferry-from-config.js';
 
 export const claudeUsage = `Usage: ferry claude [serve options] [-- claude arguments]
 
@@ -44,7 +49,7 @@ export async function claudeCommand(argv: readonly string[]): Promise<number> {
   const claude = findClaudeCode();
   if (claude === undefined) return fail(claudeNotFound());
   const config = await loadConfig(args.flags, args.configFile, flagForConfigKey);
-  const ferry = await useOrStartFerry(config).catch((error: unknown) => {
+  const ferry = await useOrStartFerry(config, args).catch((error: unknown) => {
     throw nameSettingSource(error, args.flags, args.configFile, flagForConfigKey);
   });
   try {
@@ -71,6 +76,7 @@ export async function claudeCommand(argv: readonly string[]): Promise<number> {
 
 async function useOrStartFerry(
   config: FerryConfig,
+  source: SettingSource,
 ): Promise<{ url: string; started?: StartedFerry }> {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const running = await probeFerry(url);
@@ -94,9 +100,10 @@ async function useOrStartFerry(
   const started = await startFerryFromConfig(
     running === undefined ? config : { ...config, port: 0 },
     logger,
+    source,
   ).catch(async (error: unknown) => {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    return startFerryFromConfig({ ...config, port: 0 }, logger); // the port belongs to something else
+    return startFerryFromConfig({ ...config, port: 0 }, logger, source); // the port belongs to something else
   });
   return { url: started.server.url, started };
 }

@@ -32,7 +32,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   // memory figure is the one that counts there), so only the gateway gets the larger nursery.
   if (config.upstream !== undefined) allowYoungGenerationGrowth(gatewaySemiSpaceMb);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  const ferry = await startFerryFromConfig(config, logger).catch((error: unknown) => {
+  const ferry = await startFerryFromConfig(config, logger, args).catch((error: unknown) => {
     throw nameSettingSource(error, args.flags, args.configFile, flagForConfigKey);
   });
   logger.info(

@@ -34,6 +34,17 @@ test('settings of the embedded engine given with an upstream are named as ignore
   expect(ignoredEngineSettings(configSchema.parse({ model: 'm.gguf', ctxSize: 4096 }))).toEqual([]);
 });
 
+test('an ignored setting from the config file is named by its key there, a flag by the flag', () => {
+  const config = configSchema.parse({ upstream: 'http://gpu:8001/v1', ctxSize: 4096, threads: 4 });
+  const source = { flags: { threads: 4 }, configFile: 'ferry.json' };
+  expect(ignoredEngineSettings(config, source)).toEqual(['ctxSize (ferry.json)', '--threads']);
+  // No config file: every setting came from a flag.
+  expect(ignoredEngineSettings(config, { flags: {}, configFile: undefined })).toEqual([
+    '--ctx-size',
+    '--threads',
+  ]);
+});
+
 test.each([
   ['EADDRINUSE', /^--port: 127\.0\.0\.1:8000 is already in use/],
   ['EACCES', /^--port: not allowed to listen on 127\.0\.0\.1:8000/],

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend } from '../backends/backend.js';
-import type { FerryConfig } from '../config/config-schema.js';
+import type { FerryConfig, FerryConfigInput } from '../config/config-schema.js';
 import { defaultModel } from '../config/default-model.js';
 import { ConfigError } from '../config/config-error.js';
 import type { Logger } from '../observability/logger.js';
@@ -22,6 +22,7 @@ export interface StartedFerry {
 export async function startFerryFromConfig(
   config: FerryConfig,
   logger: Logger,
+  source?: SettingSource,
 ): Promise<StartedFerry> {
   // Built before the backend so an unknown parser name stops start-up before a model is loaded.
   // The embedded engine returns raw text: its parsers follow its chat template unless named.
@@ -40,7 +41,7 @@ export async function startFerryFromConfig(
       ),
   });
   const backend = await createBackend(config, logger);
-  warnAboutIgnoredSettings(config, logger);
+  warnAboutIgnoredSettings(config, logger, source);
   const server = await startServer({
     backend,
     logger,
@@ -177,12 +178,18 @@ function defaultModelCacheDir(): string {
   return join(base, 'ferry', 'models');
 }
 
+/** Where the settings came from: the flags given, and the config file if there was one. */
+export interface SettingSource {
+  flags: FerryConfigInput;
+  configFile?: string | undefined;
+}
+
 /**
  * Settings of the embedded engine that a configuration with an upstream sets anyway (the engine
  * applies their defaults, so a value means someone wrote it): they do nothing there, and a user
- * who tuned them should hear so.
+ * who tuned them should hear so, in the words they wrote: the flag, or the config file's key.
  */
-export function ignoredEngineSettings(config: FerryConfig): string[] {
+export function ignoredEngineSettings(config: FerryConfig, source?: SettingSource): string[] {
   if (config.upstream === undefined) return [];
   const settings = [
     ['ctxSize', '--ctx-size'],
@@ -194,13 +201,23 @@ export function ignoredEngineSettings(config: FerryConfig): string[] {
     ['chatTemplate', '--chat-template'],
     ['modelCacheDir', '--model-cache-dir'],
   ] as const;
-  return settings.filter(([key]) => config[key] !== undefined).map(([, flag]) => flag);
+  const fromFile = (key: string): boolean =>
+    source?.configFile !== undefined && !(key in source.flags);
+  return settings
+    .filter(([key]) => config[key] !== undefined)
+    .map(([key, flag]) => (fromFile(key) ? `${key} (${source?.configFile})` : flag));
 }
 
-function warnAboutIgnoredSettings(config: FerryConfig, logger: Logger): void {
-  const ignored = ignoredEngineSettings(config);
+function warnAboutIgnoredSettings(
+  config: FerryConfig,
+  logger: Logger,
+  source: SettingSource | undefined,
+): void {
+  const ignored = ignoredEngineSettings(config, source);
   if (ignored.length > 0) {
-    logger.warn(`${ignored.join(', ')}: settings of the embedded engine, ignored with --upstream`);
+    logger.warn(
+      `settings of the embedded engine are ignored with an upstream: ${ignored.join(', ')}`,
+    );
   }
 }
 
