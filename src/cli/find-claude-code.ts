@@ -14,14 +14,19 @@ export function claudeNotFound(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * The Claude Code executable: $FERRY_CLAUDE_PATH, `claude` on PATH, or the npm package
- * installed next to Ferry. Undefined when none is there.
+ * The Claude Code executable: $FERRY_CLAUDE_PATH, `claude` on PATH, where Claude Code's own
+ * installers put it (the native installer's ~/.local/bin, which a shell may not have on PATH
+ * yet, and the older ~/.claude/local), or the npm package installed next to Ferry. Undefined
+ * when none is there.
  */
 export function findClaudeCode(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const explicit = env.FERRY_CLAUDE_PATH;
   if (explicit !== undefined && explicit !== '')
     return isExecutable(explicit) ? explicit : undefined;
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
+  const home = env.HOME ?? '';
+  const installed =
+    home === '' ? [] : [join(home, '.local', 'bin'), join(home, '.claude', 'local')];
+  for (const dir of [...(env.PATH ?? '').split(delimiter), ...installed]) {
     if (dir !== '' && isExecutable(join(dir, 'claude'))) return join(dir, 'claude');
   }
   return fromInstalledPackage();
