@@ -34,8 +34,14 @@ export function checkRequestRules(request: RuleInput, context: z.RefinementCtx):
       issue(['tools', i, 'input_schema', 'type'], "Input should be 'object'");
   });
   const last = request.messages.length - 1;
+  let emptyTextSeen = false;
   request.messages.forEach((message, i) => {
     if (message.role === 'system') return checkSystemMessage(message, i, issue);
+    // Anthropic names no index here, and says it once.
+    if (!emptyTextSeen && hasEmptyTextBlock(message.content)) {
+      emptyTextSeen = true;
+      issue(['messages'], 'text content blocks must be non-empty');
+    }
     if (message.clear_at !== undefined)
       issue(['messages', i, 'clear_at'], 'clear_at is only permitted on role: "system" messages');
     const content = message.content ?? '';
@@ -62,6 +68,10 @@ function checkSystemMessage(
     ['messages', i],
     'a system message needs non-empty content, or an effort in output_config (a per-turn effort change)',
   );
+}
+
+function hasEmptyTextBlock(content: RuleMessage['content']): boolean {
+  return typeof content === 'object' && content.some((b) => b.type === 'text' && b.text === '');
 }
 
 function endsWithWhitespace(content: string | readonly Block[]): boolean {

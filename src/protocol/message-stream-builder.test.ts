@@ -228,6 +228,19 @@ describe('MessageStreamBuilder', () => {
     expect(decodeThinkingSignature(signature)).toBe('secret plan');
   });
 
+  test('an empty text delta opens no block: sent back, an empty text block is a 400', () => {
+    const events = build([
+      { type: 'text-delta', text: '' },
+      { type: 'tool-call-start', id: 'call_1', name: 'Read' },
+      { type: 'tool-call-delta', id: 'call_1', argumentsDelta: '{}' },
+      { type: 'tool-call-end', id: 'call_1' },
+      finish('tool-calls'),
+    ]);
+    expect(outline(events).filter((line) => line.startsWith('start'))).toEqual([
+      'start 0 tool_use',
+    ]);
+  });
+
   test('a stream without a finish part is an error, not a success', () => {
     const builder = new MessageStreamBuilder({ model: 'm' });
     builder.push({ type: 'text-delta', text: 'half' });

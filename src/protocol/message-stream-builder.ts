@@ -82,6 +82,7 @@ export class MessageStreamBuilder {
     const events = this.start();
     switch (part.type) {
       case 'text-delta':
+        // No block for nothing: a client sends the reply back, and an empty text block is a 400.
         if (part.text !== '') this.textDelta(part.text, events);
         break;
       case 'reasoning-delta':

@@ -58,6 +58,30 @@ describe('rules across fields, as Anthropic enforces them', () => {
       message: /non-empty content/,
     },
     {
+      name: 'an empty text block among others',
+      request: {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'hi' },
+              { type: 'text', text: '' },
+            ],
+          },
+        ],
+      },
+      path: ['messages'],
+      message: /^text content blocks must be non-empty$/,
+    },
+    {
+      name: 'an empty text block in a final assistant message',
+      request: {
+        messages: [base.messages[0], { role: 'assistant', content: [{ type: 'text', text: '' }] }],
+      },
+      path: ['messages'],
+      message: /^text content blocks must be non-empty$/,
+    },
+    {
       name: 'an empty final assistant message (a prefill of nothing)',
       request: { messages: [base.messages[0], { role: 'assistant', content: '' }] },
     },
