@@ -19,6 +19,9 @@ interface RuleInput {
   tools?: ReadonlyArray<{ name: string; input_schema?: Record<string, unknown> }> | undefined;
 }
 
+/** What Anthropic's API accepts as a custom tool's name. */
+const toolNamePattern = /^[a-zA-Z0-9_-]{1,128}$/;
+
 /**
  * Rules Anthropic's API enforces across fields, which a field-by-field schema cannot say; each
  * becomes the same 400 Anthropic answers with, so a client's bug shows here as it would there.
@@ -28,6 +31,9 @@ export function checkRequestRules(request: RuleInput, context: z.RefinementCtx):
     context.addIssue({ code: 'custom', path, message });
   const names = new Set<string>();
   request.tools?.forEach((tool, i) => {
+    // A custom tool (one with a schema); Anthropic's own tools have fixed names.
+    if (tool.input_schema !== undefined && !toolNamePattern.test(tool.name))
+      issue(['tools', i, 'name'], `String should match pattern '${toolNamePattern.source}'`);
     if (names.has(tool.name)) issue(['tools', i, 'name'], 'Tool names must be unique.');
     names.add(tool.name);
     if (tool.input_schema !== undefined && tool.input_schema.type !== 'object')

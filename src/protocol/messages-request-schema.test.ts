@@ -224,6 +224,11 @@ test('output_format, the first name of output_config.format, is kept', () => {
   );
 });
 
+const image = (media_type: string) => ({
+  type: 'image',
+  source: { type: 'base64', media_type, data: 'AAAA' },
+});
+
 test.each([
   [{ model: 'm', messages: base.messages }, 'max_tokens: Field required'],
   [{ ...base, messages: [{ role: 'user' }] }, 'messages.0.content: Field required'],
@@ -237,6 +242,23 @@ test.each([
   [{ ...base, system: 5 }, 'system: Input should be a valid string'],
   [{ ...base, messages: { role: 'user' } }, 'messages: Input should be a valid list'],
   [{ ...base, metadata: 'x' }, 'metadata: Input should be a valid dictionary'],
+  [
+    { ...base, output_config: { effort: 'extreme' } },
+    "output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'",
+  ],
+  [
+    { ...base, messages: [{ role: 'user', content: [image('image/bmp')] }] },
+    "messages.0.content.0.source.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'",
+  ],
+  // A custom tool's name, as Anthropic's API allows it.
+  [
+    { ...base, tools: [{ name: 'read file', input_schema: { type: 'object' } }] },
+    "tools.0.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'",
+  ],
+  [
+    { ...base, tools: [{ name: 'x'.repeat(129), input_schema: { type: 'object' } }] },
+    "tools.0.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'",
+  ],
 ])('%j is refused with %j', (body, message) => {
   expect(() => parseRequestBody(messagesRequestSchema, body)).toThrow(message);
 });

@@ -70,7 +70,16 @@ function anthropicWording(issue: z.core.$ZodRawIssue): string | undefined {
     return kind === undefined ? undefined : `Input should be a valid ${kind}`;
   }
   if (issue.code === 'too_big' || issue.code === 'too_small') return boundWording(issue);
+  if (issue.code === 'invalid_value') return `Input should be ${listOfValues(issue.values)}`;
   return undefined;
+}
+
+/** `'a', 'b' or 'c'`, as pydantic lists the values a field allows. */
+function listOfValues(values: readonly unknown[]): string {
+  const shown = values.map((value) => (typeof value === 'string' ? `'${value}'` : String(value)));
+  return shown.length < 2
+    ? (shown[0] ?? '')
+    : `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}`;
 }
 
 const validKind: Partial<Record<string, string>> = {
