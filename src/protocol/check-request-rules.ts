@@ -15,6 +15,7 @@ interface RuleMessage {
 }
 
 interface RuleInput {
+  system?: string | readonly Block[] | undefined;
   messages: readonly RuleMessage[];
   tools?: ReadonlyArray<{ name: string; input_schema?: Record<string, unknown> }> | undefined;
 }
@@ -39,6 +40,13 @@ export function checkRequestRules(request: RuleInput, context: z.RefinementCtx):
     if (tool.input_schema !== undefined && tool.input_schema.type !== 'object')
       issue(['tools', i, 'input_schema', 'type'], "Input should be 'object'");
   });
+  if (typeof request.system === 'object') {
+    const texts = request.system.filter((block) => block.type === 'text');
+    if (texts.some((block) => block.text === ''))
+      issue(['system'], 'text content blocks must be non-empty');
+    else if (texts.some((block) => !/\S/.test(block.text ?? '')))
+      issue(['system'], 'text content blocks must contain non-whitespace text');
+  }
   const last = request.messages.length - 1;
   let emptyTextSeen = false;
   request.messages.forEach((message, i) => {

@@ -74,6 +74,23 @@ describe('rules across fields, as Anthropic enforces them', () => {
       message: /^text content blocks must be non-empty$/,
     },
     {
+      name: 'an empty system block',
+      request: {
+        system: [
+          { type: 'text', text: 'You are terse.' },
+          { type: 'text', text: '' },
+        ],
+      },
+      path: ['system'],
+      message: /^text content blocks must be non-empty$/,
+    },
+    {
+      name: 'a system block of whitespace only',
+      request: { system: [{ type: 'text', text: ' \n' }] },
+      path: ['system'],
+      message: /^text content blocks must contain non-whitespace text$/,
+    },
+    {
       name: 'an empty text block in a final assistant message',
       request: {
         messages: [base.messages[0], { role: 'assistant', content: [{ type: 'text', text: '' }] }],
