@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import { backendIdentity } from './backend-identity.js';
 import { collectGarbage } from './limit-memory-growth.js';
 import { renamed } from './name-setting-source.js';
+import { flagForConfigKey } from './serve-flags.js';
 import { createParseParts } from '../server/create-parse-parts.js';
 import { startServer, type RunningServer } from '../server/start-server.js';
 import { optionalField } from '../util/optional-field.js';
@@ -184,6 +185,18 @@ export interface SettingSource {
   configFile?: string | undefined;
 }
 
+/** The settings only the embedded engine reads. */
+const engineSettings = [
+  'ctxSize',
+  'threads',
+  'gpuLayers',
+  'flashAttention',
+  'batchSize',
+  'parallel',
+  'chatTemplate',
+  'modelCacheDir',
+] as const;
+
 /**
  * Settings of the embedded engine that a configuration with an upstream sets anyway (the engine
  * applies their defaults, so a value means someone wrote it): they do nothing there, and a user
@@ -191,21 +204,11 @@ export interface SettingSource {
  */
 export function ignoredEngineSettings(config: FerryConfig, source?: SettingSource): string[] {
   if (config.upstream === undefined) return [];
-  const settings = [
-    ['ctxSize', '--ctx-size'],
-    ['threads', '--threads'],
-    ['gpuLayers', '--gpu-layers'],
-    ['flashAttention', '--flash-attn'],
-    ['batchSize', '--batch-size'],
-    ['parallel', '--parallel'],
-    ['chatTemplate', '--chat-template'],
-    ['modelCacheDir', '--model-cache-dir'],
-  ] as const;
   const fromFile = (key: string): boolean =>
     source?.configFile !== undefined && !(key in source.flags);
-  return settings
-    .filter(([key]) => config[key] !== undefined)
-    .map(([key, flag]) => (fromFile(key) ? `${key} (${source?.configFile})` : flag));
+  return engineSettings
+    .filter((key) => config[key] !== undefined)
+    .map((key) => (fromFile(key) ? `${key} (${source?.configFile})` : flagForConfigKey[key]!));
 }
 
 function warnAboutIgnoredSettings(
