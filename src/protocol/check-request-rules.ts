@@ -40,13 +40,9 @@ export function checkRequestRules(request: RuleInput, context: z.RefinementCtx):
     if (tool.input_schema !== undefined && tool.input_schema.type !== 'object')
       issue(['tools', i, 'input_schema', 'type'], "Input should be 'object'");
   });
-  if (typeof request.system === 'object') {
-    const texts = request.system.filter((block) => block.type === 'text');
-    if (texts.some((block) => block.text === ''))
-      issue(['system'], 'text content blocks must be non-empty');
-    else if (texts.some((block) => !/\S/.test(block.text ?? '')))
-      issue(['system'], 'text content blocks must contain non-whitespace text');
-  }
+  if (hasEmptyTextBlock(request.system)) issue(['system'], 'text content blocks must be non-empty');
+  else if (hasBlankTextBlock(request.system))
+    issue(['system'], 'text content blocks must contain non-whitespace text');
   const last = request.messages.length - 1;
   let emptyTextSeen = false;
   request.messages.forEach((message, i) => {
@@ -86,6 +82,14 @@ function checkSystemMessage(
 
 function hasEmptyTextBlock(content: RuleMessage['content']): boolean {
   return typeof content === 'object' && content.some((b) => b.type === 'text' && b.text === '');
+}
+
+/** A text block of whitespace only. */
+function hasBlankTextBlock(content: RuleMessage['content']): boolean {
+  return (
+    typeof content === 'object' &&
+    content.some((b) => b.type === 'text' && !/\S/.test(b.text ?? ''))
+  );
 }
 
 function endsWithWhitespace(content: string | readonly Block[]): boolean {
