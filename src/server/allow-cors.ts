@@ -15,12 +15,7 @@ export function allowCors(app: FastifyInstance, origins: readonly string[]): voi
     const origin = request.headers.origin;
     if (any || request.method !== 'OPTIONS' || origin === undefined || origins.includes(origin))
       return done();
-    done(
-      new ApiError(
-        'permission_error',
-        `cross-origin requests from ${origin} are not allowed (allowed: ${origins.join(', ')}); start Ferry with --cors-origin ${origin} to allow it`,
-      ),
-    );
+    done(crossOriginRefusal(origin, origins));
   });
   void app.register(cors, {
     origin: any ? '*' : [...origins],
@@ -29,4 +24,20 @@ export function allowCors(app: FastifyInstance, origins: readonly string[]): voi
     exposedHeaders: ['request-id', 'retry-after'],
     maxAge: 600,
   });
+}
+
+/**
+ * A browser's preflight from an origin Ferry does not allow: which origins it does allow, and
+ * how to add this one (with none allowed, the config file's key too).
+ */
+export function crossOriginRefusal(
+  origin: string,
+  allowed: readonly string[],
+  requestId?: string,
+): ApiError {
+  const message =
+    allowed.length === 0
+      ? `cross-origin requests from ${origin} are not allowed: start Ferry with --cors-origin ${origin} (corsOrigins in the config file)`
+      : `cross-origin requests from ${origin} are not allowed (allowed: ${allowed.join(', ')}); start Ferry with --cors-origin ${origin} to allow it`;
+  return new ApiError('permission_error', message, requestId === undefined ? {} : { requestId });
 }

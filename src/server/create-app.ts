@@ -9,7 +9,7 @@ import { FerryMetrics } from '../observability/metrics.js';
 import { createId } from '../protocol/create-ids.js';
 import { ToolConversionCache } from '../translate/tool-conversion-cache.js';
 import type { FerryAppOptions } from './app-options.js';
-import { allowCors } from './allow-cors.js';
+import { allowCors, crossOriginRefusal } from './allow-cors.js';
 import { MessageThreads } from './message-threads.js';
 import { createApiKeyCheck } from './check-api-key.js';
 import { answerClientError } from './answer-client-error.js';
@@ -168,12 +168,9 @@ function registerErrorHandlers(app: FastifyInstance, maxBodyBytes: number): void
 function unservedRequestError(request: FastifyRequest): ApiError {
   const path = request.url.split('?')[0] ?? '';
   const origin = request.headers.origin;
+  // With origins allowed, allowCors answers a preflight before any route is looked for.
   if (request.method === 'OPTIONS' && origin !== undefined)
-    return new ApiError(
-      'permission_error',
-      `cross-origin requests from ${origin} are not allowed: start Ferry with --cors-origin ${origin} (corsOrigins in the config file)`,
-      { requestId: request.id },
-    );
+    return crossOriginRefusal(origin, [], request.id);
   if (knownPaths.has(path) || path.startsWith('/v1/models/'))
     return new ApiError(
       'invalid_request_error',
