@@ -12,7 +12,7 @@
 //   npm run bench -- [--seconds 3] [--rounds 2] [--tokens 64] [--token-delay-ms 0]
 //     [--concurrency 1,16,64] [--no-write]
 //     [--bodies small,claude-code] [--modes stream,non-stream] [--node-flags "--flag ..."]
-//     [--skip-minimal]
+//     [--skip-minimal] [--warm-up-seconds 5]
 // (--node-flags start Ferry as `node FLAGS bin/ferry`, for trying V8 settings, instead of
 // bin/ferry with its own start-up flags. --token-delay-ms N makes the fake upstream stream at a
 // model's pace; those results get a section of their own and no chart.)
@@ -44,6 +44,7 @@ const { values } = parseArgs({
     'node-flags': { type: 'string', default: '' },
     'skip-minimal': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    'warm-up-seconds': { type: 'string', default: '5' },
   },
 });
 const seconds = Number(values.seconds);
@@ -51,6 +52,7 @@ const rounds = Number(values.rounds);
 const tokens = Number(values.tokens);
 // A model's pace (the fake upstream streams one token per delay); 0 measures Ferry's own cost.
 const tokenDelayMs = Number(values['token-delay-ms']);
+const warmUpSeconds = Number(values['warm-up-seconds']);
 const levels = values.concurrency.split(',').map(Number);
 const bodyNames = values.bodies.split(',');
 const streamModes = values.modes.split(',').map((mode) => mode === 'stream');
@@ -58,11 +60,10 @@ const nodeFlags = values['node-flags'].split(' ').filter(Boolean);
 const kinds = values['skip-minimal'] ? ['direct', 'ferry'] : ['direct', 'ferry', 'minimal'];
 const root = new URL('..', import.meta.url);
 
-/** One round against a target: the upstream (OpenAI) or a gateway (Anthropic), with its CPU time. */
-async function measure(target, body, stream, concurrency) {
+/** The load of one round against a target: the upstream (OpenAI) or a gateway (Anthropic). */
+function loadOptions(target, body, stream, concurrency) {
   const protocol = target.protocol;
-  const before = target.pid === undefined ? undefined : processStats(target.pid);
-  const result = await runLoad({
+  return {
     origin: target.origin,
     path: protocol === 'ferry' ? '/v1/messages' : '/v1/chat/completions',
     headers:
@@ -72,9 +73,37 @@ async function measure(target, body, stream, concurrency) {
     durationMs: seconds * 1000,
     check: checker(protocol, body.tools, stream, tokens),
     isFirstToken: firstToken[protocol],
-  });
+  };
+}
+
+/** One round against a target, with its CPU time. */
+async function measure(target, body, stream, concurrency) {
+  const before = target.pid === undefined ? undefined : processStats(target.pid);
+  const result = await runLoad(loadOptions(target, body, stream, concurrency));
   if (before !== undefined) result.cpuMs = processStats(target.pid).cpuMs - before.cpuMs;
   return result;
+}
+
+/**
+ * Gets the gateways to the steady state a long-running one is in before any cell is measured:
+ * each serves every body and mode at 16 clients. At one client V8 went on optimising Ferry's
+ * code (~60 functions a second, on its one helper thread) for ~10 s, through the first cell's
+ * own 3 s warm-up and into its rounds.
+ */
+async function warmUp(targets) {
+  if (!(warmUpSeconds > 0)) return;
+  for (const [bodyName, body] of Object.entries(bodies())) {
+    if (!bodyNames.includes(bodyName)) continue;
+    for (const stream of streamModes) {
+      for (const kind of kinds.slice(1)) {
+        const result = await runLoad({
+          ...loadOptions(targets[kind], body, stream, 16),
+          durationMs: warmUpSeconds * 1000,
+        });
+        if (result.ok === 0) throw new Error(`${kind} answered nothing right while warming up`);
+      }
+    }
+  }
 }
 
 function merge(results) {
@@ -126,6 +155,7 @@ async function main() {
   };
   const rows = [];
   try {
+    await warmUp(targets);
     for (const [bodyName, body] of Object.entries(bodies())) {
       if (!bodyNames.includes(bodyName)) continue;
       for (const stream of streamModes) {
@@ -243,7 +273,13 @@ function writeResults(rows, peakRssMb, minimalPeakRssMb) {
 Measured by [\`bench/run-benchmarks.mjs\`](../bench/run-benchmarks.mjs) (\`npm run bench\`) on ${machine}, on
 ${new Date().toISOString().slice(0, 10)}. The fake upstream (vLLM-shaped chunks, ${tokens} tokens a reply, ${tokenDelayMs === 0 ? 'no delay' : `${tokenDelayMs} ms between tokens, as a model streams them (non-streamed replies come at once)`}), Ferry and
 the load generator share the cores. Each cell alternates ${rounds} rounds of ${seconds} s direct (OpenAI requests straight to the
-upstream) and through Ferry (the equivalent Anthropic requests), after a warm-up. TTFT is the time to the first content
+upstream) and through Ferry (the equivalent Anthropic requests), after a warm-up of ${seconds} s.${
+    warmUpSeconds > 0
+      ? ` Before the first cell,
+each gateway serves every body and mode for ${warmUpSeconds} s at 16 clients, so that what is measured is the
+steady state of a gateway that has been running (V8 goes on optimising a gateway's code for ~10 s at one client).`
+      : ''
+  } TTFT is the time to the first content
 event; "ratio" is Ferry's requests/s over direct. The Claude-Code body is the captured 47 KB turn (12 tools, system blocks,
 tool-use history); its replies are tool calls whose arguments stream in ${tokens} pieces.
 Ferry runs as ${nodeFlags.length > 0 ? `\`node ${nodeFlags.join(' ')} bin/ferry serve\`` : '`bin/ferry serve`, as users start it'}.
