@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Backend } from '../../src/backends/backend.js';
-import { OpenAICompatibleBackend } from '../../src/backends/openai-compatible/openai-compatible-backend.js';
+import {
+  OpenAICompatibleBackend,
+  type OpenAICompatibleBackendOptions,
+} from '../../src/backends/openai-compatible/openai-compatible-backend.js';
 import { messagesRequestSchema } from '../../src/protocol/messages-request-schema.js';
 import { buildModelRequest } from '../../src/translate/build-model-request.js';
 import { ToolConversionCache } from '../../src/translate/tool-conversion-cache.js';
@@ -77,14 +80,17 @@ function overflowError(flavor: 'vllm' | 'llama-server', promptTokens: number) {
 }
 
 /** A scripted upstream and a backend in front of it, for the tests of one describe block. */
-function startScriptedBackend(options: ScriptedUpstreamOptions): {
+function startScriptedBackend(
+  options: ScriptedUpstreamOptions,
+  backendOptions: Omit<OpenAICompatibleBackendOptions, 'url'> = { retries: 0 },
+): {
   upstream: ScriptedUpstream;
   backend: OpenAICompatibleBackend;
 } {
   const started = {} as { upstream: ScriptedUpstream; backend: OpenAICompatibleBackend };
   beforeAll(async () => {
     started.upstream = await startScriptedUpstream(options);
-    started.backend = new OpenAICompatibleBackend({ url: started.upstream.url, retries: 0 });
+    started.backend = new OpenAICompatibleBackend({ url: started.upstream.url, ...backendOptions });
   });
   afterAll(async () => {
     await started.backend.close();
@@ -92,6 +98,26 @@ function startScriptedBackend(options: ScriptedUpstreamOptions): {
   });
   return started;
 }
+
+describe('OpenAI-compatible: a connection the upstream drops', () => {
+  // A wait between attempts far beyond the test's time limit: a retry that waited would fail it.
+  const scripted = startScriptedBackend(
+    { flavor: 'vllm', models: ['test-model'] },
+    { retries: 2, retryDelayMs: 600_000 },
+  );
+
+  test('a request the upstream closes the connection on goes again at once, on a new connection', async () => {
+    await scripted.upstream.script([{ drop: true }, { text: 'fine' }]);
+    await scripted.upstream.clearRequests();
+    const parts = await collect(scripted.backend, modelRequest('test-model', { stream: true }));
+    const text = parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+    expect(text).toBe('fine');
+    const sent = (await scripted.upstream.requests()).filter((entry) =>
+      entry.path.endsWith('/completions'),
+    );
+    expect(sent.map((entry) => entry.cut)).toEqual([true, false]);
+  });
+});
 
 describe('OpenAI-compatible: the request body', () => {
   const scripted = startScriptedBackend({ flavor: 'vllm', models: ['test-model'] });

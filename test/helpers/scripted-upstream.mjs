@@ -28,6 +28,9 @@
 //   { toolCalls: [{id?, name, arguments}], text?, reasoning?, argsChunkSize?, wholeCalls?,
 //     interleave?, argsWithFinish?, ... }  a stream generated in the engine's shape
 //   { hang: true }                        never answers
+//   { drop: true }                        ends the connection without answering, as a server
+//                                         does that closed an idle keep-alive connection just
+//                                         as the request was written on it
 //   { endpoint: "tokenize", hang?, delayMs? }  for the next /tokenize or /apply-template
 //                                         instead (chat requests skip it)
 // with, on any of them, delayMs (before the status line), interChunkDelayMs,
@@ -786,6 +789,12 @@ function startServer(values) {
   async function chat(req, res, body, entry, rawLength) {
     let reply = takeReply('chat') ?? defaultReply(body);
     if (reply.hang) return; // the close listener records the client giving up
+    if (reply.drop) {
+      entry.cut = true;
+      stats.cut++;
+      req.socket.end();
+      return;
+    }
     if (reply.delayMs) {
       await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
       if (res.destroyed) return;

@@ -63,6 +63,8 @@ export type ScriptedReply =
     })
   | (GeneratedReply & ({ text: string } | { toolCalls: ScriptedToolCall[] }))
   | { hang: true }
+  /** Ends the connection without an answer (an idle keep-alive connection closed as it was used). */
+  | { drop: true }
   /** For the next tokenizer call (/tokenize, llama-server's /apply-template), not a chat. */
   | { endpoint: 'tokenize'; hang?: true; delayMs?: number };
 

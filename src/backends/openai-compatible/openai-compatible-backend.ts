@@ -2,6 +2,7 @@ import type { Backend, TokenCount } from '../backend.js';
 import type { ChatRequest, ModelRequest } from '../../model/model-request.js';
 import type { ModelStreamBatch, ModelStreamPart } from '../../model/model-stream-part.js';
 import { ApiError } from '../../protocol/api-error.js';
+import { networkErrorCode } from '../../util/network-error-code.js';
 import { OpenAIChunkToParts } from '../../translate/openai-chunk-to-parts.js';
 import { UpstreamTokenCounter } from './count-upstream-tokens.js';
 import { mapUpstreamError } from './map-upstream-error.js';
@@ -22,6 +23,8 @@ export interface OpenAICompatibleBackendOptions extends UpstreamHttpOptions {
   servedModelNames?: readonly string[];
   /** Extra attempts when the upstream is unreachable or answers 502/503. Default 2. */
   retries?: number;
+  /** The wait before the second attempt, doubled before each one after. Default 200. */
+  retryDelayMs?: number;
   /** Hears of upstream output Ferry passed on although it looks wrong (logged as warnings). */
   onWarning?: (message: string) => void;
   /** How long one call to the upstream's tokenizer may take. Default 30 000. */
@@ -218,7 +221,10 @@ export class OpenAICompatibleBackend implements Backend {
         );
       } catch (error) {
         if (canRetry && isUnreachable(error)) {
-          await backoff(attempt, signal);
+          // vLLM and llama-server close a keep-alive connection after 5 s idle; a request
+          // written on it as it closes fails without reaching the engine. A new connection
+          // then serves it at once: only a second failure means the upstream is in trouble.
+          if (attempt > 0 || !isDroppedConnection(error)) await this.backoff(attempt, signal);
           continue;
         }
         throw error;
@@ -233,7 +239,7 @@ export class OpenAICompatibleBackend implements Backend {
         payload = [Buffer.from(JSON.stringify({ ...chat, max_tokens: maxTokens }))];
         capped = true;
       } else if (canRetry && retryableStatuses.has(response.statusCode)) {
-        await backoff(attempt, signal);
+        await this.backoff(attempt, signal);
       } else {
         // A 4xx is the client's error to the client, logged at debug; one the upstream gave
         // tells an operator something (a model, template or setting that does not fit), unless
@@ -246,6 +252,10 @@ export class OpenAICompatibleBackend implements Backend {
         throw failure.error;
       }
     }
+  }
+
+  private backoff(attempt: number, signal: AbortSignal): Promise<void> {
+    return backoff(attempt, this.options.retryDelayMs ?? 200, signal);
   }
 
   /**
@@ -314,14 +324,23 @@ function parseModelList(text: string): UpstreamModel[] {
 /** Statuses a load balancer or a restarting engine answers; worth another try. */
 const retryableStatuses = new Set([502, 503]);
 
-function isUnreachable(error: unknown): boolean {
+function isUnreachable(error: unknown): error is ApiError {
   return error instanceof ApiError && error.type === 'api_error';
 }
 
-/** 200 ms, 400 ms, 800 ms, ... and stops waiting when the client goes away. */
-function backoff(attempt: number, signal: AbortSignal): Promise<void> {
+/**
+ * A connection that ended or was reset under a request: no answer came, and the upstream may
+ * well be fine (not a refused connection, a DNS failure or a timeout).
+ */
+function isDroppedConnection(error: ApiError): boolean {
+  const code = networkErrorCode(error.cause);
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+/** `delayMs`, twice that, four times, ... and stops waiting when the client goes away. */
+function backoff(attempt: number, delayMs: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, 200 * 2 ** attempt);
+    const timer = setTimeout(done, delayMs * 2 ** attempt);
     function done(): void {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
