@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Backend } from '../../src/backends/backend.js';
+import type { ModelStreamPart } from '../../src/model/model-stream-part.js';
 import {
   OpenAICompatibleBackend,
   type OpenAICompatibleBackendOptions,
@@ -116,6 +117,81 @@ describe('OpenAI-compatible: a connection the upstream drops', () => {
       entry.path.endsWith('/completions'),
     );
     expect(sent.map((entry) => entry.cut)).toEqual([true, false]);
+  });
+});
+
+describe("OpenAI-compatible: the upstream's model list", () => {
+  const textOf = (parts: ModelStreamPart[]): string =>
+    parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+  const chats = async (upstream: ScriptedUpstream) =>
+    (await upstream.requests()).filter((entry) => entry.path.endsWith('/completions'));
+
+  test('a list past its age is fetched again behind the request, which does not wait for it', async () => {
+    const upstream = await startScriptedUpstream({ models: ['test-model'] });
+    const backend = new OpenAICompatibleBackend({
+      url: upstream.url,
+      retries: 0,
+      modelListMaxAgeMs: 0,
+    });
+    try {
+      expect(await backend.listModels()).toEqual(['test-model']);
+      // The next fetch of the list never answers: a request that waited for it would time out.
+      await upstream.script([{ endpoint: 'models', hang: true }, { text: 'fine' }]);
+      await upstream.clearRequests();
+      const parts = await collect(backend, modelRequest('test-model', { stream: true }));
+      expect(textOf(parts)).toBe('fine');
+      // The reply is whole while the list's fetch is still waiting for its answer.
+      expect((await upstream.stats()).inFlight).toBe(1);
+      const paths = (await upstream.requests()).map((entry) => `${entry.method} ${entry.path}`);
+      expect(paths).toContain('GET /v1/models');
+      expect(paths).toContain('POST /v1/chat/completions');
+    } finally {
+      await backend.close();
+      await upstream.close();
+    }
+  });
+
+  test('an engine restarted with another model: the 404 sends for the list again, and the request goes to the model served now', async () => {
+    const upstream = await startScriptedUpstream({ models: ['model-a'], strictModels: true });
+    const backend = new OpenAICompatibleBackend({ url: upstream.url, retries: 0 });
+    try {
+      await upstream.script({ text: 'from a' });
+      expect(textOf(await collect(backend, modelRequest('served-name', { stream: true })))).toBe(
+        'from a',
+      );
+      await upstream.serveModels(['model-b']);
+      await upstream.script({ text: 'from b' });
+      await upstream.clearRequests();
+      expect(textOf(await collect(backend, modelRequest('served-name', { stream: true })))).toBe(
+        'from b',
+      );
+      const sent = await chats(upstream);
+      expect(sent.map((entry) => (entry.body as { model: string }).model)).toEqual([
+        'model-a',
+        'model-b',
+      ]);
+      expect(sent[0]!.body).toEqual({ ...(sent[1]!.body as object), model: 'model-a' });
+    } finally {
+      await backend.close();
+      await upstream.close();
+    }
+  });
+
+  test('a model the upstream does not have, before and after a new list: its 404 is the answer', async () => {
+    const upstream = await startScriptedUpstream({
+      models: ['model-a', 'model-b'],
+      strictModels: true,
+    });
+    const backend = new OpenAICompatibleBackend({ url: upstream.url, retries: 0 });
+    try {
+      await expect(
+        collect(backend, modelRequest('model-c', { stream: true })),
+      ).rejects.toMatchObject({ type: 'not_found_error' });
+      expect(await chats(upstream)).toHaveLength(1);
+    } finally {
+      await backend.close();
+      await upstream.close();
+    }
   });
 });
 

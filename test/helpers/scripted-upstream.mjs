@@ -18,6 +18,8 @@
 //   DELETE /__control/requests  → {cleared}
 //   GET    /__control/stats     → {received, completed, aborted, cut, inFlight, queued}
 //   POST   /__control/reset     clears queue, log and counters → {}
+//   POST   /__control/models    body: ["id", ...]  the models served from now on, as after a
+//                               restart with others → {models}
 //
 // A reply (for the next POST /v1/chat/completions) is one of
 //   { fixture: "vllm-text.sse" }          a recorded-shape stream, replayed byte for byte
@@ -33,6 +35,7 @@
 //                                         as the request was written on it
 //   { endpoint: "tokenize", hang?, delayMs? }  for the next /tokenize or /apply-template
 //                                         instead (chat requests skip it)
+//   { endpoint: "models", hang?, delayMs? }  for the next GET /v1/models instead
 // with, on any of them, delayMs (before the status line), interChunkDelayMs,
 // cutAfterChunks (end the TCP connection after N pieces, no finish, no [DONE]) and cutAtEnd
 // (end it after the last piece, without the chunked body's terminator).
@@ -475,7 +478,7 @@ export function accumulate(pieces) {
 
 function startServer(values) {
   const flavor = values.flavor === 'llama-server' ? 'llama-server' : 'vllm';
-  const models = values.models.split(',').filter(Boolean);
+  let models = values.models.split(',').filter(Boolean);
   const maxModelLen = Number(values['max-model-len']);
   const apiKey = values['api-key'];
   const defaultText = values['default-reply'];
@@ -778,9 +781,9 @@ function startServer(values) {
     return at === -1 ? undefined : queue.splice(at, 1)[0];
   }
 
-  /** A scripted hang or delay for the tokenizer endpoints; false when the client left. */
-  async function tokenizerTiming(res) {
-    const reply = takeReply('tokenize');
+  /** A scripted hang or delay for the tokenizer or models endpoint; false when the client left. */
+  async function endpointTiming(res, endpoint) {
+    const reply = takeReply(endpoint);
     if (reply?.hang) return false; // the close listener records the client giving up
     if (reply?.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     return !res.destroyed;
@@ -846,6 +849,10 @@ function startServer(values) {
     }
     if (req.method === 'GET' && path === '/__control/stats') {
       return json(res, 200, { ...stats, queued: queue.length });
+    }
+    if (req.method === 'POST' && path === '/__control/models') {
+      models = JSON.parse(await readBody(req));
+      return json(res, 200, { models });
     }
     if (req.method === 'POST' && path === '/__control/reset') {
       queue = [];
@@ -933,6 +940,7 @@ function startServer(values) {
       req.method === 'GET' &&
       (path === '/v1/models' || (flavor === 'llama-server' && path === '/models'))
     ) {
+      if (!(await endpointTiming(res, 'models'))) return;
       return json(res, 200, modelList());
     }
     const chatPath =
@@ -954,7 +962,7 @@ function startServer(values) {
     const tokenizer =
       req.method === 'POST' &&
       (path === '/tokenize' || (flavor === 'llama-server' && path === '/apply-template'));
-    if (tokenizer && !(await tokenizerTiming(res))) return;
+    if (tokenizer && !(await endpointTiming(res, 'tokenize'))) return;
     if (req.method === 'POST' && path === '/tokenize' && flavor === 'vllm') {
       // vllm/entrypoints/serve/tokenize: TokenizeResponse(count, max_model_len, tokens, token_strs).
       const length = body.messages ? renderPrompt(body).length : String(body.prompt ?? '').length;

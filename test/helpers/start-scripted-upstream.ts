@@ -66,7 +66,9 @@ export type ScriptedReply =
   /** Ends the connection without an answer (an idle keep-alive connection closed as it was used). */
   | { drop: true }
   /** For the next tokenizer call (/tokenize, llama-server's /apply-template), not a chat. */
-  | { endpoint: 'tokenize'; hang?: true; delayMs?: number };
+  | { endpoint: 'tokenize'; hang?: true; delayMs?: number }
+  /** For the next GET /v1/models, not a chat. */
+  | { endpoint: 'models'; hang?: true; delayMs?: number };
 
 export interface RecordedRequest {
   seq: number;
@@ -104,6 +106,8 @@ export interface ScriptedUpstream {
   /** The bodies of the chat completion requests received, in order, typed as the caller reads them. */
   chatBodies<T>(): Promise<T[]>;
   clearRequests(): Promise<void>;
+  /** The models served from now on, as by an engine restarted with others. */
+  serveModels(models: string[]): Promise<void>;
   stats(): Promise<UpstreamStats>;
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -203,6 +207,7 @@ export async function startScriptedUpstream(
         .filter((request) => request.path.endsWith('/chat/completions'))
         .map((request) => request.body as T),
     clearRequests: async () => void (await control('DELETE', '/__control/requests')),
+    serveModels: async (models) => void (await control('POST', '/__control/models', models)),
     stats: async () => (await control('GET', '/__control/stats')) as UpstreamStats,
     reset: async () => void (await control('POST', '/__control/reset')),
     close: async () => {

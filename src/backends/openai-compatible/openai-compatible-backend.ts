@@ -27,6 +27,8 @@ export interface OpenAICompatibleBackendOptions extends UpstreamHttpOptions {
   retryDelayMs?: number;
   /** Hears of upstream output Ferry passed on although it looks wrong (logged as warnings). */
   onWarning?: (message: string) => void;
+  /** Age after which the upstream's model list is fetched again, behind a request. Default 30 000. */
+  modelListMaxAgeMs?: number;
   /** How long one call to the upstream's tokenizer may take. Default 30 000. */
   tokenizeTimeoutMs?: number;
 }
@@ -62,6 +64,9 @@ export class OpenAICompatibleBackend implements Backend {
   private readonly tokenCounter: UpstreamTokenCounter;
   private models: Promise<UpstreamModel[]> | undefined;
   private modelsFetchedAt = 0;
+  private refreshing: Promise<UpstreamModel[] | undefined> | undefined;
+  /** Ends the work no request waits for (a refresh of the model list) when Ferry stops. */
+  private readonly closing = new AbortController();
   /** Tool lists' JSON bytes by identity: a list the tool cache gives again is encoded once. */
   private readonly toolsJson = new WeakMap<object, Buffer>();
 
@@ -151,6 +156,7 @@ export class OpenAICompatibleBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    this.closing.abort();
     await this.http.close();
   }
 
@@ -172,6 +178,7 @@ export class OpenAICompatibleBackend implements Backend {
     const body = askCountsInEveryChunk(capped, upstream);
     return this.sendChat(
       this.serialize(body),
+      { asked: chat.model, sent: named.model },
       body.max_tokens ?? undefined,
       capped !== named,
       signal,
@@ -201,14 +208,19 @@ export class OpenAICompatibleBackend implements Backend {
   /**
    * Sends the serialised chat request. When vLLM says the prompt plus max_tokens do not fit, it
    * is retried once with exactly the room left. Nothing has reached the client yet, so an
-   * unreachable upstream or a 502/503 is retried too (bounded, backoff).
+   * unreachable upstream or a 502/503 is retried too (bounded, backoff). A model the upstream
+   * says it does not have is looked up in a list fetched anew: an engine restarted with another
+   * model since the list was fetched gets the request under the name it serves now.
    */
   private async sendChat(
     payload: Buffer[],
+    model: { asked: string; sent: string },
     maxTokens: number | undefined,
     capped: boolean,
     signal: AbortSignal,
   ): Promise<{ response: UpstreamResponse; capped: boolean }> {
+    let renamed = false;
+    let renamedTo: string | undefined;
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < (this.options.retries ?? 2) && !signal.aborted;
       let response: UpstreamResponse;
@@ -238,6 +250,14 @@ export class OpenAICompatibleBackend implements Backend {
         const chat = JSON.parse(Buffer.concat(payload).toString('utf8')) as ChatRequest;
         payload = [Buffer.from(JSON.stringify({ ...chat, max_tokens: maxTokens }))];
         capped = true;
+      } else if (
+        failure.error.type === 'not_found_error' &&
+        !renamed &&
+        (renamedTo = await this.renamedSince(model.asked, model.sent)) !== undefined
+      ) {
+        renamed = true;
+        const chat = JSON.parse(Buffer.concat(payload).toString('utf8')) as ChatRequest;
+        payload = [Buffer.from(JSON.stringify({ ...chat, model: renamedTo }))];
       } else if (canRetry && retryableStatuses.has(response.statusCode)) {
         await this.backoff(attempt, signal);
       } else {
@@ -268,25 +288,53 @@ export class OpenAICompatibleBackend implements Backend {
     signal: AbortSignal,
   ): Promise<UpstreamModel | undefined> {
     try {
-      const models = await this.upstreamModels(signal);
-      return (
-        models.find((entry) => entry.id === model) ?? (models.length === 1 ? models[0] : undefined)
-      );
+      return entryFor(model, await this.upstreamModels(signal));
     } catch {
       return undefined;
     }
   }
 
-  /** The upstream's model list, refreshed every 30 s so a restarted engine is noticed. */
+  /**
+   * The upstream's model list. Only the first request, or one after a failed fetch, waits for
+   * it; a list older than `modelListMaxAgeMs` is fetched again behind the request that finds
+   * it, so a restarted engine is noticed without a turn after every pause paying a round trip
+   * to the upstream (to a remote one often a new connection too).
+   */
   private upstreamModels(signal?: AbortSignal): Promise<UpstreamModel[]> {
-    if (this.models === undefined || Date.now() - this.modelsFetchedAt > 30_000) {
+    if (this.models === undefined) {
       this.modelsFetchedAt = Date.now();
       this.models = this.fetchModels(signal).catch((error: unknown) => {
         this.models = undefined;
         throw error;
       });
+    } else if (Date.now() - this.modelsFetchedAt > (this.options.modelListMaxAgeMs ?? 30_000)) {
+      void this.refreshModels();
     }
     return this.models;
+  }
+
+  /** Fetches the list again (one fetch at a time) and uses it; a failed fetch keeps the old. */
+  private refreshModels(): Promise<UpstreamModel[] | undefined> {
+    this.refreshing ??= this.fetchModels(
+      AbortSignal.any([this.closing.signal, AbortSignal.timeout(10_000)]),
+    )
+      .then(
+        (models) => {
+          this.models = Promise.resolve(models);
+          this.modelsFetchedAt = Date.now();
+          return models;
+        },
+        () => undefined,
+      )
+      .finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /** The name `asked` goes by in a list fetched now, if not `sent`'s any more. */
+  private async renamedSince(asked: string, sent: string): Promise<string | undefined> {
+    const models = await this.refreshModels();
+    const now = models === undefined ? undefined : entryFor(asked, models)?.id;
+    return now === sent ? undefined : now;
   }
 
   private async fetchModels(signal?: AbortSignal): Promise<UpstreamModel[]> {
@@ -298,6 +346,13 @@ export class OpenAICompatibleBackend implements Backend {
     const text = await response.body.text();
     return parseModelList(text);
   }
+}
+
+/** A served name's entry: the upstream's model of that name, or its only one. */
+function entryFor(model: string, models: UpstreamModel[]): UpstreamModel | undefined {
+  return (
+    models.find((entry) => entry.id === model) ?? (models.length === 1 ? models[0] : undefined)
+  );
 }
 
 function parseModelList(text: string): UpstreamModel[] {
