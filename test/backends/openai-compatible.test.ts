@@ -100,6 +100,11 @@ function startScriptedBackend(
   return started;
 }
 
+const textOf = (parts: ModelStreamPart[]): string =>
+  parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+const chatRequests = async (upstream: ScriptedUpstream) =>
+  (await upstream.requests()).filter((entry) => entry.path.endsWith('/completions'));
+
 describe('OpenAI-compatible: a connection the upstream drops', () => {
   // A wait between attempts far beyond the test's time limit: a retry that waited would fail it.
   const scripted = startScriptedBackend(
@@ -111,21 +116,13 @@ describe('OpenAI-compatible: a connection the upstream drops', () => {
     await scripted.upstream.script([{ drop: true }, { text: 'fine' }]);
     await scripted.upstream.clearRequests();
     const parts = await collect(scripted.backend, modelRequest('test-model', { stream: true }));
-    const text = parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
-    expect(text).toBe('fine');
-    const sent = (await scripted.upstream.requests()).filter((entry) =>
-      entry.path.endsWith('/completions'),
-    );
+    expect(textOf(parts)).toBe('fine');
+    const sent = await chatRequests(scripted.upstream);
     expect(sent.map((entry) => entry.cut)).toEqual([true, false]);
   });
 });
 
 describe("OpenAI-compatible: the upstream's model list", () => {
-  const textOf = (parts: ModelStreamPart[]): string =>
-    parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
-  const chats = async (upstream: ScriptedUpstream) =>
-    (await upstream.requests()).filter((entry) => entry.path.endsWith('/completions'));
-
   test('a list past its age is fetched again behind the request, which does not wait for it', async () => {
     const upstream = await startScriptedUpstream({ models: ['test-model'] });
     const backend = new OpenAICompatibleBackend({
@@ -165,12 +162,9 @@ describe("OpenAI-compatible: the upstream's model list", () => {
       expect(textOf(await collect(backend, modelRequest('served-name', { stream: true })))).toBe(
         'from b',
       );
-      const sent = await chats(upstream);
-      expect(sent.map((entry) => (entry.body as { model: string }).model)).toEqual([
-        'model-a',
-        'model-b',
-      ]);
-      expect(sent[0]!.body).toEqual({ ...(sent[1]!.body as object), model: 'model-a' });
+      const sent = await upstream.chatBodies<{ model: string }>();
+      expect(sent.map((body) => body.model)).toEqual(['model-a', 'model-b']);
+      expect(sent[0]).toEqual({ ...sent[1], model: 'model-a' });
     } finally {
       await backend.close();
       await upstream.close();
@@ -187,7 +181,7 @@ describe("OpenAI-compatible: the upstream's model list", () => {
       await expect(
         collect(backend, modelRequest('model-c', { stream: true })),
       ).rejects.toMatchObject({ type: 'not_found_error' });
-      expect(await chats(upstream)).toHaveLength(1);
+      expect(await chatRequests(upstream)).toHaveLength(1);
     } finally {
       await backend.close();
       await upstream.close();

@@ -220,7 +220,6 @@ export class OpenAICompatibleBackend implements Backend {
     signal: AbortSignal,
   ): Promise<{ response: UpstreamResponse; capped: boolean }> {
     let renamed = false;
-    let renamedTo: string | undefined;
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < (this.options.retries ?? 2) && !signal.aborted;
       let response: UpstreamResponse;
@@ -244,20 +243,17 @@ export class OpenAICompatibleBackend implements Backend {
       if (response.statusCode < 300) return { response, capped };
       const text = await this.http.errorText(response);
       const failure = mapUpstreamError(response.statusCode, text, response.headers, maxTokens);
+      const renamedTo =
+        failure.error.type === 'not_found_error' && !renamed
+          ? await this.renamedSince(model.asked, model.sent)
+          : undefined;
       if (failure.retryWithMaxTokens !== undefined && !capped) {
         maxTokens = failure.retryWithMaxTokens;
-        // Rare: parsed again rather than kept as objects for every request's whole wait.
-        const chat = JSON.parse(Buffer.concat(payload).toString('utf8')) as ChatRequest;
-        payload = [Buffer.from(JSON.stringify({ ...chat, max_tokens: maxTokens }))];
+        payload = withFields(payload, { max_tokens: maxTokens });
         capped = true;
-      } else if (
-        failure.error.type === 'not_found_error' &&
-        !renamed &&
-        (renamedTo = await this.renamedSince(model.asked, model.sent)) !== undefined
-      ) {
+      } else if (renamedTo !== undefined) {
+        payload = withFields(payload, { model: renamedTo });
         renamed = true;
-        const chat = JSON.parse(Buffer.concat(payload).toString('utf8')) as ChatRequest;
-        payload = [Buffer.from(JSON.stringify({ ...chat, model: renamedTo }))];
       } else if (canRetry && retryableStatuses.has(response.statusCode)) {
         await this.backoff(attempt, signal);
       } else {
@@ -346,6 +342,15 @@ export class OpenAICompatibleBackend implements Backend {
     const text = await response.body.text();
     return parseModelList(text);
   }
+}
+
+/**
+ * The serialised request with some fields changed. Rare (a retry): parsed again rather than
+ * kept as objects for every request's whole wait.
+ */
+function withFields(payload: Buffer[], fields: Partial<ChatRequest>): Buffer[] {
+  const chat = JSON.parse(Buffer.concat(payload).toString('utf8')) as ChatRequest;
+  return [Buffer.from(JSON.stringify({ ...chat, ...fields }))];
 }
 
 /** A served name's entry: the upstream's model of that name, or its only one. */
