@@ -45,12 +45,16 @@ export function checkRequestRules(request: RuleInput, context: z.RefinementCtx):
     issue(['system'], 'text content blocks must contain non-whitespace text');
   const last = request.messages.length - 1;
   let emptyTextSeen = false;
+  let blankTextSeen = false;
   request.messages.forEach((message, i) => {
     if (message.role === 'system') return checkSystemMessage(message, i, issue);
-    // Anthropic names no index here, and says it once.
+    // Anthropic names no index here, and says each once.
     if (!emptyTextSeen && hasEmptyTextBlock(message.content)) {
       emptyTextSeen = true;
       issue(['messages'], 'text content blocks must be non-empty');
+    } else if (!blankTextSeen && hasBlankTextBlock(message.content)) {
+      blankTextSeen = true;
+      issue(['messages'], 'text content blocks must contain non-whitespace text');
     }
     if (message.clear_at !== undefined)
       issue(['messages', i, 'clear_at'], 'clear_at is only permitted on role: "system" messages');

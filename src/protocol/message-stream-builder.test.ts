@@ -241,6 +241,64 @@ describe('MessageStreamBuilder', () => {
     ]);
   });
 
+  test.each<{ name: string; parts: ModelStreamPart[]; content: unknown[] }>([
+    {
+      name: 'whitespace before a tool call is left out',
+      parts: [
+        { type: 'text-delta', text: '\n' },
+        { type: 'text-delta', text: '\n' },
+        { type: 'tool-call-start', id: 'c', name: 'Read' },
+        { type: 'tool-call-end', id: 'c' },
+      ],
+      content: [{ type: 'tool_use', name: 'Read' }],
+    },
+    {
+      name: 'whitespace before text stays in front of it',
+      parts: [
+        { type: 'text-delta', text: '\n\n' },
+        { type: 'text-delta', text: 'Hi' },
+        { type: 'text-delta', text: ' ' },
+      ],
+      content: [{ type: 'text', text: '\n\nHi ' }],
+    },
+    {
+      name: 'a reply of whitespace only has no blocks',
+      parts: [{ type: 'text-delta', text: ' \n' }],
+      content: [],
+    },
+    {
+      name: 'whitespace after thinking waits for text',
+      parts: [
+        { type: 'reasoning-delta', text: 'plan' },
+        { type: 'text-delta', text: '\n\n' },
+        { type: 'text-delta', text: 'Answer' },
+      ],
+      content: [
+        { type: 'thinking', thinking: 'plan' },
+        { type: 'text', text: '\n\nAnswer' },
+      ],
+    },
+  ])('no text block of whitespace only (sent back, it is a 400): $name', ({ parts, content }) => {
+    const accumulator = new MessageAccumulator();
+    for (const event of build([...parts, finish()])) accumulator.push(event);
+    expect(accumulator.result().content).toMatchObject(content);
+  });
+
+  test('max_tokens 0 (promptOnly): no blocks, stop_reason max_tokens, no output tokens', () => {
+    const builder = new MessageStreamBuilder({ model: 'm', promptOnly: true });
+    const events = [
+      ...builder.push({ type: 'text-delta', text: 'Hi' }),
+      ...builder.push({ type: 'finish', reason: 'end-turn' }),
+      ...builder.push({ type: 'usage', usage: { inputTokens: 12, outputTokens: 1 } }),
+      ...builder.finish(),
+    ];
+    expect(outline(events)).toEqual(['message_start', 'message_delta', 'message_stop']);
+    expect(events[1]).toMatchObject({
+      delta: { stop_reason: 'max_tokens' },
+      usage: { input_tokens: 12, output_tokens: 0 },
+    });
+  });
+
   test('a stream without a finish part is an error, not a success', () => {
     const builder = new MessageStreamBuilder({ model: 'm' });
     builder.push({ type: 'text-delta', text: 'half' });

@@ -31,6 +31,11 @@ export interface MessageStreamBuilderOptions {
    * anyway (some always do) is left out of the reply; its tokens still count as output.
    */
   dropThinking?: boolean;
+  /**
+   * `max_tokens: 0`: the prompt is read (into the engine's prefix cache) and nothing is
+   * generated for the client: no blocks, stop_reason max_tokens, no output tokens.
+   */
+  promptOnly?: boolean;
   /** Told when a tool call's arguments were not clean JSON and were repaired or cut short. */
   onToolInputProblem?: (details: { tool: string; problem: string }) => void;
 }
@@ -68,6 +73,8 @@ export class MessageStreamBuilder {
   private finishReason: ModelFinishReason | undefined;
   private stopSequence: string | null = null;
   private usage: ModelUsage | undefined;
+  /** Whitespace that would open a text block, waiting for text (see textDelta). */
+  private heldWhitespace = '';
 
   constructor(private readonly options: MessageStreamBuilderOptions) {
     this.messageId = options.messageId ?? createId('msg');
@@ -80,6 +87,10 @@ export class MessageStreamBuilder {
       return this.start();
     }
     const events = this.start();
+    if (this.options.promptOnly === true) {
+      if (part.type === 'finish') this.finishReason = 'max-tokens';
+      return events;
+    }
     switch (part.type) {
       case 'text-delta':
         // No block for nothing: a client sends the reply back, and an empty text block is a 400.
@@ -139,6 +150,14 @@ export class MessageStreamBuilder {
 
   private textDelta(text: string, events: RawMessageStreamEvent[]): void {
     if (this.block?.kind !== 'text') {
+      // The reply goes back in the next request, where a text block of whitespace only is a
+      // 400 (Anthropic's rule): whitespace waits for text, and goes if a block comes instead.
+      if (!/\S/.test(text)) {
+        this.heldWhitespace += text;
+        return;
+      }
+      text = this.heldWhitespace + text;
+      this.heldWhitespace = '';
       const block: TextBlock = { type: 'text', text: '', citations: null };
       this.openBlock(events, { kind: 'text', index: this.nextIndex }, block);
     }
@@ -195,6 +214,7 @@ export class MessageStreamBuilder {
     contentBlock: TextBlock | ThinkingBlock | ToolUseBlock,
   ): void {
     this.closeBlock(events);
+    this.heldWhitespace = '';
     this.block = block;
     this.nextIndex++;
     events.push({ type: 'content_block_start', index: block.index, content_block: contentBlock });
@@ -279,7 +299,7 @@ export class MessageStreamBuilder {
       input_tokens: prompt.input,
       cache_creation_input_tokens: 0,
       cache_read_input_tokens: prompt.cached,
-      output_tokens: this.usage?.outputTokens ?? 0,
+      output_tokens: this.options.promptOnly === true ? 0 : (this.usage?.outputTokens ?? 0),
       output_tokens_details: this.outputTokensDetails(),
       server_tool_use: null,
       iterations: null,

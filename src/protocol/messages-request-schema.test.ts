@@ -74,6 +74,30 @@ describe('rules across fields, as Anthropic enforces them', () => {
       message: /^text content blocks must be non-empty$/,
     },
     {
+      name: 'a text block of whitespace only',
+      request: { messages: [{ role: 'user', content: [{ type: 'text', text: ' \n\t' }] }] },
+      path: ['messages'],
+      message: /^text content blocks must contain non-whitespace text$/,
+    },
+    {
+      name: 'a whitespace block in an assistant turn of the history',
+      request: {
+        messages: [
+          base.messages[0],
+          {
+            role: 'assistant',
+            content: [
+              { type: 'text', text: '\n\n' },
+              { type: 'text', text: 'Done.' },
+            ],
+          },
+          base.messages[0],
+        ],
+      },
+      path: ['messages'],
+      message: /^text content blocks must contain non-whitespace text$/,
+    },
+    {
       name: 'an empty system block',
       request: {
         system: [
@@ -252,7 +276,7 @@ test.each([
   // Types and bounds in the words of Anthropic's API.
   [{ ...base, max_tokens: '5' }, 'max_tokens: Input should be a valid number'],
   [{ ...base, max_tokens: 5.5 }, 'max_tokens: Input should be a valid integer'],
-  [{ ...base, max_tokens: 0 }, 'max_tokens: Input should be greater than or equal to 1'],
+  [{ ...base, max_tokens: -1 }, 'max_tokens: Input should be greater than or equal to 0'],
   [{ ...base, temperature: 1.5 }, 'temperature: Input should be less than or equal to 1'],
   [{ ...base, top_k: -1 }, 'top_k: Input should be greater than or equal to 0'],
   [{ ...base, stream: 'yes' }, 'stream: Input should be a valid boolean'],

@@ -291,7 +291,8 @@ const thread = z.discriminatedUnion('type', [
 
 const requestFields = z.object({
   model: z.string().min(1),
-  max_tokens: z.number().int().min(1),
+  /** 0: read the prompt into the engine's prefix cache and generate nothing (cache warming). */
+  max_tokens: z.number().int().min(0),
   messages: z.array(message).min(1, 'at least one message is required'),
   system: z.union([z.string(), z.array(textBlock)]).optional(),
   stop_sequences: z.array(z.string()).optional(),
@@ -324,7 +325,7 @@ export const messagesRequestSchema = requestFields.superRefine(checkRequestRules
  */
 export const countTokensRequestSchema = requestFields
   .omit({ max_tokens: true, thread: true, compaction: true })
-  .extend({ max_tokens: z.number().int().min(1).optional() })
+  .extend({ max_tokens: z.number().int().min(0).optional() })
   .superRefine(checkRequestRules);
 
 export type MessagesRequest = z.infer<typeof messagesRequestSchema>;

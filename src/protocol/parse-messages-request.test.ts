@@ -43,7 +43,7 @@ describe('parseWithKnownTools', () => {
   test('the rest of the body is still validated, with the same errors', () => {
     const cache = new ToolConversionCache();
     parse(cache);
-    const bad = { max_tokens: 0, messages: [{ role: 'user', content: [{ type: 'text' }] }] };
+    const bad = { max_tokens: -1, messages: [{ role: 'user', content: [{ type: 'text' }] }] };
     const message = (run: () => unknown): string => {
       try {
         run();

@@ -6,7 +6,7 @@ import { convertSystemPrompt } from './convert-system-prompt.js';
 import { convertToolChoice } from './convert-tool-choice.js';
 import { collectToolSchemas, convertTools } from './convert-tools.js';
 import { toolChanges, type ToolChanges } from './tool-changes.js';
-import { mapThinkingOptions } from './map-thinking-options.js';
+import { hidesThinking, mapThinkingOptions } from './map-thinking-options.js';
 import { replyEffort } from './reply-effort.js';
 import type { ConvertedTools, ToolConversionCache } from './tool-conversion-cache.js';
 
@@ -38,7 +38,9 @@ export function buildModelRequest(
     messages: messages,
     ...(tools.length === 0 ? {} : { tools }),
     ...convertToolChoice(request.tool_choice, toolNames, request.tools, changes.removed),
-    max_tokens: request.max_tokens,
+    // 0 asks only for the prompt to be read (cache warming); engines want at least one token,
+    // which the reply leaves out (MessageStreamBuilderOptions.promptOnly).
+    max_tokens: Math.max(request.max_tokens, 1),
     ...samplingOptions(request),
     ...mapThinkingOptions(request.thinking, replyEffort(request.messages, request.output_config)),
     ...responseFormat(request),
@@ -51,9 +53,7 @@ export function buildModelRequest(
     chat,
     stopSequences: request.stop_sequences ?? [],
     toolSchemas,
-    ...(request.thinking == null || request.thinking.type === 'disabled'
-      ? { hidesReasoning: true }
-      : {}),
+    ...(hidesThinking(request.thinking) ? { hidesReasoning: true } : {}),
     ...(options.sessionKey === undefined ? {} : { sessionKey: options.sessionKey }),
   };
 }

@@ -103,6 +103,17 @@ test.each<{ name: string; messages: RequestMessage[]; error: string }>([
     ],
     error: 'messages.3.content.0: `tool_use` ids must be unique',
   },
+  {
+    name: 'a call answered twice',
+    messages: [user(text('go')), assistant(call('a')), user(result('a'), result('a'))],
+    error:
+      'messages.2.content.1: each tool_use must have a single result. Found multiple `tool_result` blocks with id: a',
+  },
+  {
+    name: 'a call answered twice across merged user messages',
+    messages: [user(text('go')), assistant(call('a')), user(result('a')), user(result('a'))],
+    error: 'messages.3.content.0: each tool_use must have a single result.',
+  },
 ])('refuses $name', ({ messages, error }) => {
   expect(() => checkToolPairing(messages)).toThrow(error);
 });

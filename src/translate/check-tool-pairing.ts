@@ -7,12 +7,12 @@ import { ApiError } from '../protocol/api-error.js';
  * answers a `tool_use` of the turn before. Consecutive messages of one role are one turn, as
  * Anthropic combines them; Claude Code's mid-conversation `role: "system"` messages sit
  * outside the turns. A final assistant turn has no next turn yet (a prefill), so its calls are
- * not checked. A `tool_use` id may occur only once in the whole request.
+ * not checked. A `tool_use` id may occur only once in the whole request, and be answered once.
  *
  * Why here: an OpenAI-compatible engine given an unanswered call or a stray result either
  * fails with an error about its own chat template or renders a prompt that silently lost the
  * pairing; the client should get the same 400 it would get from Anthropic, word for word:
- * Claude Code recognises these three messages and reports them as a broken tool history.
+ * Claude Code recognises these messages and reports them as a broken tool history.
  */
 export function checkToolPairing(messages: readonly RequestMessage[]): void {
   let turn: Turn | undefined;
@@ -52,6 +52,7 @@ function checkAnswers(assistant: Turn | undefined, user: Turn): void {
   const answered = new Set<string>();
   for (const result of user.results) {
     if (assistant?.calls.has(result.id) !== true) throw strayResultError(result.path, result.id);
+    if (answered.has(result.id)) throw duplicateResultError(result.path, result.id);
     answered.add(result.id);
   }
   if (assistant === undefined) return;
@@ -72,6 +73,13 @@ function strayResultError(path: string, id: string): ApiError {
   return new ApiError(
     'invalid_request_error',
     `${path}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+  );
+}
+
+function duplicateResultError(path: string, id: string): ApiError {
+  return new ApiError(
+    'invalid_request_error',
+    `${path}: each tool_use must have a single result. Found multiple \`tool_result\` blocks with id: ${id}`,
   );
 }
 

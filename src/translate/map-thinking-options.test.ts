@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { MessagesRequest } from '../protocol/messages-request-schema.js';
-import { mapThinkingOptions } from './map-thinking-options.js';
+import { hidesThinking, mapThinkingOptions } from './map-thinking-options.js';
 
 type Effort = NonNullable<MessagesRequest['output_config']>['effort'];
 
@@ -44,6 +44,22 @@ test.each<{ thinking: MessagesRequest['thinking']; effort: Effort; expected: unk
   { thinking: { type: 'adaptive' }, effort: 'max', expected: { reasoning_effort: 'high' } },
   { thinking: { type: 'adaptive' }, effort: 'xhigh', expected: { reasoning_effort: 'high' } },
   { thinking: { type: 'adaptive' }, effort: null, expected: {} },
+  // Anthropic: thinking off, short progress notes between tool calls only.
+  {
+    thinking: { type: 'between_tools' },
+    effort: 'low',
+    expected: { chat_template_kwargs: { enable_thinking: false, thinking: false } },
+  },
 ])('$thinking with effort $effort', ({ thinking, effort, expected }) => {
   expect(mapThinkingOptions(thinking, effort)).toEqual(expected);
+});
+
+test.each<{ thinking: MessagesRequest['thinking']; hides: boolean }>([
+  { thinking: undefined, hides: true },
+  { thinking: { type: 'disabled' }, hides: true },
+  { thinking: { type: 'between_tools' }, hides: true },
+  { thinking: { type: 'adaptive' }, hides: false },
+  { thinking: { type: 'enabled', budget_tokens: 2048 }, hides: false },
+])('a reply for $thinking hides thinking: $hides', ({ thinking, hides }) => {
+  expect(hidesThinking(thinking)).toBe(hides);
 });

@@ -11,7 +11,8 @@ export interface ThinkingOptions {
 /**
  * `thinking` and `output_config.effort` as what vLLM and llama-server understand.
  * enabled → thinking switched on, effort from the budget (unless an explicit effort is given);
- * disabled → switched off; adaptive / between_tools → the model's default, effort if given.
+ * disabled and between_tools (Anthropic: thinking off, only short progress notes between tool
+ * calls) → switched off; adaptive → the model's default, effort if given.
  */
 export function mapThinkingOptions(
   thinking: MessagesRequest['thinking'],
@@ -25,9 +26,9 @@ export function mapThinkingOptions(
         chat_template_kwargs: { enable_thinking: true, thinking: true },
       };
     case 'disabled':
+    case 'between_tools':
       return { chat_template_kwargs: { enable_thinking: false, thinking: false } };
     case 'adaptive':
-    case 'between_tools':
     case undefined:
       return explicitEffort === undefined ? {} : { reasoning_effort: explicitEffort };
   }
@@ -42,4 +43,13 @@ function effortForBudget(budgetTokens: number): ReasoningEffort {
   if (budgetTokens <= 4096) return 'low';
   if (budgetTokens <= 16384) return 'medium';
   return 'high';
+}
+
+/**
+ * Whether the reply carries no thinking blocks: thinking left out or off (Anthropic then sends
+ * none), or between_tools, whose progress notes a local model writes as text. Reasoning a model
+ * writes anyway is dropped.
+ */
+export function hidesThinking(thinking: MessagesRequest['thinking']): boolean {
+  return thinking == null || thinking.type === 'disabled' || thinking.type === 'between_tools';
 }

@@ -327,6 +327,57 @@ describe('POST /v1/messages through the official SDK', () => {
     expect(whole.content.map((block) => block.type)).toEqual(['text']);
   });
 
+  test('between_tools: thinking switched off in the template, reasoning left out', async () => {
+    await upstream.script({ text: 'Done', reasoning: 'Hidden.' });
+    const message = await client.messages
+      .stream({ ...ask, thinking: { type: 'between_tools' } })
+      .finalMessage();
+    expect(message.content).toEqual([{ type: 'text', text: 'Done', citations: null }]);
+    const [request] = await upstream.requests();
+    expect(request?.body).toMatchObject({ chat_template_kwargs: { enable_thinking: false } });
+  });
+
+  test('max_tokens 0 reads the prompt (cache warming) and returns no content', async () => {
+    const reply = { text: 'Hello', usage: { prompt: 30, completion: 1 } };
+    await upstream.script([reply, reply]);
+    const streamed = await client.messages.stream({ ...ask, max_tokens: 0 }).finalMessage();
+    const whole = await client.messages.create({ ...ask, max_tokens: 0 });
+    for (const message of [streamed, whole]) {
+      expect(message).toMatchObject({ content: [], stop_reason: 'max_tokens' });
+      expect(message.usage).toMatchObject({ input_tokens: 30, output_tokens: 0 });
+    }
+    const requests = await upstream.requests();
+    expect(requests.map((request) => request.body)).toMatchObject([
+      { max_tokens: 1 },
+      { max_tokens: 1 },
+    ]);
+  });
+
+  test('whitespace before a tool call opens no text block (sent back, it would be a 400)', async () => {
+    await upstream.script({
+      text: '\n\n',
+      toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }],
+    });
+    const tools = [
+      { name: 'get_weather', input_schema: { type: 'object' as const, properties: {} } },
+    ];
+    const message = await client.messages.stream({ ...ask, tools }).finalMessage();
+    expect(message.content.map((block) => block.type)).toEqual(['tool_use']);
+    await expect(
+      client.messages.create({
+        ...ask,
+        messages: [
+          ...ask.messages,
+          { role: 'assistant', content: [{ type: 'text', text: '\n\n' }] },
+          ...ask.messages,
+        ],
+      }),
+    ).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('non-whitespace text'),
+    });
+  });
+
   test('stop_sequences end the reply and name the matched string', async () => {
     await upstream.script([
       {

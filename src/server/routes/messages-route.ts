@@ -10,6 +10,7 @@ import { parseWithKnownTools } from '../../protocol/parse-messages-request.js';
 import type { ModelRequest } from '../../model/model-request.js';
 import { buildModelRequest } from '../../translate/build-model-request.js';
 import { compactionRequest } from '../../translate/compaction-request.js';
+import { hidesThinking } from '../../translate/map-thinking-options.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import type { FerryAppOptions } from '../app-options.js';
 import { resolveServedModel } from '../resolve-served-model.js';
@@ -92,7 +93,8 @@ async function openMessage(
   const events = streamMessageEvents(parts, {
     model: body.model,
     omitThinking: omitsThinking(body),
-    dropThinking: body.thinking == null || body.thinking.type === 'disabled',
+    dropThinking: hidesThinking(body.thinking),
+    promptOnly: body.max_tokens === 0,
     stopSequences: modelRequest.stopSequences,
     oneToolCall,
     toolsAllowed:
