@@ -12,6 +12,11 @@ export class BracketExtentScanner {
   /** `quotes`: the characters that open strings (`"` for JSON, `"'` for Python). */
   constructor(private readonly quotes: string) {}
 
+  /** Whether the text scanned so far stops inside a string. */
+  get inString(): boolean {
+    return this.quote !== '';
+  }
+
   /** The index just past the value's end within `text`, or -1 if it has not ended yet. */
   scan(text: string): number {
     for (let i = 0; i < text.length; i++) {

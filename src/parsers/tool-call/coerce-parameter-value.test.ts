@@ -24,6 +24,15 @@ describe('coerceParameterValue', () => {
     ['42', undefined, '42'],
     ['42', {}, '42'],
     ['{"x": 1}', { type: 'integer' }, { x: 1 }],
+    ["['a', 'b']", { type: 'array' }, ['a', 'b']],
+    ['(1, 2.5)', { type: 'array' }, [1, 2.5]],
+    ["{'k': True, 'n': None, 1: 'x'}", { type: 'object' }, { k: true, n: null, 1: 'x' }],
+    ["{'k': 'it\\'s'}", { type: ['object', 'null'] }, { k: "it's" }],
+    ["{'k': 1}", { type: 'array' }, "{'k': 1}"],
+    ["['a'", { type: 'array' }, "['a'"],
+    ["['a']", { type: 'string' }, "['a']"],
+    ["['a']", undefined, "['a']"],
+    ['[f(x)]', { type: 'array' }, '[f(x)]'],
   ])('%j as %j → %j', (raw, schema, expected) => {
     expect(coerceParameterValue(raw, schema)).toEqual(expected);
   });

@@ -1,12 +1,16 @@
 import type { ToolSchemas } from '../../model/model-request.js';
 import { isPlainObject } from '../../util/is-plain-object.js';
 import { parseJson } from '../../util/parse-json.js';
+import { readPython } from './read-python.js';
 
 /**
  * A parameter value that an XML-style format sent as a string, converted to the type the tool's
  * input schema declares (after vLLM's qwen3coder/glm4_moe/minimax_m2 parsers, but stricter:
  * a value that does not fit its declared type stays a string rather than becoming `false`).
  * Unknown tools and parameters keep the string: without a schema a string is never wrong.
+ * An object or array may also come as a Python literal (`{'k': True}`): templates that render
+ * arguments with Jinja's `| string` show the model Python reprs, and vLLM falls back to
+ * `ast.literal_eval` for them.
  */
 export function coerceParameterValue(raw: string, propertySchema: unknown): unknown {
   const types = declaredTypes(propertySchema);
@@ -55,12 +59,18 @@ function convertTo(type: string, text: string): { value: unknown } | undefined {
     case 'boolean':
       return /^(true|false)$/i.test(text) ? { value: text.toLowerCase() === 'true' } : undefined;
     case 'object':
-      return matching(parseJson(text), isPlainObject);
+      return matching(parseContainer(text), isPlainObject);
     case 'array':
-      return matching(parseJson(text), Array.isArray);
+      return matching(parseContainer(text), Array.isArray);
     default:
       return undefined;
   }
+}
+
+/** JSON first; a Python literal only when the text is not JSON. */
+function parseContainer(text: string): unknown {
+  const json = parseJson(text);
+  return json === undefined ? readPython(text, (reader) => reader.value()) : json;
 }
 
 function matching(

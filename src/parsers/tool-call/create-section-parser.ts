@@ -37,7 +37,10 @@ const headLength = 256;
 
 /**
  * A parser for a section format. A section is held whole until it closes, then emitted as calls
- * or, when it does not parse, as the raw text it was. An unclosed section at the end of the
+ * or, when it does not parse, as the raw text it was. A close tag at which the body is
+ * `unfinished` (inside a value) does not close it; the next close tag is tried. Each decision
+ * looks only at the text before the close tag, so no text after one is held back for it, and
+ * the result cannot depend on how the text was split. An unclosed section at the end of the
  * stream is still accepted if its body parses (models often stop right after the last call).
  */
 export function createSectionParser(format: SectionFormat): TextParserFactory {
@@ -110,20 +113,37 @@ class SectionParser implements TextParser {
     return false;
   }
 
+  /** `close` is '' at the end of the stream. */
   private closeSection(close: string): void {
     const section = this.section;
     if (section === undefined) return;
     const raw = section.open + this.body + close;
     const body = section.keepDelimiters === true ? raw : this.body;
     const result = this.format.parseSection(body, this.options.toolSchemas);
-    if (result.kind === 'calls') this.output.toolCalls(result.calls);
-    else {
-      const state = close === '' ? 'unterminated' : 'malformed';
-      const why = `${state} tool call (${result.reason})`;
-      this.options.onWarning?.(describePassedOnText(this.format.name, why, raw));
-      this.output.text(raw);
+    switch (result.kind) {
+      case 'calls':
+        this.output.toolCalls(result.calls);
+        break;
+      case 'unfinished':
+        if (close !== '') {
+          // The close tag sits inside a value: it is part of the body, the section goes on.
+          this.body += close;
+          return;
+        }
+        this.passOn(raw, `unterminated tool call (${result.reason})`);
+        break;
+      case 'malformed': {
+        const state = close === '' ? 'unterminated' : 'malformed';
+        this.passOn(raw, `${state} tool call (${result.reason})`);
+        break;
+      }
     }
     this.section = undefined;
     this.body = '';
+  }
+
+  private passOn(raw: string, why: string): void {
+    this.options.onWarning?.(describePassedOnText(this.format.name, why, raw));
+    this.output.text(raw);
   }
 }

@@ -39,6 +39,36 @@ checkVectors('glm45', createGlm45Parser, [
     toolSchemas: testToolSchemas,
   },
   {
+    name: 'values quoting the tags of the format are not cut short',
+    input:
+      `<tool_call>write_file\n${arg('path', 'a.md')}${arg('content', 'see </tool_call> here')}</tool_call>` +
+      `<tool_call>write_file${arg('content', 'a </arg_value> b')}</tool_call>`,
+    expected: [
+      { call: 'write_file', input: { path: 'a.md', content: 'see </tool_call> here' } },
+      { call: 'write_file', input: { content: 'a </arg_value> b' } },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'a value quoting a whole GLM-4.7 call',
+    input: `<tool_call>write_file${arg('content', '<tool_call>f<arg_key>a</arg_key><arg_value>1</arg_value></tool_call>')}</tool_call>`,
+    expected: [
+      {
+        call: 'write_file',
+        input: { content: '<tool_call>f<arg_key>a</arg_key><arg_value>1</arg_value></tool_call>' },
+      },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'object and array values written as Python literals',
+    input: `<tool_call>get_weather\n${arg('hours', '[9, 12,]')}${arg('units', "{'temp': 'C', 'alerts': False}")}</tool_call>`,
+    expected: [
+      { call: 'get_weather', input: { hours: [9, 12], units: { temp: 'C', alerts: false } } },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
     name: 'a call without arguments',
     input: '<tool_call>list_files\n</tool_call>',
     expected: [{ call: 'list_files', input: {} }],

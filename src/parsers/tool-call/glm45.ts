@@ -4,10 +4,14 @@
 import type { ToolSchemas } from '../../model/model-request.js';
 import { coerceParameterValue, findPropertySchema } from './coerce-parameter-value.js';
 import { createSectionParser } from './create-section-parser.js';
-import { malformed, parsedCalls, type SectionParse } from './section-parse.js';
+import { findValueEnd, type ValueSyntax } from './find-value-end.js';
+import { malformed, parsedCalls, unfinished, type SectionParse } from './section-parse.js';
 import { TextCursor } from './text-cursor.js';
 
-/** GLM-4.5/4.6/4.7: the name, then `<arg_key>`/`<arg_value>` pairs; values typed by schema. */
+/**
+ * GLM-4.5/4.6/4.7: the name, then `<arg_key>`/`<arg_value>` pairs; values typed by schema. A value
+ * may quote these tags (see `findValueEnd`); the body is `unfinished` while it stops inside one.
+ */
 export const createGlm45Parser = createSectionParser({
   name: 'glm45',
   sections: [{ open: '<tool_call>', close: '</tool_call>' }],
@@ -29,11 +33,23 @@ function parseGlmSection(body: string, schemas: ToolSchemas): SectionParse {
     if (key === undefined || key === '' || !cursor.accept('<arg_value>')) {
       return malformed('expected </arg_key> then <arg_value>');
     }
-    const value = cursor.readUntil('</arg_value>');
-    if (value === undefined) return malformed('no </arg_value>');
-    input[key] = coerceParameterValue(value, findPropertySchema(schemas, name, key));
+    const rest = cursor.rest;
+    const end = findValueEnd(rest, argValue);
+    if (end === -1) return unfinished(`<arg_value> of ${key} is not closed`);
+    cursor.skip(end + argValue.close.length);
+    input[key] = coerceParameterValue(rest.slice(0, end), findPropertySchema(schemas, name, key));
   }
 }
+
+/**
+ * A `</arg_value>` is real when the next `<arg_key>` or the end of the body follows; an
+ * `<arg_value>` right after an `</arg_key>` in a value is a quoted call's, closed first.
+ */
+const argValue: ValueSyntax = {
+  close: '</arg_value>',
+  nestedOpen: /<\/arg_key>\s*<arg_value>/,
+  continues: (after) => after === '' || after.startsWith('<arg_key>'),
+};
 
 function firstIndex(text: string, tokens: readonly string[]): number {
   const found = tokens.map((t) => text.indexOf(t)).filter((i) => i !== -1);

@@ -43,6 +43,26 @@ checkVectors('hermes', createHermesParser, [
     ],
   },
   {
+    name: 'close and open tags inside JSON strings',
+    input:
+      '<tool_call>\n{"name": "write_file", "arguments": {"path": "a.md", "content": "a </tool_call> b \\"<tool_call>\\" c"}}\n</tool_call>',
+    expected: [
+      {
+        call: 'write_file',
+        input: { path: 'a.md', content: 'a </tool_call> b "<tool_call>" c' },
+      },
+    ],
+  },
+  {
+    name: 'an object missing a brace is passed on at its close tag, the next call still read',
+    input: `<tool_call>{"name": "get_weather", "arguments": {"city": "Oslo"}</tool_call>\n${weather('Paris')}`,
+    expected: [
+      { text: '<tool_call>{"name": "get_weather", "arguments": {"city": "Oslo"}</tool_call>\n' },
+      { call: 'get_weather', input: { city: 'Paris', days: 3 } },
+    ],
+    warns: true,
+  },
+  {
     name: 'arguments as a JSON string, and a call without arguments',
     input:
       '<tool_call>{"name": "get_weather", "arguments": "{\\"city\\": \\"Oslo\\"}"}</tool_call><tool_call>{"name": "list_files"}</tool_call>',

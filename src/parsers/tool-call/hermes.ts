@@ -1,17 +1,27 @@
 // source: vllm-project/vllm vllm/tool_parsers/hermes_tool_parser.py; chat templates of
 // NousResearch Hermes 2 Pro / 3 and Qwen2.5 / Qwen3 (`<tool_call>\n{"name": …, "arguments": …}\n</tool_call>`).
+import { BracketExtentScanner } from './bracket-extent-scanner.js';
 import { createSectionParser } from './create-section-parser.js';
 import { readJsonCall } from './read-json-call.js';
-import { malformed, parsedCalls, type SectionParse } from './section-parse.js';
+import { malformed, parsedCalls, unfinished, type SectionParse } from './section-parse.js';
 
 /** Hermes: one JSON object `{"name", "arguments"}` per `<tool_call>` section. */
 export const createHermesParser = createSectionParser({
   name: 'hermes',
   sections: [{ open: '<tool_call>', close: '</tool_call>' }],
-  parseSection: (body): SectionParse => {
-    const call = readJsonCall(body);
-    return call === undefined
-      ? malformed('not a JSON {"name", "arguments"} object')
-      : parsedCalls([call]);
-  },
+  parseSection: parseJsonSection,
 });
+
+/**
+ * A body that stops inside a JSON string is unfinished: the `</tool_call>` after it is text of
+ * that string (an argument that quotes the tags). Only a string holds the section open: an
+ * object merely missing a brace is malformed at its close tag, not held to the end.
+ */
+function parseJsonSection(body: string): SectionParse {
+  const scanner = new BracketExtentScanner('"');
+  if (scanner.scan(body) === -1 && scanner.inString) return unfinished('inside a JSON string');
+  const call = readJsonCall(body);
+  return call === undefined
+    ? malformed('not a JSON {"name", "arguments"} object')
+    : parsedCalls([call]);
+}

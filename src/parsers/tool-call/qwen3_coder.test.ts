@@ -77,14 +77,111 @@ checkVectors('qwen3_coder', createQwen3CoderParser, [
     toolSchemas: testToolSchemas,
   },
   {
-    name: 'malformed: parameter never closed',
+    name: 'a parameter missing its </parameter> ends at the </function> line',
     input:
       'x <tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</function>\n</tool_call> y',
+    expected: [{ text: 'x ' }, { call: 'get_weather', input: { city: 'Paris' } }, { text: ' y' }],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'a parameter missing its </parameter> ends at the next declared parameter',
+    input: `<tool_call>\n<function=write_file>\n<parameter=path>\n/a\n${param('content', 'hi')}</function>\n</tool_call>`,
+    expected: [{ call: 'write_file', input: { path: '/a', content: 'hi' } }],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'a parameter missing its </parameter> before </function> and another function',
+    input:
+      '<tool_call>\n<function=get_weather>\n<parameter=city>\nOslo\n</function>\n' +
+      '<function=get_weather>\n<parameter=days>\n2\n</parameter>\n</function>\n</tool_call>',
+    expected: [
+      { call: 'get_weather', input: { city: 'Oslo' } },
+      { call: 'get_weather', input: { days: 2 } },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'values quoting the tags of the format are not cut short',
+    input:
+      call(
+        param('path', '/a.md') + param('content', 'Example: <tool_call>x</tool_call> done'),
+        'write_file',
+      ) +
+      call(
+        param('path', '/b.md') + param('content', 'use </parameter> to close\nA </function> B'),
+        'write_file',
+      ),
     expected: [
       {
-        text: 'x <tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</function>\n</tool_call> y',
+        call: 'write_file',
+        input: { path: '/a.md', content: 'Example: <tool_call>x</tool_call> done' },
+      },
+      {
+        call: 'write_file',
+        input: { path: '/b.md', content: 'use </parameter> to close\nA </function> B' },
       },
     ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'a value quoting a whole call, line by line',
+    input: call(
+      param('path', 'doc.md') + param('content', call(param('city', 'Paris'))),
+      'write_file',
+    ),
+    expected: [
+      { call: 'write_file', input: { path: 'doc.md', content: call(param('city', 'Paris')) } },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'several functions in one <tool_call>, the last without </function>',
+    input:
+      '<tool_call>\n<function=get_weather>\n<parameter=city>\nA\n</parameter>\n</function>\n' +
+      '<function=get_weather>\n<parameter=city>\nB\n</parameter>\n</tool_call>',
+    expected: [
+      { call: 'get_weather', input: { city: 'A' } },
+      { call: 'get_weather', input: { city: 'B' } },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'object and array values written as Python literals',
+    input: call(
+      param('hours', '(9, 12)') + param('units', "{'temp': 'C', 'alerts': True, 'max': None}"),
+    ),
+    expected: [
+      {
+        call: 'get_weather',
+        input: { hours: [9, 12], units: { temp: 'C', alerts: true, max: null } },
+      },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'malformed: a value outside any parameter, and an unrendered template name',
+    input:
+      'x <tool_call>\n<function=get_weather>\nParis\n</function>\n</tool_call> y ' +
+      '<tool_call>\n<function={{ name }}>\n</function>\n</tool_call>',
+    expected: [
+      {
+        text:
+          'x <tool_call>\n<function=get_weather>\nParis\n</function>\n</tool_call> y ' +
+          '<tool_call>\n<function={{ name }}>\n</function>\n</tool_call>',
+      },
+    ],
+    warns: true,
+  },
+  {
+    name: 'truncated inside a value that quotes a close tag',
+    input:
+      'Writing.\n<tool_call>\n<function=write_file>\n<parameter=content>\nsee </tool_call> and',
+    expected: [
+      {
+        text: 'Writing.\n<tool_call>\n<function=write_file>\n<parameter=content>\nsee </tool_call> and',
+      },
+    ],
+    toolSchemas: testToolSchemas,
     warns: true,
   },
   {
@@ -116,9 +213,15 @@ checkVectors('qwen3_coder without the opening <tool_call>', createQwen3CoderPars
     toolSchemas: testToolSchemas,
   },
   {
-    name: 'a malformed bare function is passed on verbatim',
+    name: 'a bare function whose parameter lacks </parameter> still ends at its </function>',
     input: '<function=write_file>\n<parameter=path>\na.txt\n</function> more',
-    expected: [{ text: '<function=write_file>\n<parameter=path>\na.txt\n</function> more' }],
+    expected: [{ call: 'write_file', input: { path: 'a.txt' } }, { text: ' more' }],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'a malformed bare function is passed on verbatim',
+    input: '<function=write_file>\na.txt\n</function> more',
+    expected: [{ text: '<function=write_file>\na.txt\n</function> more' }],
     toolSchemas: testToolSchemas,
     warns: true,
   },

@@ -8,6 +8,16 @@ export class TextCursor {
     return this.index >= this.text.length;
   }
 
+  /** The text from the read position on. */
+  get rest(): string {
+    return this.text.slice(this.index);
+  }
+
+  /** Moves the read position on by `length` characters. */
+  skip(length: number): void {
+    this.index += length;
+  }
+
   skipWhitespace(): void {
     while (this.index < this.text.length && /\s/.test(this.text.charAt(this.index))) this.index++;
   }
