@@ -84,9 +84,12 @@ Options:
   --log-level LEVEL         fatal, error, warn, info (default), debug, trace or silent
   --tool-call-parser NAME   parse tool calls from raw model text (vLLM names: hermes,
                             qwen3_coder, llama3_json, mistral, pythonic, deepseek_v3,
-                            deepseek_v31, kimi_k2, glm45, minimax_m2, openai; auto or none)
-  --reasoning-parser NAME   parse reasoning from raw model text (deepseek_r1, qwen3, glm45,
-                            minimax_m2, openai_gptoss; auto or none); see docs/parsers.md
+                            deepseek_v31, kimi_k2, glm45, minimax_m2, seed_oss, openai; aliases
+                            llama4_json, llama4_pythonic, qwen3_xml, mimo, glm47; auto or none)
+  --reasoning-parser NAME   parse reasoning from raw model text (deepseek_r1, deepseek_v3, qwen3,
+                            glm45, kimi_k2, minimax_m2, mistral, seed_oss, openai_gptoss;
+                            aliases glm47, mimo, minimax_m2_append_think; auto or none);
+                            see docs/parsers.md
   --version                 print Ferry's version
   -h, --help                show this help
 `;

@@ -11,8 +11,14 @@ const rules: readonly ParserRule[] = [
     template: ['<｜tool▁calls▁begin｜>', '```json'],
     model: /deepseek-(?:v3(?![.-]\d)|v3-0324|r1)/,
   },
-  { parser: 'deepseek_v31', template: ['<｜tool▁calls▁begin｜>'], model: /deepseek-v3[.-]1/ },
+  // V3.2-Exp keeps V3.1's format; V3.2 writes DSML (vLLM's deepseek_v32), which Ferry lacks.
+  {
+    parser: 'deepseek_v31',
+    template: ['<｜tool▁calls▁begin｜>'],
+    model: /deepseek-v3(?:[.-]1|\.2-exp)/,
+  },
   { parser: 'glm45', template: ['<arg_key>'], model: /glm-?4\.[5-7]/ },
+  { parser: 'seed_oss', template: ['<seed:tool_call>'], model: /seed-oss/ },
   { parser: 'qwen3_coder', template: ['<tool_call>', '<function='], model: /qwen3-coder|qwen3\.5/ },
   { parser: 'hermes', template: ['<tool_call>'], model: /qwen3|qwen2\.5|qwq|hermes/ },
   {

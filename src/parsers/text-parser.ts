@@ -32,6 +32,11 @@ export interface TextParserOptions {
    * whose template did not open the block for it), and is passed on as text instead of lost.
    */
   hidesReasoning?: boolean;
+  /**
+   * The request switched thinking on in the chat template (`enable_thinking` / `thinking`
+   * true). Families that think only when asked (DeepSeek V3.1) read reasoning only then.
+   */
+  thinkingRequested?: boolean;
 }
 
 export type TextParserFactory = (options: TextParserOptions) => TextParser;

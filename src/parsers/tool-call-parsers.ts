@@ -10,6 +10,7 @@ import { createMistralParser } from './tool-call/mistral.js';
 import { createOpenaiParser } from './tool-call/openai.js';
 import { createPythonicParser } from './tool-call/pythonic.js';
 import { createQwen3CoderParser } from './tool-call/qwen3_coder.js';
+import { createSeedOssParser } from './tool-call/seed_oss.js';
 
 /** Raw-text tool-call parsers by vLLM's `--tool-call-parser` name. */
 export const toolCallParsers: ReadonlyMap<string, TextParserFactory> = new Map([
@@ -24,6 +25,14 @@ export const toolCallParsers: ReadonlyMap<string, TextParserFactory> = new Map([
   ['glm45', createGlm45Parser],
   ['minimax_m2', createMinimaxM2Parser],
   ['openai', createOpenaiParser],
+  ['seed_oss', createSeedOssParser],
+  // vLLM's other names for these formats: vllm/tool_parsers/__init__.py registers them with
+  // the same parser class, except llama4_pythonic, whose `<|python_start|>` pythonic reads too.
+  ['llama4_json', createLlama3JsonParser],
+  ['llama4_pythonic', createPythonicParser],
+  ['qwen3_xml', createQwen3CoderParser],
+  ['mimo', createQwen3CoderParser],
+  ['glm47', createGlm45Parser],
 ]);
 
 /** The factory for a tool-call parser name; throws naming every valid one if there is none. */

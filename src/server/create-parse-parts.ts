@@ -72,13 +72,15 @@ export function createParseParts(settings: ParserSettings): ParseParts | undefin
     const selection = selectionFor(request.model);
     const parsers = withoutToolCallsUnlessOffered(selection.parsers, request.chat);
     if (parsers.reasoning === undefined && parsers.toolCalls === undefined) return batches;
-    const thinkingOff = request.chat.chat_template_kwargs?.enable_thinking === false;
-    const opens = thinkingOff ? false : selection.promptOpensReasoning;
+    const thinkingSwitch = request.chat.chat_template_kwargs?.enable_thinking;
+    const opens =
+      thinkingSwitch === false && !selection.alwaysThinks ? false : selection.promptOpensReasoning;
     return parseTextParts(batches, {
       parsers,
       toolSchemas: request.toolSchemas,
       ...(opens === undefined ? {} : { promptOpensReasoning: opens }),
       ...(request.hidesReasoning === true ? { hidesReasoning: true } : {}),
+      ...(thinkingSwitch === true ? { thinkingRequested: true } : {}),
       ...(settings.onWarning === undefined ? {} : { onWarning: settings.onWarning }),
     });
   };
@@ -104,6 +106,11 @@ interface ModelParsers {
   parsers: TextParserSelection;
   /** Whether the model's prompt opens its reasoning block, where its template says. */
   promptOpensReasoning?: boolean;
+  /**
+   * deepseek_r1's models (R1, QwQ, Qwen3-*-Thinking) think whatever the request says: their
+   * templates open the block with no switch, so thinking switched off still starts inside it.
+   */
+  alwaysThinks: boolean;
 }
 
 function selectParsers(settings: ParserSettings, model: string): ModelParsers {
@@ -130,6 +137,7 @@ function selectParsers(settings: ParserSettings, model: string): ModelParsers {
       ...(reasoningName === undefined ? {} : { reasoning: getReasoningParser(reasoningName) }),
     },
     ...(opens === undefined ? {} : { promptOpensReasoning: opens }),
+    alwaysThinks: reasoningName === 'deepseek_r1',
   };
 }
 

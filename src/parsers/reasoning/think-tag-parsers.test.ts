@@ -1,8 +1,11 @@
 import { checkVectors } from '../test-helpers/check-vectors.js';
 import { createDeepseekR1ReasoningParser } from './deepseek_r1.js';
 import { createGlm45ReasoningParser } from './glm45.js';
+import { createKimiK2ReasoningParser } from './kimi_k2.js';
 import { createMinimaxM2ReasoningParser } from './minimax_m2.js';
+import { createMistralReasoningParser } from './mistral.js';
 import { createQwen3ReasoningParser } from './qwen3.js';
+import { createSeedOssReasoningParser } from './seed_oss.js';
 
 checkVectors('qwen3 reasoning', createQwen3ReasoningParser, [
   {
@@ -99,6 +102,107 @@ checkVectors('minimax_m2 reasoning', createMinimaxM2ReasoningParser, [
     name: 'the model repeats <think>',
     input: '<think>\nfirst</think>\nsecond',
     expected: [{ reasoning: 'first' }, { text: 'second' }],
+  },
+]);
+
+const kimiCall =
+  '<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0<|tool_call_argument_begin|>{"city": "Paris"}<|tool_call_end|><|tool_calls_section_end|>';
+
+checkVectors('kimi_k2 reasoning', createKimiK2ReasoningParser, [
+  {
+    name: 'K2 Thinking: the model opens and closes the block',
+    input: '<think>step by step 🧮</think>final answer',
+    expected: [{ reasoning: 'step by step 🧮' }, { text: 'final answer' }],
+  },
+  {
+    name: 'K2.5: the template opened the block',
+    input: 'implicit reasoning</think>The answer.',
+    expected: [{ reasoning: 'implicit reasoning' }, { text: 'The answer.' }],
+  },
+  {
+    name: 'an empty block',
+    input: '<think></think>final answer',
+    expected: [{ text: 'final answer' }],
+  },
+  {
+    name: 'a tool-call section ends reasoning and stays text',
+    input: `Need the weather.${kimiCall}`,
+    expected: [{ reasoning: 'Need the weather.' }, { text: kimiCall }],
+  },
+  {
+    name: 'the singular section token ends it too',
+    input: 'Need it.<|tool_call_section_begin|><|tool_call_begin|>',
+    expected: [
+      { reasoning: 'Need it.' },
+      { text: '<|tool_call_section_begin|><|tool_call_begin|>' },
+    ],
+  },
+  {
+    name: 'reasoning, answer, then a call after </think>',
+    input: `<think>Plan.</think>Checking.${kimiCall}`,
+    expected: [{ reasoning: 'Plan.' }, { text: `Checking.${kimiCall}` }],
+  },
+  {
+    name: 'truncated inside reasoning',
+    input: 'still thinking <|tool_calls_sec',
+    expected: [{ reasoning: 'still thinking <|tool_calls_sec' }],
+  },
+  {
+    name: 'thinking switched off (`thinking: false`): all text',
+    input: `Sunny. </think> stays.${kimiCall}`,
+    expected: [{ text: `Sunny. </think> stays.${kimiCall}` }],
+    promptOpensReasoning: false,
+  },
+]);
+
+checkVectors('seed_oss reasoning', createSeedOssReasoningParser, [
+  {
+    name: 'the model opens and closes the block',
+    input:
+      '<seed:think>Budget check.<seed:cot_budget_reflect>Used 12 tokens.</seed:cot_budget_reflect></seed:think>\n答案是 4。',
+    expected: [
+      {
+        reasoning:
+          'Budget check.<seed:cot_budget_reflect>Used 12 tokens.</seed:cot_budget_reflect>',
+      },
+      { text: '答案是 4。' },
+    ],
+  },
+  {
+    name: 'no opening tag needed',
+    input: 'Thinking.</seed:think>Answer with <seed:think> in it.',
+    expected: [{ reasoning: 'Thinking.' }, { text: 'Answer with <seed:think> in it.' }],
+  },
+  {
+    name: 'a plain <think> is not its tag',
+    input: '<think>x</think>',
+    expected: [{ reasoning: '<think>x</think>' }],
+  },
+]);
+
+checkVectors('mistral reasoning', createMistralReasoningParser, [
+  {
+    name: 'Magistral opens and closes the block',
+    input: '[THINK]The user wants 2+2. ✔[/THINK]\n\nThe answer is 4.',
+    expected: [{ reasoning: 'The user wants 2+2. ✔' }, { text: 'The answer is 4.' }],
+  },
+  {
+    name: 'no [THINK] at the start: all text',
+    input: 'The answer is 4. [THINK] and [/THINK] are text here.',
+    expected: [{ text: 'The answer is 4. [THINK] and [/THINK] are text here.' }],
+  },
+  {
+    name: 'reasoning then a tool call (text for the mistral tool-call parser)',
+    input: '[THINK]Need weather.[/THINK][TOOL_CALLS]get_weather[ARGS]{"city": "Paris"}',
+    expected: [
+      { reasoning: 'Need weather.' },
+      { text: '[TOOL_CALLS]get_weather[ARGS]{"city": "Paris"}' },
+    ],
+  },
+  {
+    name: 'truncated inside reasoning',
+    input: '[THINK]Still going [/THI',
+    expected: [{ reasoning: 'Still going [/THI' }],
   },
 ]);
 

@@ -14,6 +14,7 @@ export interface ParserVector {
   toolSchemas?: ToolSchemas;
   promptOpensReasoning?: boolean;
   hidesReasoning?: boolean;
+  thinkingRequested?: boolean;
 }
 
 const randomSeeds = 20;
@@ -57,6 +58,7 @@ function parse(factory: TextParserFactory, vector: ParserVector, pieces: readonl
       ? {}
       : { promptOpensReasoning: vector.promptOpensReasoning }),
     ...(vector.hidesReasoning === true ? { hidesReasoning: true } : {}),
+    ...(vector.thinkingRequested === true ? { thinkingRequested: true } : {}),
   };
   const summary = summarizeParts(runParser(factory(options), pieces));
   return { summary, warnings };
