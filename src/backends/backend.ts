@@ -7,6 +7,14 @@ export interface TokenCount {
   exact: boolean;
 }
 
+/**
+ * One request's log (the server's per-request logger, whose lines carry the request id): a
+ * backend's warnings about that request go there.
+ */
+export interface RequestLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
 export interface EngineLoad {
   /** Sequences the engine serves at once (`--parallel`). */
   sequences: number;
@@ -27,7 +35,11 @@ export interface Backend {
   readonly kind: string;
   /** Model names this backend serves. */
   listModels(signal?: AbortSignal): Promise<string[]>;
-  streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamBatch>;
+  streamChat(
+    request: ModelRequest,
+    signal: AbortSignal,
+    log?: RequestLog,
+  ): AsyncIterable<ModelStreamBatch>;
   countTokens(request: ModelRequest, signal: AbortSignal): Promise<TokenCount>;
   /**
    * Set by backends that return the model's raw text (the embedded engine): the chat template

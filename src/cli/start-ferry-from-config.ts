@@ -92,7 +92,6 @@ function passwordIn(url: string | undefined): string[] {
 }
 
 async function createBackend(config: FerryConfig, logger: Logger): Promise<Backend> {
-  const onWarning = (message: string): void => logger.warn(message);
   if (config.upstream !== undefined && config.model !== undefined)
     throw new ConfigError('--model: give either --upstream or --model, not both');
   if (config.upstream === undefined) return loadEmbeddedEngine(config, logger);
@@ -107,7 +106,7 @@ async function createBackend(config: FerryConfig, logger: Logger): Promise<Backe
     headersTimeoutMs: config.firstByteTimeoutSeconds * 1000,
     bodyTimeoutMs: config.idleTimeoutSeconds * 1000,
     retries: config.upstreamRetries,
-    onWarning,
+    onWarning: (message, fields) => logger.warn({ ...fields }, message),
   });
 }
 

@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Backend } from '../../src/backends/backend.js';
-import type { ModelStreamPart } from '../../src/model/model-stream-part.js';
-import {
-  OpenAICompatibleBackend,
-  type OpenAICompatibleBackendOptions,
-} from '../../src/backends/openai-compatible/openai-compatible-backend.js';
+import { OpenAICompatibleBackend } from '../../src/backends/openai-compatible/openai-compatible-backend.js';
 import { messagesRequestSchema } from '../../src/protocol/messages-request-schema.js';
 import { buildModelRequest } from '../../src/translate/build-model-request.js';
 import { ToolConversionCache } from '../../src/translate/tool-conversion-cache.js';
 import {
   startScriptedUpstream,
   type ScriptedUpstream,
-  type ScriptedUpstreamOptions,
 } from '../helpers/start-scripted-upstream.js';
 import {
   collect,
@@ -19,6 +14,7 @@ import {
   modelRequest,
   type BackendHarness,
 } from './backend.case.js';
+import { chatRequests, startScriptedBackend, textOf } from './start-scripted-backend.js';
 
 // The OpenAI-compatible backend against the scripted upstream, once per engine wire format.
 for (const flavor of ['vllm', 'llama-server'] as const) {
@@ -79,31 +75,6 @@ function overflowError(flavor: 'vllm' | 'llama-server', promptTokens: number) {
     },
   };
 }
-
-/** A scripted upstream and a backend in front of it, for the tests of one describe block. */
-function startScriptedBackend(
-  options: ScriptedUpstreamOptions,
-  backendOptions: Omit<OpenAICompatibleBackendOptions, 'url'> = { retries: 0 },
-): {
-  upstream: ScriptedUpstream;
-  backend: OpenAICompatibleBackend;
-} {
-  const started = {} as { upstream: ScriptedUpstream; backend: OpenAICompatibleBackend };
-  beforeAll(async () => {
-    started.upstream = await startScriptedUpstream(options);
-    started.backend = new OpenAICompatibleBackend({ url: started.upstream.url, ...backendOptions });
-  });
-  afterAll(async () => {
-    await started.backend.close();
-    await started.upstream.close();
-  });
-  return started;
-}
-
-const textOf = (parts: ModelStreamPart[]): string =>
-  parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
-const chatRequests = async (upstream: ScriptedUpstream) =>
-  (await upstream.requests()).filter((entry) => entry.path.endsWith('/completions'));
 
 describe('OpenAI-compatible: a connection the upstream drops', () => {
   // A wait between attempts far beyond the test's time limit: a retry that waited would fail it.

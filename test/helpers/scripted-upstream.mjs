@@ -33,9 +33,10 @@
 //   { drop: true }                        ends the connection without answering, as a server
 //                                         does that closed an idle keep-alive connection just
 //                                         as the request was written on it
-//   { endpoint: "tokenize", hang?, delayMs? }  for the next /tokenize or /apply-template
-//                                         instead (chat requests skip it)
-//   { endpoint: "models", hang?, delayMs? }  for the next GET /v1/models instead
+//   { endpoint: "tokenize", hang?, delayMs?, status?, body? }  for the next /tokenize or
+//                                         /apply-template instead (chat requests skip it);
+//                                         with `status`, that answer instead of the engine's
+//   { endpoint: "models", hang?, delayMs?, status?, body? }  for the next GET /v1/models instead
 // with, on any of them, delayMs (before the status line), interChunkDelayMs,
 // cutAfterChunks (end the TCP connection after N pieces, no finish, no [DONE]) and cutAtEnd
 // (end it after the last piece, without the chunked body's terminator).
@@ -781,11 +782,18 @@ function startServer(values) {
     return at === -1 ? undefined : queue.splice(at, 1)[0];
   }
 
-  /** A scripted hang or delay for the tokenizer or models endpoint; false when the client left. */
+  /**
+   * A scripted hang, delay or answer for the tokenizer or models endpoint; false when the
+   * request needs no more (the client left, or the scripted answer was sent).
+   */
   async function endpointTiming(res, endpoint) {
     const reply = takeReply(endpoint);
     if (reply?.hang) return false; // the close listener records the client giving up
     if (reply?.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    if (reply?.status !== undefined && !res.destroyed) {
+      sendStatus(res, reply);
+      return false;
+    }
     return !res.destroyed;
   }
 

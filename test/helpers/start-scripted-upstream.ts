@@ -65,10 +65,21 @@ export type ScriptedReply =
   | { hang: true }
   /** Ends the connection without an answer (an idle keep-alive connection closed as it was used). */
   | { drop: true }
-  /** For the next tokenizer call (/tokenize, llama-server's /apply-template), not a chat. */
-  | { endpoint: 'tokenize'; hang?: true; delayMs?: number }
+  /**
+   * For the next tokenizer call (/tokenize, llama-server's /apply-template), not a chat; with
+   * `status`, that answer instead of the engine's.
+   */
+  | (EndpointReply & { endpoint: 'tokenize' })
   /** For the next GET /v1/models, not a chat. */
-  | { endpoint: 'models'; hang?: true; delayMs?: number };
+  | (EndpointReply & { endpoint: 'models' });
+
+interface EndpointReply {
+  hang?: true;
+  delayMs?: number;
+  status?: number;
+  body?: string | Record<string, unknown>;
+  headers?: Record<string, string>;
+}
 
 export interface RecordedRequest {
   seq: number;

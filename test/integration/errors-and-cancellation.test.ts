@@ -230,6 +230,48 @@ describe('upstream failures', () => {
     await expect(stream.finalMessage()).rejects.toThrow();
   });
 
+  test.each([
+    [
+      'an error object without code',
+      'data: {"error":{"message":"model crashed"}}\n\n',
+      'api_error',
+      'model crashed',
+    ],
+    ["TGI's string form", 'data: {"error":"out of memory"}\n\n', 'api_error', 'out of memory'],
+    [
+      'an SSE error event',
+      'event: error\ndata: {"message":"server overloaded"}\n\n',
+      'overloaded_error',
+      'server overloaded',
+    ],
+  ])(
+    'an in-stream error, %s, is an SSE error event with its message',
+    async (_name, error, type, said) => {
+      await upstream.script([
+        {
+          sse: [...sse([chunk({ content: 'partial' })], false), error],
+          interChunkDelayMs: 300, // the stream is open when the error comes
+        },
+      ]);
+      const { text } = await postStream();
+      expect(text).toContain('partial');
+      expect(text).not.toContain('message_stop');
+      expect(errorEventOf(text)).toMatchObject({
+        error: { type, message: `Upstream error: ${said}` },
+      });
+    },
+  );
+
+  test('a connection that breaks after [DONE] leaves the reply whole', async () => {
+    await upstream.script([{ text: 'abc def', cutAtEnd: true }]);
+    const { text } = await postStream();
+    expect(text).not.toContain('event: error');
+    expect(text.trimEnd().endsWith('data: {"type":"message_stop"}')).toBe(true);
+    await upstream.script([{ text: 'abc def', cutAtEnd: true }]);
+    const message = await client.messages.create(ask, { maxRetries: 0 });
+    expect(message.content).toEqual([{ type: 'text', text: 'abc def', citations: null }]);
+  });
+
   test('vLLM’s finish_reason "error" or "abort" is an error, never a reply that looks whole', async () => {
     await upstream.script([
       {

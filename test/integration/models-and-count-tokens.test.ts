@@ -140,6 +140,29 @@ describe('--served-model-name renaming a single upstream model', () => {
   });
 });
 
+test('a tokenizer that refuses one request: that count is an estimate, the next exact', async () => {
+  const upstream = await startScriptedUpstream({ flavor: 'vllm', models: ['coder'] });
+  const ferry = await startFerry({ upstream: upstream.url });
+  const count = () =>
+    fetch(`${ferry.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'coder', messages: [{ role: 'user', content: 'count me' }] }),
+    });
+  try {
+    await upstream.script([
+      { endpoint: 'tokenize', status: 400, body: { error: { message: 'template error' } } },
+    ]);
+    const refused = await count();
+    expect(refused.status).toBe(200);
+    expect(refused.headers.get('x-ferry-token-count')).toBe('estimate');
+    expect((await count()).headers.get('x-ferry-token-count')).toBe('exact');
+  } finally {
+    await ferry.close();
+    await upstream.close();
+  }
+});
+
 test('a tokenizer that does not answer is a timeout_error, not minutes of waiting', async () => {
   const upstream = await startScriptedUpstream({ flavor: 'vllm', models: ['coder'] });
   const backend = new OpenAICompatibleBackend({ url: upstream.url, tokenizeTimeoutMs: 300 });

@@ -81,6 +81,20 @@ describe('an upstream that answers with an error, before the first byte → the 
       3,
     ],
     ['a 200 HTML login page', [{ fixture: 'responses/html-200.json' }], 500, 'api_error', {}, 1],
+    [
+      'a 500 with a Python traceback as plain text',
+      [
+        {
+          status: 500,
+          headers: { 'content-type': 'text/plain' },
+          body: 'Traceback (most recent call last):\n  File "/usr/lib/python3/dist-packages/vllm/engine.py", line 7, in step\nRuntimeError: engine core died',
+        },
+      ],
+      500,
+      'api_error',
+      {},
+      1,
+    ],
     ['a 401 (bad upstream key)', [{ fixture: 'responses/vllm-401.json' }], 500, 'api_error', {}, 1],
   ];
   test.each(
@@ -96,7 +110,9 @@ describe('an upstream that answers with an error, before the first byte → the 
     if (outcome.kind !== 'error') return;
     for (const [name, value] of Object.entries(headers))
       expect(outcome.headers.get(name)).toBe(value);
-    expect(outcome.message).not.toMatch(/<html|<!DOCTYPE|\bat .+\.js:\d+|\/work\/|node_modules/i);
+    expect(outcome.message).not.toMatch(
+      /<html|<!DOCTYPE|\bat .+\.js:\d+|\/work\/|node_modules|Traceback|File "|\.py\b/i,
+    );
     expect(await chatRequests()).toBe(attempts);
     expect(ms).toBeLessThan(3000); // backoff is 200 + 400 ms
   });

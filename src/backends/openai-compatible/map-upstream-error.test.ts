@@ -1,5 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { mapUpstreamError } from './map-upstream-error.js';
+
+/** A recorded answer of test/fixtures/upstream/responses/. */
+function recorded(name: string): { status: number; body: string } {
+  const url = new URL(`../../../test/fixtures/upstream/responses/${name}`, import.meta.url);
+  const { status, body } = JSON.parse(readFileSync(url, 'utf8')) as {
+    status: number;
+    body: string;
+  };
+  return { status, body };
+}
+
+/** vLLM's error body: `ErrorResponse(error=ErrorInfo(message, type, param, code))`. */
+const vllmError = (message: string, param: string | null = null) =>
+  JSON.stringify({ error: { message, type: 'BadRequestError', param, code: 400 } });
 
 test.each([
   {
@@ -92,6 +107,87 @@ test.each([
     },
   },
   {
+    name: 'vLLM renderer: the prompt alone is longer than the context (recorded)',
+    ...recorded('vllm-context-length-current.json'),
+    maxTokens: 1000,
+    expected: {
+      type: 'invalid_request_error',
+      status: 400,
+      message: 'prompt is too long: 40000 tokens > 32768 maximum',
+    },
+  },
+  {
+    name: 'vLLM renderer: asked for no output, the prompt one past the context',
+    status: 400,
+    body: vllmError(
+      "You passed 65537 input tokens and requested 0 output tokens. However, the model's context length is only 65536 tokens, resulting in a maximum input length of 65536 tokens. Please reduce the length of the input prompt. (parameter=input_tokens, value=65537)",
+      'input_tokens',
+    ),
+    expected: {
+      type: 'invalid_request_error',
+      status: 400,
+      message: 'prompt is too long: 65537 tokens > 65536 maximum',
+    },
+  },
+  {
+    name: 'vLLM, newest wording: "your prompt contains at least N input tokens"',
+    status: 400,
+    body: vllmError(
+      "This model's maximum context length is 65536 tokens. However, you requested 0 output tokens and your prompt contains at least 65537 input tokens, for a total of at least 65537 tokens. Please reduce the length of the input prompt or the number of requested output tokens. (parameter=input_tokens, value=65537)",
+      'input_tokens',
+    ),
+    expected: {
+      type: 'invalid_request_error',
+      status: 400,
+      message: 'prompt is too long: 65537 tokens > 65536 maximum',
+    },
+  },
+  {
+    name: 'SGLang: the input is longer than the context',
+    status: 400,
+    body: vllmError(
+      "The input (40000 tokens) is longer than the model's context length (32768 tokens).",
+    ),
+    maxTokens: 1000,
+    expected: {
+      type: 'invalid_request_error',
+      status: 400,
+      message: 'prompt is too long: 40000 tokens > 32768 maximum',
+    },
+  },
+  {
+    name: 'a Python traceback as plain text: only the exception reaches the client',
+    status: 500,
+    body: 'Traceback (most recent call last):\n  File "/usr/lib/python3/vllm/x.py", line 3, in f\n    raise ValueError(\'bad sampling params\')\nValueError: bad sampling params',
+    expected: {
+      type: 'api_error',
+      status: 500,
+      message: 'Upstream error (HTTP 500): ValueError: bad sampling params',
+    },
+  },
+  {
+    name: 'a traceback whose exception names a path: a generic message',
+    status: 500,
+    body: 'Traceback (most recent call last):\n  File "/srv/app.py", line 1\nFileNotFoundError: [Errno 2] No such file: \'/srv/models/config.json\'',
+    expected: {
+      type: 'api_error',
+      status: 500,
+      message: "Upstream error (HTTP 500): the upstream failed; its error text is in Ferry's log",
+    },
+  },
+  {
+    name: 'a JSON message carrying a Node stack: its first line only',
+    status: 500,
+    body: JSON.stringify({
+      error: { message: 'TypeError: x is undefined\n    at run (/app/server.js:10:5)' },
+    }),
+    expected: {
+      type: 'api_error',
+      status: 500,
+      message: 'Upstream error (HTTP 500): TypeError: x is undefined',
+    },
+  },
+  {
     name: '429 with retry-after passed through',
     status: 429,
     body: JSON.stringify({ error: { message: 'slow down' } }),
@@ -156,14 +252,88 @@ test.each([
   }).toEqual(expected);
 });
 
-test('a max_tokens that does not fit beside the prompt is retried with the room left (vLLM)', () => {
-  const body = JSON.stringify({
-    error: {
-      message:
-        "'max_tokens' or 'max_completion_tokens' is too large: 32000. This model's maximum context length is 32768 tokens and your request has 1200 input tokens (32000 > 32768 - 1200).",
-      type: 'BadRequestError',
-      code: 400,
-    },
-  });
-  expect(mapUpstreamError(400, body, {}, 32000).retryWithMaxTokens).toBe(31568);
+// The prompt fits but the output asked for does not: retried once (`retryWithMaxTokens`) with
+// the room left, or, where the count is only a lower bound (current vLLM stops tokenizing one
+// past the limit) or missing, without max_tokens. Should the retry fail the same way, the error
+// is Anthropic's wording for it, on which Claude Code lowers max_tokens itself.
+test.each([
+  {
+    name: "vLLM 0.10–0.11: 'max_tokens' is too large",
+    body: vllmError(
+      "'max_tokens' or 'max_completion_tokens' is too large: 32000. This model's maximum context length is 32768 tokens and your request has 1200 input tokens (32000 > 32768 - 1200).",
+    ),
+    maxTokens: 32000,
+    retry: 31568,
+    message: 'input length and `max_tokens` exceed context limit: 1200 + 32000 > 32768',
+  },
+  {
+    name: 'vLLM renderer, an exact count (prompt + output past the context by more than one)',
+    body: vllmError(
+      "You passed 40000 input tokens and requested 32000 output tokens. However, the model's context length is only 65536 tokens, resulting in a maximum input length of 33536 tokens. Please reduce the length of the input prompt. (parameter=input_tokens, value=40000)",
+      'input_tokens',
+    ),
+    maxTokens: 32000,
+    retry: 25536,
+    message: 'input length and `max_tokens` exceed context limit: 40000 + 32000 > 65536',
+  },
+  {
+    name: 'vLLM renderer, the count cut one past the input limit',
+    body: vllmError(
+      "You passed 33537 input tokens and requested 32000 output tokens. However, the model's context length is only 65536 tokens, resulting in a maximum input length of 33536 tokens. Please reduce the length of the input prompt. (parameter=input_tokens, value=33537)",
+      'input_tokens',
+    ),
+    maxTokens: 32000,
+    retry: 'rest-of-context',
+    message: 'input length and `max_tokens` exceed context limit: 33537 + 32000 > 65536',
+  },
+  {
+    name: 'vLLM, newest wording: "at least N input tokens"',
+    body: vllmError(
+      "This model's maximum context length is 65536 tokens. However, you requested 32000 output tokens and your prompt contains at least 33537 input tokens, for a total of at least 65537 tokens. Please reduce the length of the input prompt or the number of requested output tokens. (parameter=input_tokens, value=33537)",
+      'input_tokens',
+    ),
+    maxTokens: 32000,
+    retry: 'rest-of-context',
+    message: 'input length and `max_tokens` exceed context limit: 33537 + 32000 > 65536',
+  },
+  {
+    name: 'vLLM renderer counting characters before tokens: no token count',
+    body: vllmError(
+      "You passed 300000 input characters and requested 32000 output tokens. However, the model's context length is only 65536 tokens, resulting in a maximum input length of 33536 tokens (at most 134144 characters). Please reduce the length of the input prompt. (parameter=input_text, value=300000)",
+      'input_text',
+    ),
+    maxTokens: 32000,
+    retry: 'rest-of-context',
+    message: 'prompt is too long: You passed 300000 input characters',
+  },
+  {
+    name: 'vLLM: max_tokens above the whole context',
+    body: vllmError(
+      'max_tokens=100000cannot be greater than max_model_len=max_total_tokens=65536. Please request fewer output tokens. (parameter=max_tokens, value=100000)',
+      'max_tokens',
+    ),
+    maxTokens: 100000,
+    retry: 'rest-of-context',
+    message: 'prompt is too long: max_tokens=100000cannot be greater than max_model_len',
+  },
+  {
+    name: 'SGLang: prompt + completion over the context',
+    body: vllmError(
+      "Requested token count exceeds the model's maximum context length of 32768 tokens. You requested a total of 40000 tokens: 8000 tokens from the input messages and 32000 tokens for the completion. Please reduce the number of tokens in the input messages or the completion to fit within the limit.",
+    ),
+    maxTokens: 32000,
+    retry: 24768,
+    message: 'input length and `max_tokens` exceed context limit: 8000 + 32000 > 32768',
+  },
+])('$name', ({ body, maxTokens, retry, message }) => {
+  const { error, retryWithMaxTokens } = mapUpstreamError(400, body, {}, maxTokens);
+  expect(retryWithMaxTokens).toBe(retry);
+  expect(error.type).toBe('invalid_request_error');
+  expect(error.message).toContain(message);
+});
+
+test('the whole text of an answer shortened for the client is kept for the operator', () => {
+  const body = 'Traceback (most recent call last):\n  File "/x.py", line 1\nValueError: v';
+  expect(mapUpstreamError(500, body, {}).upstreamText).toBe(body);
+  expect(mapUpstreamError(500, '{"error":{"message":"plain"}}', {}).upstreamText).toBeUndefined();
 });

@@ -1,17 +1,25 @@
 import { ApiError, type ApiErrorType } from '../../protocol/api-error.js';
 import { parseJson } from '../../util/parse-json.js';
+import { clientSafeUpstreamText } from './client-safe-upstream-text.js';
+import { readContextOverflow, type ContextOverflow } from './read-context-overflow.js';
 
 export interface UpstreamFailure {
   error: ApiError;
-  /** The prompt fits but max_tokens does not: retry once with this many output tokens. */
-  retryWithMaxTokens?: number;
+  /**
+   * The prompt fits but max_tokens does not: retry once with this many output tokens, or, where
+   * the prompt's size is not known exactly, with none (`'rest-of-context'`: the engine then
+   * generates until the context is full, which is less than was asked for).
+   */
+  retryWithMaxTokens?: number | 'rest-of-context';
+  /** The upstream's whole error text, where the client's message leaves some of it out. */
+  upstreamText?: string;
 }
 
 /**
  * An upstream HTTP error as the Anthropic error a client understands. Context-length failures
  * become the 400 "prompt is too long: N tokens > M maximum" that Claude Code recognises (and
  * answers by compacting); a max_tokens that merely does not fit beside the prompt is retried.
- * Never forwards an HTML page or a stack trace.
+ * Never forwards an HTML page, a stack trace or a path (see clientSafeUpstreamText).
  */
 export function mapUpstreamError(
   status: number,
@@ -19,9 +27,16 @@ export function mapUpstreamError(
   headers: Readonly<Record<string, string | string[] | undefined>>,
   requestedMaxTokens?: number,
 ): UpstreamFailure {
-  const detail = extractMessage(body);
-  const context = readContextNumbers(detail, body);
-  if (context !== undefined) return contextFailure(context, detail, requestedMaxTokens);
+  const extracted = extractMessage(body);
+  const safe = extracted === undefined ? undefined : clientSafeUpstreamText(extracted);
+  const detail = safe?.text;
+  const shortened = safe?.shortened === true ? { upstreamText: body.trim().slice(0, 8192) } : {};
+  const overflow = readContextOverflow(`${extracted ?? ''}\n${body.slice(0, 4096)}`);
+  if (overflow !== undefined) {
+    // An engine that ran out of context while generating (llama-server's 500) is not retried.
+    const asked = status < 500 ? requestedMaxTokens : undefined;
+    return { ...contextFailure(overflow, detail, asked), ...shortened };
+  }
   if (detail !== undefined && imagesRefused.test(detail)) {
     // A 400 with Anthropic's words: Claude Code then drops the image and retries, where any
     // other error made it resend the image until it gave up (also llama-server's 500).
@@ -36,7 +51,7 @@ export function mapUpstreamError(
   const retryAfter = headerValue(headers['retry-after']);
   const message = describe(status, type, detail);
   const options = retryAfter === undefined ? {} : { headers: { 'retry-after': retryAfter } };
-  return { error: new ApiError(type, message, options) };
+  return { error: new ApiError(type, message, options), ...shortened };
 }
 
 /** How engines refuse images for a text-only model (vLLM, llama-server, LM Studio and others). */
@@ -63,73 +78,48 @@ function describe(status: number, type: ApiErrorType, detail: string | undefined
     : `${prefix} (HTTP ${status}): ${detail}`;
 }
 
-interface ContextNumbers {
-  promptTokens?: number | undefined;
-  contextLength?: number | undefined;
-}
-
-const contextPattern =
-  /maximum context length|context size|context length|maximum model length|maximum allowed length|context window|exceed_context_size/i;
-const promptPatterns = [
-  /(\d+) in the messages/,
-  /request has (\d+) input tokens/,
-  /prompt \(length (\d+)\)/,
-  /request \((\d+) tokens\)/,
-  /input length \((\d+) tokens\)/i,
-  /"n_prompt_tokens"\s*:\s*(\d+)/,
-];
-const contextPatterns = [
-  /maximum context length is (\d+)/,
-  /maximum model length (?:of |is )?(\d+)/,
-  /context size \((\d+) tokens\)/,
-  /maximum allowed length \((\d+) tokens\)/,
-  /"n_ctx"\s*:\s*(\d+)/,
-];
-
-function readContextNumbers(detail: string | undefined, body: string): ContextNumbers | undefined {
-  const text = `${detail ?? ''}\n${body.slice(0, 4096)}`;
-  if (!contextPattern.test(text)) return undefined;
-  return {
-    promptTokens: firstNumber(promptPatterns, text),
-    contextLength: firstNumber(contextPatterns, text),
-  };
-}
-
+/**
+ * A prompt that does not fit is Anthropic's "prompt is too long: N tokens > M maximum". One that
+ * fits without the output asked for is retried with the room left; should it fail again, it is
+ * Anthropic's wording for that case, on which Claude Code lowers max_tokens itself.
+ */
 function contextFailure(
-  { promptTokens, contextLength }: ContextNumbers,
+  { promptTokens, promptAtLeast, contextLength }: ContextOverflow,
   detail: string | undefined,
   requestedMaxTokens: number | undefined,
 ): UpstreamFailure {
+  const asked = requestedMaxTokens ?? 0;
   if (promptTokens !== undefined && contextLength !== undefined && promptTokens < contextLength) {
     const room = contextLength - promptTokens;
-    if (requestedMaxTokens !== undefined && requestedMaxTokens > room) {
-      const error = new ApiError('invalid_request_error', detail ?? 'max_tokens does not fit');
-      return { error, retryWithMaxTokens: room };
+    if (asked > room) {
+      const error = new ApiError(
+        'invalid_request_error',
+        `input length and \`max_tokens\` exceed context limit: ${promptTokens} + ${asked} > ${contextLength}, decrease input length or \`max_tokens\` and try again`,
+      );
+      return { error, retryWithMaxTokens: promptAtLeast ? 'rest-of-context' : room };
     }
   }
   const numbers =
-    promptTokens !== undefined && contextLength !== undefined
+    promptTokens !== undefined && contextLength !== undefined && promptTokens >= contextLength
       ? `${promptTokens} tokens > ${contextLength} maximum`
-      : (detail ?? 'the prompt does not fit in the model context');
-  return { error: new ApiError('invalid_request_error', `prompt is too long: ${numbers}`) };
+      : undefined;
+  const error = new ApiError(
+    'invalid_request_error',
+    `prompt is too long: ${numbers ?? detail ?? 'the prompt does not fit in the model context'}`,
+  );
+  // Without the prompt's size, output asked for may be what does not fit (vLLM refuses a
+  // max_tokens above the whole context, or counts characters first): one try without it.
+  return numbers === undefined && asked > 0
+    ? { error, retryWithMaxTokens: 'rest-of-context' }
+    : { error };
 }
 
-function firstNumber(patterns: readonly RegExp[], text: string): number | undefined {
-  for (const pattern of patterns) {
-    const match = pattern.exec(text);
-    if (match?.[1] !== undefined) return Number(match[1]);
-  }
-  return undefined;
-}
-
-/** The human message of an OpenAI-, FastAPI- or llama-server-shaped error body; never HTML. */
+/** The human message of an OpenAI-, FastAPI- or llama-server-shaped error body, or its text. */
 function extractMessage(body: string): string | undefined {
   const trimmed = body.trim();
   if (trimmed === '') return undefined;
-  if (trimmed.startsWith('<')) return 'the upstream answered with an HTML page';
   const parsed = parseJson(trimmed);
-  if (parsed === undefined) return trimmed.slice(0, 300);
-  return findMessage(parsed) ?? trimmed.slice(0, 300);
+  return (parsed === undefined ? undefined : findMessage(parsed)) ?? trimmed;
 }
 
 function findMessage(value: unknown): string | undefined {

@@ -1,20 +1,13 @@
-import type { Backend, TokenCount } from '../backend.js';
+import type { Backend, RequestLog, TokenCount } from '../backend.js';
 import type { ChatRequest, ModelRequest } from '../../model/model-request.js';
-import type { ModelStreamBatch, ModelStreamPart } from '../../model/model-stream-part.js';
+import type { ModelStreamBatch } from '../../model/model-stream-part.js';
 import { ApiError } from '../../protocol/api-error.js';
 import { networkErrorCode } from '../../util/network-error-code.js';
-import { OpenAIChunkToParts } from '../../translate/openai-chunk-to-parts.js';
 import { UpstreamTokenCounter } from './count-upstream-tokens.js';
-import { mapUpstreamError } from './map-upstream-error.js';
+import { mapUpstreamError, type UpstreamFailure } from './map-upstream-error.js';
 import { normalizeUpstreamUrl } from './normalize-upstream-url.js';
-import { completionAsChunk, parseUpstreamChunk } from './parse-upstream-chunk.js';
-import { readSseData } from './read-sse-data.js';
-import {
-  transportError,
-  UpstreamHttp,
-  type UpstreamHttpOptions,
-  type UpstreamResponse,
-} from './upstream-http.js';
+import { readUpstreamReply } from './read-upstream-reply.js';
+import { UpstreamHttp, type UpstreamHttpOptions, type UpstreamResponse } from './upstream-http.js';
 
 export interface OpenAICompatibleBackendOptions extends UpstreamHttpOptions {
   /** Base URL, with or without the trailing `/v1`. */
@@ -25,12 +18,26 @@ export interface OpenAICompatibleBackendOptions extends UpstreamHttpOptions {
   retries?: number;
   /** The wait before the second attempt, doubled before each one after. Default 200. */
   retryDelayMs?: number;
-  /** Hears of upstream output Ferry passed on although it looks wrong (logged as warnings). */
-  onWarning?: (message: string) => void;
+  /**
+   * Hears of upstream output Ferry passed on although it looks wrong, and of refusals an
+   * operator should know of (logged as warnings); `fields` are for a structured log line. A
+   * request given its own log (streamChat's `log`, which names the request) warns there instead.
+   */
+  onWarning?: (message: string, fields?: UpstreamWarningFields) => void;
   /** Age after which the upstream's model list is fetched again, behind a request. Default 30 000. */
   modelListMaxAgeMs?: number;
   /** How long one call to the upstream's tokenizer may take. Default 30 000. */
   tokenizeTimeoutMs?: number;
+  /**
+   * How long count_tokens estimates for an upstream found without a tokenizer endpoint before
+   * it looks again. Default 300 000.
+   */
+  tokenizerRecheckMs?: number;
+}
+
+export interface UpstreamWarningFields {
+  /** The HTTP status of the upstream's answer the warning is about. */
+  upstreamStatus?: number;
 }
 
 interface UpstreamModel {
@@ -74,7 +81,12 @@ export class OpenAICompatibleBackend implements Backend {
     const { apiBase, root } = normalizeUpstreamUrl(options.url);
     this.apiBase = apiBase;
     this.http = new UpstreamHttp(options);
-    this.tokenCounter = new UpstreamTokenCounter(this.http, root, options.tokenizeTimeoutMs);
+    this.tokenCounter = new UpstreamTokenCounter(
+      this.http,
+      root,
+      options.tokenizeTimeoutMs,
+      options.tokenizerRecheckMs,
+    );
   }
 
   async listModels(signal?: AbortSignal): Promise<string[]> {
@@ -97,49 +109,22 @@ export class OpenAICompatibleBackend implements Backend {
    * The request is handed to `openStream` and not kept: a long generation must not hold the
    * whole conversation (often hundreds of kilobytes) in memory after it was sent.
    */
-  streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamBatch> {
-    const opened = this.openStream(request.chat, signal);
-    opened.catch(() => undefined); // handled where readStream awaits it; never unhandled
-    return this.readStream(opened, signal);
+  streamChat(
+    request: ModelRequest,
+    signal: AbortSignal,
+    log?: RequestLog,
+  ): AsyncIterable<ModelStreamBatch> {
+    const warn = this.warnFor(log);
+    const opened = this.openStream(request.chat, signal, warn);
+    opened.catch(() => undefined); // handled where readUpstreamReply awaits it; never unhandled
+    return readUpstreamReply(opened, { signal, url: this.apiBase, onWarning: warn });
   }
 
-  private async *readStream(
-    opened: Promise<{ response: UpstreamResponse; capped: boolean }>,
-    signal: AbortSignal,
-  ): AsyncIterable<ModelStreamBatch> {
-    const { response, capped } = await opened;
-    const toParts = new OpenAIChunkToParts(this.options.onWarning);
-    const contentType = String(response.headers['content-type'] ?? '');
-    try {
-      if (contentType.includes('application/json')) {
-        const parts = toParts.push(completionAsChunk(await response.body.json()));
-        if (parts.length > 0) yield capFinish(parts, capped);
-      } else {
-        // One batch per network read, however many chunks it held. By hand, not `for await`,
-        // so that nothing of this read stays referenced while the next is awaited (see
-        // mapAsyncBatches).
-        const reads = readSseData(response.body);
-        try {
-          for (;;) {
-            let read: IteratorResult<string[]> | undefined = await reads.next();
-            if (read.done === true) break;
-            if (signal.aborted) return; // the client left: nothing more is wanted from this read
-            let parts: ModelStreamPart[] | undefined = partsOfRead(read.value, toParts);
-            read = undefined;
-            if (parts.length > 0) yield capFinish(parts, capped);
-            parts = undefined;
-          }
-        } finally {
-          await reads.return(undefined);
-        }
-      }
-      const rest = toParts.finish();
-      if (rest.length > 0) yield rest;
-    } catch (error) {
-      throw transportError(error, this.apiBase, signal);
-    } finally {
-      if (!response.body.readableEnded && !response.body.destroyed) response.body.destroy();
-    }
+  /** Where one request's warnings go: its own log when the server gave one, else onWarning. */
+  private warnFor(log: RequestLog | undefined): Warn {
+    if (log !== undefined) return (message, fields) => log.warn({ ...fields }, message);
+    const onWarning = this.options.onWarning;
+    return onWarning === undefined ? () => undefined : onWarning;
   }
 
   /** vLLM's `max_model_len`; servers that do not list it leave it unknown. */
@@ -170,6 +155,7 @@ export class OpenAICompatibleBackend implements Backend {
   private async openStream(
     chat: ChatRequest,
     signal: AbortSignal,
+    warn: Warn,
   ): Promise<{ response: UpstreamResponse; capped: boolean }> {
     const upstream = await this.upstreamModel(chat.model, signal);
     const named =
@@ -182,6 +168,7 @@ export class OpenAICompatibleBackend implements Backend {
       body.max_tokens ?? undefined,
       capped !== named,
       signal,
+      warn,
     );
   }
 
@@ -207,10 +194,10 @@ export class OpenAICompatibleBackend implements Backend {
 
   /**
    * Sends the serialised chat request. When vLLM says the prompt plus max_tokens do not fit, it
-   * is retried once with exactly the room left. Nothing has reached the client yet, so an
-   * unreachable upstream or a 502/503 is retried too (bounded, backoff). A model the upstream
-   * says it does not have is looked up in a list fetched anew: an engine restarted with another
-   * model since the list was fetched gets the request under the name it serves now.
+   * is retried once with the room left (see UpstreamFailure). Nothing has reached the client
+   * yet, so an unreachable upstream or a 502/503 is retried too (bounded, backoff). A model the
+   * upstream says it does not have is looked up in a list fetched anew: an engine restarted with
+   * another model since the list was fetched gets the request under the name it serves now.
    */
   private async sendChat(
     payload: Buffer[],
@@ -218,6 +205,7 @@ export class OpenAICompatibleBackend implements Backend {
     maxTokens: number | undefined,
     capped: boolean,
     signal: AbortSignal,
+    warn: Warn,
   ): Promise<{ response: UpstreamResponse; capped: boolean }> {
     let renamed = false;
     for (let attempt = 0; ; attempt++) {
@@ -248,7 +236,8 @@ export class OpenAICompatibleBackend implements Backend {
           ? await this.renamedSince(model.asked, model.sent)
           : undefined;
       if (failure.retryWithMaxTokens !== undefined && !capped) {
-        maxTokens = failure.retryWithMaxTokens;
+        const retry = failure.retryWithMaxTokens;
+        maxTokens = retry === 'rest-of-context' ? undefined : retry;
         payload = withFields(payload, { max_tokens: maxTokens });
         capped = true;
       } else if (renamedTo !== undefined) {
@@ -257,14 +246,7 @@ export class OpenAICompatibleBackend implements Backend {
       } else if (canRetry && retryableStatuses.has(response.statusCode)) {
         await this.backoff(attempt, signal);
       } else {
-        // A 4xx is the client's error to the client, logged at debug; one the upstream gave
-        // tells an operator something (a model, template or setting that does not fit), unless
-        // it is a prompt too long, which clients answer themselves (Claude Code compacts).
-        const { status, message } = failure.error;
-        if (status < 500 && status !== 429 && !message.startsWith('prompt is too long'))
-          this.options.onWarning?.(
-            `the upstream refused a request (HTTP ${response.statusCode}): ${message}`,
-          );
+        reportRefusal(failure, response.statusCode, warn);
         throw failure.error;
       }
     }
@@ -344,11 +326,35 @@ export class OpenAICompatibleBackend implements Backend {
   }
 }
 
+type Warn = (message: string, fields?: UpstreamWarningFields) => void;
+
 /**
- * The serialised request with some fields changed. Rare (a retry): parsed again rather than
- * kept as objects for every request's whole wait.
+ * A 4xx is the client's error to the client (the server logs it at debug); one the upstream
+ * gave tells an operator something (a model, template or setting that does not fit), unless it
+ * is about the context, which clients answer themselves (Claude Code compacts or lowers
+ * max_tokens). Whatever of the upstream's text the client was not shown is logged whole.
  */
-function withFields(payload: Buffer[], fields: Partial<ChatRequest>): Buffer[] {
+function reportRefusal(failure: UpstreamFailure, upstreamStatus: number, warn: Warn): void {
+  const { status, message } = failure.error;
+  const aboutContext = /^(?:prompt is too long|input length and `max_tokens`)/.test(message);
+  const refused = status < 500 && status !== 429 && !aboutContext;
+  const said = failure.upstreamText;
+  if (!refused && said === undefined) return;
+  const what = refused ? 'refused' : 'failed';
+  const whole = said === undefined ? '' : `; the upstream said: ${said}`;
+  warn(`the upstream ${what} a request (HTTP ${upstreamStatus}): ${message}${whole}`, {
+    upstreamStatus,
+  });
+}
+
+/**
+ * The serialised request with some fields changed (one set to undefined is left out). Rare (a
+ * retry): parsed again rather than kept as objects for every request's whole wait.
+ */
+function withFields(
+  payload: Buffer[],
+  fields: { [K in keyof ChatRequest]?: ChatRequest[K] | undefined },
+): Buffer[] {
   const chat = JSON.parse(Buffer.concat(payload).toString('utf8')) as ChatRequest;
   return [Buffer.from(JSON.stringify({ ...chat, ...fields }))];
 }
@@ -437,26 +443,4 @@ function askCountsInEveryChunk(
     case undefined:
       return chat;
   }
-}
-
-/** The parts of one read's chunks, in order (the first chunk's own array when it is alone). */
-function partsOfRead(chunks: string[], toParts: OpenAIChunkToParts): ModelStreamPart[] {
-  let parts: ModelStreamPart[] | undefined;
-  for (const data of chunks) {
-    if (data === '[DONE]') continue;
-    const more = toParts.push(parseUpstreamChunk(data));
-    if (parts === undefined) parts = more;
-    else for (const part of more) parts.push(part);
-  }
-  return parts ?? [];
-}
-
-/** Running out of tokens after a cap means the context window was full, not the budget. */
-function capFinish(parts: ModelStreamPart[], capped: boolean): ModelStreamPart[] {
-  if (!capped) return parts;
-  return parts.map((part) =>
-    part.type === 'finish' && part.reason === 'max-tokens'
-      ? { ...part, reason: 'context-window-exceeded' }
-      : part,
-  );
 }

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { parseUpstreamChunk } from './parse-upstream-chunk.js';
+import { completionAsChunk, parseUpstreamChunk } from './parse-upstream-chunk.js';
 
 test('a usage chunk keeps the reasoning token count (OpenAI-style servers report it there)', () => {
   const chunk = parseUpstreamChunk(
@@ -20,4 +20,29 @@ test('a usage chunk keeps the reasoning token count (OpenAI-style servers report
 
 test('a chunk that is not JSON is an api_error', () => {
   expect(() => parseUpstreamChunk('{"choices": [')).toThrow(/not JSON/);
+});
+
+test.each([
+  [
+    'without code or type',
+    '{"error":{"message":"model crashed"}}',
+    'Upstream error: model crashed',
+  ],
+  [
+    'as a string (TGI)',
+    '{"error":"Request failed during generation"}',
+    'Upstream error: Request failed during generation',
+  ],
+])('an error chunk %s throws the upstream message', (_name, data, message) => {
+  expect(() => parseUpstreamChunk(data)).toThrow(message);
+});
+
+test.each([
+  [{ error: { message: 'model crashed' } }, 'Upstream error: model crashed'],
+  [
+    { id: 'x', object: 'chat.completion' },
+    'The upstream sent an invalid reply: a completion without choices',
+  ],
+])('a JSON reply %j that is no completion throws %s', (json, message) => {
+  expect(() => completionAsChunk(json)).toThrow(message);
 });

@@ -53,6 +53,22 @@ describe('readSseData', () => {
       batches: [['e']],
     },
     {
+      name: 'an `event: error` becomes an error chunk, JSON or text',
+      pieces: [
+        'data: a\n\nevent: error\ndata: {"message":"engine died"}\n\n',
+        'event: error\ndata: out of memory\n\nevent: error\ndata: {"error":{"message":"x"}}\n\n',
+      ],
+      batches: [
+        ['a', '{"error":{"message":"engine died"}}'],
+        ['{"error":"out of memory"}', '{"error":{"message":"x"}}'],
+      ],
+    },
+    {
+      name: "older llama-server's `error:` field becomes an error chunk",
+      pieces: ['data: a\n\nerror: {"code":500,"message":"slot failed"}\n\n'],
+      batches: [['a', '{"error":{"code":500,"message":"slot failed"}}']],
+    },
+    {
       name: 'bad bytes become replacement characters',
       pieces: [[...Buffer.from('data: '), 0xff, 10, 10]],
       batches: [['\ufffd']],
