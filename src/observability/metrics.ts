@@ -32,6 +32,12 @@ export class FerryMetrics {
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
+  private readonly streamErrors = new Counter({
+    name: 'ferry_stream_errors_total',
+    help: 'Streams that ended with an SSE error event after their 200 went out, by error type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
   readonly activeStreams = new Gauge({
     name: 'ferry_active_streams',
     help: 'Streaming responses in progress',
@@ -74,6 +80,19 @@ export class FerryMetrics {
   recordRequest(route: string, status: number, seconds: number): void {
     this.requests.inc({ route, status: String(status) });
     this.duration.observe({ route }, seconds);
+  }
+
+  /**
+   * A request Node's HTTP parser refused (431, malformed HTTP): counted, under no route, with
+   * no duration, as it never reached the router.
+   */
+  recordRefusedRequest(status: number): void {
+    this.requests.inc({ route: 'unmatched', status: String(status) });
+  }
+
+  /** A stream's `error` event: its request is counted as the 200 it was, this says how it ended. */
+  recordStreamError(type: string): void {
+    this.streamErrors.inc({ type });
   }
 
   recordFirstEvent(seconds: number): void {

@@ -2,15 +2,21 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { answerClientError } from './answer-client-error.js';
 
-function answer(code: string | undefined): { text: string; logged: object[] } {
+function answer(code: string | undefined): {
+  text: string;
+  logged: object[];
+  answered: number | undefined;
+} {
   const socket = new PassThrough();
   let text = '';
   socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   const logged: object[] = [];
-  answerClientError(Object.assign(new Error('parse error'), { code }), socket, (details) =>
-    logged.push(details),
+  const answered = answerClientError(
+    Object.assign(new Error('parse error'), { code }),
+    socket,
+    (details) => logged.push(details),
   );
-  return { text, logged };
+  return { text, logged, answered };
 }
 
 describe('answerClientError', () => {
@@ -20,7 +26,8 @@ describe('answerClientError', () => {
     ['HPE_INVALID_HEADER_TOKEN', 400, 'invalid_request_error'],
     [undefined, 400, 'invalid_request_error'],
   ])('%s → %i %s with a JSON body and a request id', (code, status, type) => {
-    const { text, logged } = answer(code);
+    const { text, logged, answered } = answer(code);
+    expect(answered).toBe(status); // what the server counts
     const [head = '', body = ''] = text.split('\r\n\r\n');
     expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     const requestId = /\r\nrequest-id: (req_\w+)/.exec(head)?.[1];
@@ -35,6 +42,6 @@ describe('answerClientError', () => {
   });
 
   test('a reset connection gets nothing', () => {
-    expect(answer('ECONNRESET')).toEqual({ text: '', logged: [] });
+    expect(answer('ECONNRESET')).toEqual({ text: '', logged: [], answered: undefined });
   });
 });

@@ -21,15 +21,16 @@ function describeClientError(code: string | undefined): ApiError {
  * `maxHeaderSize`, bytes that are not HTTP, a request that never finishes) never reaches
  * Fastify, and Node would answer with an empty body. This writes the Anthropic error shape
  * instead, with a request id, then closes the socket: the parser state is unusable after an
- * error. The server itself is unaffected.
+ * error. The server itself is unaffected. Returns the status answered, to be counted, or
+ * undefined when no one was left to answer.
  */
 export function answerClientError(
   error: Error & { code?: string | undefined },
   socket: Duplex,
   log: (details: object, message: string) => void,
-): void {
+): number | undefined {
   // A reset connection has no one left to answer (https://nodejs.org/api/http.html#event-clienterror).
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'ECONNRESET' || socket.destroyed) return undefined;
   const requestId = createId('req');
   const apiError = describeClientError(error.code).withRequestId(requestId);
   log({ reqId: requestId, code: error.code, status: apiError.status }, apiError.message);
@@ -47,4 +48,5 @@ export function answerClientError(
   socket.end();
   // A peer that never reads must not keep the socket alive.
   setTimeout(() => socket.destroy(), 1000).unref();
+  return apiError.status;
 }

@@ -1,33 +1,42 @@
+import type { Readable } from 'node:stream';
 import Fastify, {
   LogController,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { ApiError } from '../protocol/api-error.js';
+import { ApiError, type ApiErrorType } from '../protocol/api-error.js';
 import { FerryMetrics } from '../observability/metrics.js';
 import { createId } from '../protocol/create-ids.js';
 import { ToolConversionCache } from '../translate/tool-conversion-cache.js';
 import type { FerryAppOptions } from './app-options.js';
-import { allowCors, crossOriginRefusal } from './allow-cors.js';
+import { allowCors } from './allow-cors.js';
 import { MessageThreads } from './message-threads.js';
 import { createApiKeyCheck } from './check-api-key.js';
 import { answerClientError } from './answer-client-error.js';
+import { decodeBodyText } from './decode-body-text.js';
+import { decodeRequestBody } from './decode-request-body.js';
+import { readBodyBytes } from './read-body-bytes.js';
 import { renderError } from './render-error.js';
+import { unservedRequestError } from './unserved-request-error.js';
 import { registerCountTokensRoute } from './routes/count-tokens-route.js';
 import { probePaths, registerHealthRoute } from './routes/health-route.js';
 import { registerMessagesRoute } from './routes/messages-route.js';
 import { registerModelsRoute } from './routes/models-route.js';
+import { optionalField } from '../util/optional-field.js';
 
 /** The status logged and counted for a reply its client left before the end (nginx's 499). */
 const clientClosed = 499;
 
-const knownPaths = new Set<string>([
-  '/v1/messages',
-  '/v1/messages/count_tokens',
-  '/v1/models',
-  ...probePaths,
-]);
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The type of the SSE `error` event a stream ended with, set by the messages route: such a
+     * request is counted and logged as the 200 it was sent as, and this says it failed.
+     */
+    streamError: ApiErrorType | undefined;
+  }
+}
 
 /**
  * The HTTP front door. Every error leaves through one renderer as Anthropic's error shape, with
@@ -45,10 +54,12 @@ export function createApp(appOptions: FerryAppOptions): FastifyInstance {
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const app = Fastify({
     http: { maxHeaderSize: options.maxHeaderBytes ?? 32 * 1024 },
-    clientErrorHandler: (error, socket) =>
-      answerClientError(error, socket, (details, message) =>
-        options.logger.debug(details, message),
-      ),
+    clientErrorHandler: (error, socket) => {
+      const status = answerClientError(error, socket, (details, message) =>
+        options.logger.info(details, message),
+      );
+      if (status !== undefined) options.metrics.recordRefusedRequest(status);
+    },
     // A URL Fastify cannot decode never reaches the routes or setErrorHandler.
     frameworkErrors: (error, request, reply) => {
       const apiError = renderError(error, maxBodyBytes).withRequestId(request.id);
@@ -68,8 +79,9 @@ export function createApp(appOptions: FerryAppOptions): FastifyInstance {
       compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas },
     },
   }) as unknown as FastifyInstance;
-  registerJsonParser(app, options.toolCache);
-  registerHooks(app, options);
+  app.decorateRequest('streamError', undefined);
+  registerJsonParser(app, options.toolCache, maxBodyBytes);
+  registerHooks(app, { ...options, maxBodyBytes });
   if ((options.corsOrigins?.length ?? 0) > 0) allowCors(app, options.corsOrigins ?? []);
   registerErrorHandlers(app, maxBodyBytes);
   registerHealthRoute(app, options.backendIdentity);
@@ -87,25 +99,35 @@ function noSchemas(): never {
   throw new Error('Fastify route schemas are not used in Ferry (requests are validated with zod)');
 }
 
-/** Plain JSON.parse (the body is validated by zod right after); a syntax error is a 400. */
-function registerJsonParser(app: FastifyInstance, toolCache: ToolConversionCache): void {
+/**
+ * Plain JSON.parse (the body is validated by zod right after); a syntax error is a 400. The body
+ * is read as bytes, so that bytes which are not UTF-8 are refused rather than replaced (see
+ * decodeBodyText), by a reader that does not copy a body that came in one chunk.
+ */
+function registerJsonParser(
+  app: FastifyInstance,
+  toolCache: ToolConversionCache,
+  maxBodyBytes: number,
+): void {
   app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, toolCache.parseBody(body as string));
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : 'syntax error';
-      done(
-        new ApiError('invalid_request_error', `Request body is not valid JSON: ${reason}`),
-        undefined,
-      );
-    }
-  });
+  app.addContentTypeParser(
+    'application/json',
+    async (request: FastifyRequest, payload: Readable) => {
+      const bytes = await readBodyBytes(payload, request.headers['content-length'], maxBodyBytes);
+      const text = decodeBodyText(bytes);
+      try {
+        return toolCache.parseBody(text);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : 'syntax error';
+        throw new ApiError('invalid_request_error', `Request body is not valid JSON: ${reason}`);
+      }
+    },
+  );
 }
 
 function registerHooks(
   app: FastifyInstance,
-  options: FerryAppOptions & { metrics: FerryMetrics },
+  options: FerryAppOptions & { metrics: FerryMetrics; maxBodyBytes: number },
 ): void {
   const checkKey = options.apiKey === undefined ? undefined : createApiKeyCheck(options.apiKey);
   const probes = new Set<string>(probePaths);
@@ -117,24 +139,26 @@ function registerHooks(
     });
   });
   // After onRequest, where CORS headers are set (a browser must be able to read a 401), and
-  // before the body is read.
-  if (checkKey !== undefined)
-    app.addHook('preParsing', (request, _reply, payload, done) => {
-      try {
-        const path = request.url.split('?')[0] ?? '';
-        if (request.method !== 'OPTIONS' && !probes.has(path)) checkKey(request.headers);
-      } catch (error) {
-        done(error as Error);
-        return;
-      }
-      done(null, payload);
-    });
+  // before the body is read: a request no route serves is refused before its body is parsed
+  // (a PUT with a bad JSON body is a 405, not a 400), and a coded body is decoded.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    let body: typeof payload;
+    try {
+      if (checkKey !== undefined && request.method !== 'OPTIONS' && !probes.has(pathOf(request)))
+        checkKey(request.headers);
+      if (request.is404) throw unserved(request);
+      body = decodeRequestBody(payload, request.headers, options.maxBodyBytes);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done(null, body);
+  });
   app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
 
   /** One log line and one count per request; `status` for a reply the client cut short. */
   function logRequest(request: FastifyRequest, reply: FastifyReply, status?: number): void {
-    const route =
-      reply.statusCode === 404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
+    const route = request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
     options.metrics.recordRequest(route, status ?? reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       {
@@ -142,60 +166,52 @@ function registerHooks(
         url: request.url,
         status: status ?? reply.statusCode,
         ms: Math.round(reply.elapsedTime),
+        ...optionalField('streamError', request.streamError),
       },
-      status === clientClosed ? 'request cut short: the client closed the connection' : 'request',
+      status === clientClosed
+        ? `request cut short: the client closed the connection ${disconnectStage(request, reply)}`
+        : 'request',
     );
   }
+}
+
+/** Where a request stood when its client closed the connection. */
+function disconnectStage(request: FastifyRequest, reply: FastifyReply): string {
+  if (!request.raw.complete) return 'while sending the request body';
+  return reply.raw.headersSent ? 'mid-reply' : 'before the reply began';
+}
+
+function pathOf(request: FastifyRequest): string {
+  return request.url.split('?')[0] ?? '';
+}
+
+function unserved(request: FastifyRequest): ApiError {
+  return unservedRequestError({
+    method: request.method,
+    path: pathOf(request),
+    origin: request.headers.origin,
+    requestId: request.id,
+  });
 }
 
 function registerErrorHandlers(app: FastifyInstance, maxBodyBytes: number): void {
   app.setErrorHandler(async (error, request, reply) => {
     const apiError = renderError(error, maxBodyBytes).withRequestId(request.id);
-    // A client that left (e.g. while queued for the embedded engine) is no server fault.
+    // A client that left (e.g. while queued for the embedded engine) is no server fault, and
+    // the error is most likely the cancellation its leaving caused: the request's own line
+    // (status 499) says so.
     if (request.raw.socket?.destroyed === true)
-      request.log.info(`client left: ${apiError.message}`);
+      request.log.debug(
+        { err: error },
+        `reply abandoned: the client closed the connection ${disconnectStage(request, reply)}`,
+      );
     else if (apiError.status >= 500) request.log.error({ err: error }, apiError.message);
     else request.log.debug(apiError.message);
     return reply.status(apiError.status).headers(apiError.headers).send(apiError.toJSON());
   });
+  // The preParsing hook answers these first; this serves what never reaches it.
   app.setNotFoundHandler(async (request, reply) => {
-    const error = unservedRequestError(request);
-    return reply.status(error.status).send(error.toJSON());
+    const error = unserved(request);
+    return reply.status(error.status).headers(error.headers).send(error.toJSON());
   });
-}
-
-/** A request no route serves: a browser's preflight, a method a path lacks, or no such path. */
-function unservedRequestError(request: FastifyRequest): ApiError {
-  const path = request.url.split('?')[0] ?? '';
-  const origin = request.headers.origin;
-  // With origins allowed, allowCors answers a preflight before any route is looked for.
-  if (request.method === 'OPTIONS' && origin !== undefined)
-    return crossOriginRefusal(origin, [], request.id);
-  if (knownPaths.has(path) || path.startsWith('/v1/models/'))
-    return new ApiError(
-      'invalid_request_error',
-      `Method ${request.method} is not allowed on ${path}`,
-      {
-        status: 405,
-        requestId: request.id,
-      },
-    );
-  return new ApiError('not_found_error', notFoundMessage(request.method, path), {
-    requestId: request.id,
-  });
-}
-
-/** Anthropic API families Ferry does not serve, named so a client's 404 says why. */
-const unservedApis: ReadonlyArray<[prefix: string, name: string]> = [
-  ['/v1/messages/batches', 'the Message Batches API'],
-  ['/v1/files', 'the Files API'],
-  ['/v1/skills', 'the Skills API'],
-  ['/v1/complete', 'the legacy Text Completions API'],
-  ['/v1/organizations', 'the Admin API'],
-];
-
-function notFoundMessage(method: string, path: string): string {
-  const api = unservedApis.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
-  if (api === undefined) return `Not found: ${method} ${path}`;
-  return `Not found: ${method} ${path} (Ferry does not implement ${api[1]}; it serves /v1/messages, /v1/messages/count_tokens and /v1/models)`;
 }

@@ -1,5 +1,13 @@
 import { ApiError, toApiError } from '../protocol/api-error.js';
 
+/** The 413 for a body over the limit, from Fastify's checks or Ferry's body reader. */
+export function bodyTooLargeError(maxBodyBytes: number): ApiError {
+  return new ApiError(
+    'request_too_large',
+    `Request body is larger than the ${maxBodyBytes} byte limit`,
+  );
+}
+
 interface FrameworkError {
   code?: string;
   statusCode?: number;
@@ -15,10 +23,7 @@ export function renderError(error: unknown, maxBodyBytes: number): ApiError {
   if (error instanceof ApiError) return error;
   const framework = error as FrameworkError;
   if (framework.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || framework.statusCode === 413) {
-    return new ApiError(
-      'request_too_large',
-      `Request body is larger than the ${maxBodyBytes} byte limit`,
-    );
+    return bodyTooLargeError(maxBodyBytes);
   }
   if (framework.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return new ApiError('invalid_request_error', 'Content-Type must be application/json');

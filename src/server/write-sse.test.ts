@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { afterEach, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { ApiError } from '../protocol/api-error.js';
 import { coalesceMs, writeSse } from './write-sse.js';
 
 /** Just enough of a ServerResponse to record what was written and when. */
@@ -124,4 +125,68 @@ test("a tool call's block start is first content too: written at once, not held 
   expect(texts()).toHaveLength(2);
   expect(texts()[1]).toContain('"name":"Write"');
   await end();
+});
+
+describe('a stream that ends with an error event tells onError its type', () => {
+  test.each([
+    ['an upstream failure', new ApiError('timeout_error', 'idle'), 'timeout_error'],
+    ['an unexpected throw', new Error('boom'), 'api_error'],
+  ])('%s', async (_name, thrown, type) => {
+    const res = new RecordingResponse();
+    const errors: string[] = [];
+    const failing: AsyncIterator<RawMessageStreamEvent[]> = {
+      next: () => Promise.reject(thrown),
+    };
+    await writeSse(res as unknown as ServerResponse, [start], failing, {
+      pingIntervalMs: 10_000,
+      requestId: 'req_test',
+      logger: { warn: () => undefined },
+      onError: (error) => errors.push(error.type),
+    });
+    expect(errors).toEqual([type]);
+    expect(res.writes.map((write) => write.text).join('')).toContain(`"type":"${type}"`);
+  });
+
+  test('a shutdown that interrupts it', async () => {
+    const res = new RecordingResponse();
+    const errors: string[] = [];
+    const openStreams = new Set<() => void>();
+    const { events, send } = channel();
+    const done = writeSse(res as unknown as ServerResponse, [start], events, {
+      pingIntervalMs: 10_000,
+      requestId: 'req_test',
+      logger: { warn: () => undefined },
+      openStreams,
+      onError: (error) => errors.push(error.type),
+    });
+    for (const interrupt of openStreams) interrupt();
+    send('end');
+    await done;
+    expect(errors).toEqual(['overloaded_error']);
+  });
+
+  test('not a stream that ends well, nor one whose client left before it failed', async () => {
+    const errors: string[] = [];
+    const options = {
+      pingIntervalMs: 10_000,
+      requestId: 'req_test',
+      logger: { warn: () => undefined },
+      onError: (error: ApiError) => errors.push(error.type),
+    };
+    const whole = new RecordingResponse();
+    const { events, send } = channel();
+    send([{ type: 'message_stop' }]);
+    send('end');
+    await writeSse(whole as unknown as ServerResponse, [start], events, options);
+    const left = new RecordingResponse();
+    const failsOnceLeft: AsyncIterator<RawMessageStreamEvent[]> = {
+      next: () => {
+        left.emit('close');
+        return Promise.reject(new Error('aborted'));
+      },
+    };
+    await writeSse(left as unknown as ServerResponse, [start], failsOnceLeft, options);
+    expect(whole.writes.at(-1)?.text).toContain('message_stop');
+    expect(errors).toEqual([]);
+  });
 });

@@ -14,6 +14,11 @@ export interface WriteSseOptions {
   openStreams?: Set<() => void> | undefined;
   /** Called when the stream was interrupted: the model's work for it must stop too. */
   onInterrupt?: () => void;
+  /**
+   * Given the error a stream ends with as its last event (a failure or a shutdown): its status
+   * went out as 200, so this is how metrics and the request's log line learn of it.
+   */
+  onError?: (error: ApiError) => void;
   logger: { warn(details: object, message: string): void };
 }
 
@@ -44,6 +49,7 @@ export async function writeSse(
       'overloaded_error',
       'Ferry is shutting down; the reply was cut off, retry the request',
     );
+    options.onError?.(shutdown);
     writer.writeRaw(encodeSseError(shutdown.withRequestId(options.requestId)), true);
     writer.end();
     options.onInterrupt?.();
@@ -66,6 +72,7 @@ export async function writeSse(
         { err: error },
         `stream failed after its first byte: ${apiError.message}`,
       );
+      options.onError?.(apiError);
       writer.writeRaw(encodeSseError(apiError));
     }
   } finally {

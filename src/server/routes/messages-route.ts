@@ -85,7 +85,7 @@ async function openMessage(
   } catch (error) {
     throw turn.renumber?.(error) ?? error;
   }
-  const rawParts = options.backend.streamChat(modelRequest, signal);
+  const rawParts = options.backend.streamChat(modelRequest, signal, request.log);
   const parts = options.parseParts ? options.parseParts(rawParts, modelRequest) : rawParts;
   const oneToolCall = modelRequest.chat.parallel_tool_calls === false;
   // Only a reply Ferry may stop early keeps the request, to count its prompt if need be.
@@ -155,6 +155,10 @@ async function sendStream(
         logger: request.log,
         openStreams: options.openStreams,
         onInterrupt: () => abort.abort(),
+        onError: (error) => {
+          request.streamError = error.type;
+          options.metrics?.recordStreamError(error.type);
+        },
       },
     );
   } finally {
