@@ -128,6 +128,44 @@ describe('convertMessages', () => {
       ],
     },
     {
+      name: 'results in the order of the calls, whatever order the client finished them in',
+      messages: [
+        {
+          role: 'assistant',
+          content: ['a', 'b', 'c'].map((id) => ({
+            type: 'tool_use' as const,
+            id,
+            name: 'Read',
+            input: {},
+          })),
+        },
+        {
+          role: 'user',
+          content: ['c', 'a'].map((id) => ({
+            type: 'tool_result' as const,
+            tool_use_id: id,
+            content: id,
+          })),
+        },
+        // A second user message is the same turn: its result still takes its call's place.
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'b', content: 'b' }] },
+      ],
+      expected: [
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: ['a', 'b', 'c'].map((id) => ({
+            id,
+            type: 'function',
+            function: { name: 'Read', arguments: '{}' },
+          })),
+        },
+        { role: 'tool', tool_call_id: 'a', content: 'a' },
+        { role: 'tool', tool_call_id: 'b', content: 'b' },
+        { role: 'tool', tool_call_id: 'c', content: 'c' },
+      ],
+    },
+    {
       name: 'images in tool results follow the tool messages as user content',
       messages: [
         {

@@ -25,7 +25,9 @@ import { isServerToolHistoryBlock, serverToolHistoryText } from './server-tool-h
  * Anthropic messages (with the already-converted system prompt) as OpenAI chat messages.
  *
  * - tool_result blocks become `tool` messages placed right after the assistant's tool calls,
- *   before the user's own content of the same message.
+ *   in the order of the calls (a client sends results as its tools finish, and many chat
+ *   templates, Qwen's and Llama 3's among them, drop `tool_call_id` and pair results with calls
+ *   by position), before the user's own content of the same message.
  * - `role: "system"` messages mid-conversation (Claude Code sends them) are kept as user text:
  *   many open-model chat templates reject a system message that is not first. Before any turn
  *   they join the system prompt; after a user turn they join it; after an assistant turn they
@@ -96,10 +98,26 @@ class ChatMessageList {
         return;
       }
       const result = convertToolResult(block, blockPath);
-      this.messages.push(result.message);
+      this.addToolMessage(result.message);
       images.push(...result.images);
     });
     this.pushUser([...images, ...parts]);
+  }
+
+  /** After the results already placed for calls made before its own (an insertion sort). */
+  private addToolMessage(message: ToolChatMessage): void {
+    const messages = this.messages;
+    let at = messages.length;
+    let call = at - 1;
+    while (call >= 0 && messages[call]?.role === 'tool') call--;
+    const calls = callIds(messages[call]);
+    const rank = (id: string): number => calls.indexOf(id);
+    while (
+      at > call + 1 &&
+      rank((messages[at - 1] as ToolChatMessage).tool_call_id) > rank(message.tool_call_id)
+    )
+      at--;
+    messages.splice(at, 0, message);
   }
 
   addAssistant(message: AssistantChatMessage): void {
@@ -129,6 +147,12 @@ class ChatMessageList {
   private flushPending(): void {
     if (this.pending.length > 0) this.pushUser([]);
   }
+}
+
+type ToolChatMessage = Extract<ChatMessage, { role: 'tool' }>;
+
+function callIds(message: ChatMessage | undefined): string[] {
+  return message?.role === 'assistant' ? (message.tool_calls ?? []).map((call) => call.id) : [];
 }
 
 /** Heads a compaction's summary, so the model reads it as what came before. */
