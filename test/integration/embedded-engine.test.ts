@@ -79,8 +79,8 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () 
   test('lists the served model and answers Claude model ids with it', async () => {
     const models = await engine.client.models.list();
     expect(models.data.map((entry) => entry.id)).toEqual([model]);
-    // The input limit is the engine's own context.
-    expect(models.data[0]?.max_input_tokens).toBe(2048);
+    // The longest prompt the engine takes: its context less the one token a reply needs.
+    expect(models.data[0]?.max_input_tokens).toBe(2047);
     const message = await engine.client.messages.create({
       model: 'claude-opus-5-5',
       max_tokens: 8,
@@ -323,26 +323,110 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () 
       const call = first.content.find((block) => block.type === 'tool_use');
       expect(call).toBeDefined();
       const firstPrompt = first.usage.input_tokens + (first.usage.cache_read_input_tokens ?? 0);
-      const second = await engine.client.messages.create({
+      const secondTurn = {
         model,
         system,
-        max_tokens: 4,
         tools: [listTool],
         messages: [
           ...firstTurn,
-          { role: 'assistant', content: first.content },
+          { role: 'assistant' as const, content: first.content },
           {
-            role: 'user',
-            content: [{ type: 'tool_result', tool_use_id: call!.id, content: 'a.txt' }],
+            role: 'user' as const,
+            content: [{ type: 'tool_result' as const, tool_use_id: call!.id, content: 'a.txt' }],
           },
         ],
-      });
+      };
+      // Counted in the cache's spelling, as the turn will be evaluated.
+      const counted = await engine.client.messages.countTokens(secondTurn);
+      const second = await engine.client.messages.create({ ...secondTurn, max_tokens: 4 });
+      expect(counted.input_tokens).toBe(
+        second.usage.input_tokens + (second.usage.cache_read_input_tokens ?? 0),
+      );
       const cached = second.usage.cache_read_input_tokens ?? 0;
       // All but the last token or two (the engine had not evaluated the last one); new is the
       // call's closing, the turn's end and the tool result (~20 tokens).
       expect(cached).toBeGreaterThanOrEqual(firstPrompt + first.usage.output_tokens - 3);
       expect(second.usage.input_tokens).toBeLessThan(30);
     }
+  });
+
+  test('max_tokens 0 on a forced call reads the prompt into the cache all the same', async () => {
+    const request = {
+      model,
+      system: `Warm me. ${'Keep the rules. '.repeat(30)}`,
+      tools: [bashTool],
+      tool_choice: { type: 'tool' as const, name: 'Bash' },
+      messages: [{ role: 'user' as const, content: 'Run ls.' }],
+    };
+    const warm = await engine.client.messages.create({ ...request, max_tokens: 0 });
+    expect(warm.content).toEqual([]);
+    const prompt = warm.usage.input_tokens + (warm.usage.cache_read_input_tokens ?? 0);
+    const next = await engine.client.messages.create({ ...request, max_tokens: 60 });
+    // All but the last prompt token, which is evaluated again for the first logits.
+    expect(next.usage.cache_read_input_tokens).toBe(prompt - 1);
+  });
+
+  const calcTool = (a: Record<string, unknown>): Anthropic.Tool => ({
+    name: 'calc',
+    input_schema: { type: 'object', properties: { a }, required: ['a'] },
+  });
+
+  test.each([
+    [{ type: 'number', minimum: 5, maximum: 1 }, 'no number is within minimum 5, maximum 1'],
+    [{ type: 'string', enum: [] }, 'enum is empty'],
+  ])('a schema no value fits is a 400 naming where, streamed or not: %j', async (a, reason) => {
+    const forced = {
+      model,
+      max_tokens: 50,
+      tools: [calcTool(a)],
+      tool_choice: { type: 'tool' as const, name: 'calc' },
+      messages: [{ role: 'user' as const, content: 'Compute.' }],
+    };
+    const format = {
+      model,
+      max_tokens: 50,
+      messages: [{ role: 'user' as const, content: 'Answer in JSON.' }],
+      output_config: {
+        format: {
+          type: 'json_schema' as const,
+          schema: { type: 'object', properties: { a }, required: ['a'] },
+        },
+      },
+    };
+    const cases = [
+      [() => engine.client.messages.create(forced), 'tools[calc].input_schema'],
+      [() => engine.client.messages.stream(forced).finalMessage(), 'tools[calc].input_schema'],
+      [() => engine.client.messages.create(format), 'output_config.format.schema'],
+    ] as const;
+    for (const [send, at] of cases) {
+      const error = await send().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((error as Error).message).toContain(`${at}.properties.a: ${reason}, so no value fits`);
+    }
+  });
+
+  test('bounds past llama.cpp’s grammar limits are capped, not a 500', async () => {
+    const tool: Anthropic.Tool = {
+      name: 'Big',
+      input_schema: {
+        type: 'object',
+        properties: {
+          list: { type: 'array', items: { type: 'boolean' }, minItems: 1, maxItems: 2001 },
+          text: { type: 'string', maxLength: 5000 },
+        },
+        required: ['list', 'text'],
+      },
+    };
+    const message = await engine.client.messages
+      .stream({
+        model,
+        max_tokens: 60,
+        tools: [tool],
+        tool_choice: { type: 'tool', name: 'Big' },
+        messages: [{ role: 'user', content: 'Go.' }],
+      })
+      .finalMessage();
+    expect(['tool_use', 'max_tokens']).toContain(message.stop_reason);
   });
 
   test('a prompt longer than the context is refused before generation', async () => {

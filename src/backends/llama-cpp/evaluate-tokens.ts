@@ -87,6 +87,19 @@ export async function* evaluateTokens(
 }
 
 /**
+ * Reads the run's input into the sequence's KV cache without sampling, for a request that has no
+ * room to generate (max_tokens 0 warms the cache). False if the client left first.
+ */
+export async function evaluatePrompt(run: GenerationRun): Promise<boolean> {
+  const last = await evaluatePromptBatches(run, run.input);
+  if (last === undefined) return false;
+  const evaluating = run.sequence.evaluateWithoutGeneratingNewTokens(last);
+  if ((await raceAbort(evaluating, run.signal)) !== abortedMarker) return true;
+  run.onBusyAfterAbort(evaluating.catch(() => undefined));
+  return false;
+}
+
+/**
  * A long prompt is evaluated one batch at a time, so a client that leaves mid-prompt frees its
  * sequence once the batch in progress is done: node-llama-cpp has no way to stop an
  * evaluation, and a client that left during a 20k-token prompt held its sequence until the

@@ -3,18 +3,23 @@ import { integerBounds, resolveRef } from './to-grammar-schema.js';
 
 type Schema = Record<string, unknown>;
 
+interface FitState {
+  changed: boolean;
+  unsafe: boolean;
+  short: boolean;
+}
+
 /**
- * `value` with every number its schema bounds brought within those bounds (`minimum`,
- * `maximum`, their exclusive forms; integers stay whole), following `properties`, `items` and
- * local `$ref`s; what else the schema says is left to the grammar. `changed` tells whether
- * anything was out of bounds, and `unsafe` whether an integer has more digits than a
- * JavaScript client reads exactly.
+ * `value` brought within the bounds grammars do not hold to: every number within its schema's
+ * `minimum`, `maximum` and their exclusive forms (integers stay whole), every string and array
+ * cut to its `maxLength` / `maxItems`; following `properties`, `items` and local `$ref`s, what
+ * else the schema says is left to the grammar. `changed` tells whether anything was out of
+ * bounds, `unsafe` whether an integer has more digits than a JavaScript client reads exactly,
+ * and `short` whether a string or array is below its `minLength` / `minItems`, which no cut
+ * can mend (the grammar holds only part of a large minimum: see maxGrammarRepeats).
  */
-export function fitNumbers(
-  value: unknown,
-  schema: unknown,
-): { value: unknown; changed: boolean; unsafe: boolean } {
-  const state = { changed: false, unsafe: false };
+export function fitBounds(value: unknown, schema: unknown): { value: unknown } & FitState {
+  const state = { changed: false, unsafe: false, short: false };
   const root = isPlainObject(schema) ? schema : {};
   const fitted = fit(value, schema, root, state, 0);
   return { value: fitted, ...state };
@@ -26,18 +31,24 @@ function fit(
   value: unknown,
   schema: unknown,
   root: Schema,
-  state: { changed: boolean; unsafe: boolean },
+  state: FitState,
   depth: number,
 ): unknown {
   if (!isPlainObject(schema) || depth > maxDepth) return value;
   if (typeof schema.$ref === 'string')
     return fit(value, resolveRef(schema.$ref, root), root, state, depth + 1);
   if (typeof value === 'number') return fitNumber(value, schema, state);
+  if (typeof value === 'string') {
+    // JSON Schema counts characters (code points), not UTF-16 units.
+    const characters = [...value];
+    return fitLength(characters, schema, 'minLength', 'maxLength', state).join('');
+  }
   if (Array.isArray(value)) {
     const items = schema.items;
+    const fitted = fitLength(value, schema, 'minItems', 'maxItems', state);
     return isPlainObject(items)
-      ? value.map((item) => fit(item, items, root, state, depth + 1))
-      : value;
+      ? fitted.map((item) => fit(item, items, root, state, depth + 1))
+      : fitted;
   }
   if (isPlainObject(value) && isPlainObject(schema.properties)) {
     const properties = schema.properties;
@@ -51,11 +62,22 @@ function fit(
   return value;
 }
 
-function fitNumber(
-  value: number,
+function fitLength<T>(
+  list: T[],
   schema: Schema,
-  state: { changed: boolean; unsafe: boolean },
-): number {
+  minKey: string,
+  maxKey: string,
+  state: FitState,
+): T[] {
+  const min = schema[minKey];
+  const max = schema[maxKey];
+  if (typeof min === 'number' && list.length < min) state.short = true;
+  if (typeof max !== 'number' || list.length <= max) return list;
+  state.changed = true;
+  return list.slice(0, Math.max(0, Math.floor(max)));
+}
+
+function fitNumber(value: number, schema: Schema, state: FitState): number {
   if (Number.isInteger(value) && !Number.isSafeInteger(value)) state.unsafe = true;
   let fitted = value;
   if (schema.type === 'integer') {

@@ -5,6 +5,7 @@ import {
   type LlamaGrammar,
   type LlamaModel,
 } from 'node-llama-cpp';
+import { ApiError } from '../../protocol/api-error.js';
 import { toGrammarSchema } from './to-grammar-schema.js';
 
 // The library's number rules allow an exponent of up to 16 digits, so `1E999` (Infinity, which
@@ -32,18 +33,28 @@ const cache = new Map<string, Promise<LlamaGrammar>>();
 const cacheLimit = 64;
 
 /**
- * A grammar that only admits JSON valid for `schema` (in the subset llama.cpp grammars express),
- * cached per schema: Claude Code sends the same tools on every turn.
+ * A grammar that only admits JSON valid for `schema` (in the subset llama.cpp grammars express:
+ * see toGrammarSchema), cached per schema: Claude Code sends the same tools on every turn. A
+ * schema no value fits, or one llama.cpp cannot make a grammar of, is a 400 naming `at`, the
+ * schema's place in the request. What the grammar cannot enforce is told to `onWarning` once,
+ * when the grammar is made.
  */
-export async function jsonGrammarState(
+export async function jsonGrammar(
   llama: Llama,
-  model: LlamaModel,
   schema: unknown,
-): Promise<LlamaGrammarEvaluationState> {
-  const converted = toGrammarSchema(schema);
+  at: string,
+  onWarning?: (message: string) => void,
+): Promise<LlamaGrammar> {
+  const unenforced: string[] = [];
+  const converted = toGrammarSchema(schema, {
+    at,
+    onUnenforced: (path, keyword) => unenforced.push(path === '' ? keyword : `${path}.${keyword}`),
+  });
   const key = JSON.stringify(converted);
   let grammar = cache.get(key);
   if (grammar === undefined) {
+    if (unenforced.length > 0)
+      onWarning?.(`embedded engine: ${at}: not enforced by the grammar: ${unenforced.join(', ')}`);
     // The library's generic schema typing cannot follow a schema built at run time.
     const fromSchema = llama.createGrammarForJsonSchema.bind(llama) as unknown as (
       schema: GbnfJsonSchema,
@@ -59,7 +70,22 @@ export async function jsonGrammarState(
     if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value!);
     cache.set(key, grammar);
   }
-  return new LlamaGrammarEvaluationState({ model, grammar: await grammar });
+  return grammar.catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ApiError(
+      'invalid_request_error',
+      `${at}: llama.cpp cannot make a grammar of this schema (${reason})`,
+      { cause: error },
+    );
+  });
+}
+
+/** A fresh evaluation of `grammar`, for one sampled value. */
+export function jsonGrammarState(
+  model: LlamaModel,
+  grammar: LlamaGrammar,
+): LlamaGrammarEvaluationState {
+  return new LlamaGrammarEvaluationState({ model, grammar });
 }
 
 /** True when a parsed value holds a number JSON cannot represent (from a huge exponent). */

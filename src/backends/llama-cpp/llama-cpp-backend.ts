@@ -1,8 +1,15 @@
 import { randomInt } from 'node:crypto';
 import type { Template } from '@huggingface/jinja';
-import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import type {
+  Llama,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaGrammar,
+  LlamaModel,
+  Token,
+} from 'node-llama-cpp';
 import type { Backend, EngineLoad, TokenCount } from '../backend.js';
-import type { ChatRequest, ModelRequest } from '../../model/model-request.js';
+import type { ChatRequest, ModelRequest, ToolSchemas } from '../../model/model-request.js';
 import type { ModelFinishReason, ModelStreamBatch } from '../../model/model-stream-part.js';
 import { ApiError } from '../../protocol/api-error.js';
 import { alignPromptToCache, type TokenText } from './align-prompt-to-cache.js';
@@ -12,7 +19,9 @@ import {
   templateRendersTools,
 } from './describe-tools-in-prompt.js';
 import { generateForcedToolCall, forcedToolNames } from './generate-forced-tool-call.js';
+import { generateStructuredOutput } from './generate-structured-output.js';
 import { generateText, type Sampling } from './generate-text.js';
+import { jsonGrammar } from './json-grammar.js';
 import { modelSamplingDefaults, type SamplingDefaults } from './model-sampling-defaults.js';
 import { parseChatTemplate, renderChatPrompt } from './render-chat-prompt.js';
 import { SequencePool } from './sequence-pool.js';
@@ -102,8 +111,24 @@ export class LlamaCppBackend implements Backend {
     return Promise.resolve([...this.options.servedModelNames]);
   }
 
+  /**
+   * The prompt as a request would evaluate it now: spelled as the cache it would reuse (the
+   * sequence sharing most of it) spells it, which after a tool call can differ from the
+   * tokenizer's spelling by a token or two (see alignPromptToCache).
+   */
   countTokens(request: ModelRequest): Promise<TokenCount> {
-    return Promise.resolve({ inputTokens: this.promptTokens(request.chat).length, exact: true });
+    const prompt = this.promptTokens(request.chat);
+    let best: LlamaContextSequence | undefined;
+    let shared = 0;
+    for (const sequence of this.sequences) {
+      const common = sequence.compareContextTokens(prompt).firstDifferentIndex;
+      if (common > shared) [best, shared] = [sequence, common];
+    }
+    const counted =
+      best === undefined
+        ? prompt
+        : alignToCache(this.options.model, best, prompt, this.contextSize);
+    return Promise.resolve({ inputTokens: counted.length, exact: true });
   }
 
   async *streamChat(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamBatch> {
@@ -118,6 +143,10 @@ export class LlamaCppBackend implements Backend {
     }
     const requested = chat.max_tokens ?? chat.max_completion_tokens ?? room;
     const toolNames = forcedToolNames(chat);
+    // Made before anything is sent: a schema no grammar can hold is a 400, not a broken stream.
+    const tools =
+      toolNames === undefined ? undefined : await this.toolGrammars(request.toolSchemas, toolNames);
+    const structured = toolNames === undefined ? await this.outputGrammar(chat) : undefined;
     const lease = await this.pool.acquire(unaligned, signal);
     let releaseLater = false;
     let reply: { text: string; tokens: readonly Token[] } | undefined;
@@ -148,19 +177,25 @@ export class LlamaCppBackend implements Backend {
           void settled.finally(() => lease.release());
         },
       };
-      if (toolNames === undefined) {
-        finish = yield* generateText({ ...run, responseSchema: responseSchema(chat) });
-      } else {
+      if (toolNames !== undefined && tools !== undefined) {
         finish = yield* generateForcedToolCall({
           ...run,
           toolNames,
-          tools: request.toolSchemas,
+          tools,
           callOpener:
             this.options.chatTemplate.includes('<tool_call>') || !this.rendersTools
               ? '<tool_call>\n'
               : '',
           onWarning: this.options.onWarning,
         });
+      } else if (structured !== undefined) {
+        finish = yield* generateStructuredOutput({
+          ...run,
+          ...structured,
+          onWarning: this.options.onWarning,
+        });
+      } else {
+        finish = yield* generateText(run);
       }
       if (signal.aborted) return;
       if (finish === 'max-tokens' && requested > roomLeft) finish = 'context-window-exceeded';
@@ -191,6 +226,34 @@ export class LlamaCppBackend implements Backend {
     await this.options.context.dispose();
     await this.options.model.dispose();
     await this.options.llama.dispose();
+  }
+
+  /** Each forced tool's input schema with its grammar. */
+  private async toolGrammars(
+    schemas: ToolSchemas,
+    names: readonly string[],
+  ): Promise<Map<string, { schema: unknown; grammar: LlamaGrammar }>> {
+    const tools = new Map<string, { schema: unknown; grammar: LlamaGrammar }>();
+    for (const name of names) {
+      const schema = schemas.get(name) ?? {};
+      const at = `tools[${name}].input_schema`;
+      tools.set(name, { schema, grammar: await this.grammar(schema, at) });
+    }
+    return tools;
+  }
+
+  /** Structured output's schema with its grammar, if the request asks for it. */
+  private async outputGrammar(
+    chat: ChatRequest,
+  ): Promise<{ schema: unknown; grammar: LlamaGrammar } | undefined> {
+    const format = chat.response_format;
+    if (format?.type !== 'json_schema') return undefined;
+    const schema = format.json_schema.schema ?? {};
+    return { schema, grammar: await this.grammar(schema, 'output_config.format.schema') };
+  }
+
+  private grammar(schema: unknown, at: string): Promise<LlamaGrammar> {
+    return jsonGrammar(this.options.llama, schema, at, this.options.onWarning);
   }
 
   private promptTokens(chat: ChatRequest): Token[] {
@@ -247,9 +310,4 @@ export function samplingFor(chat: ChatRequest, defaults: SamplingDefaults, seed:
     ...(topK == null ? {} : { topK }),
     ...(defaults.minP === undefined ? {} : { minP: defaults.minP }),
   };
-}
-
-function responseSchema(chat: ChatRequest): unknown {
-  const format = chat.response_format;
-  return format?.type === 'json_schema' ? (format.json_schema.schema ?? {}) : undefined;
 }
