@@ -315,6 +315,11 @@ const requestFields = z.object({
     .nullish(),
   // Read only to refuse it beside `compaction`; Ferry applies no context edits.
   context_management: z.unknown().optional(),
+  /**
+   * Server-side checks a client asks for (Claude Code's auto mode sends `dangerous_tool_use`);
+   * read only to say, once, that Ferry runs none.
+   */
+  safeguards: z.array(z.unknown()).nullish(),
 });
 
 export const messagesRequestSchema = requestFields.superRefine(checkRequestRules);

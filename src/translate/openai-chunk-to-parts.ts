@@ -34,7 +34,10 @@ export class OpenAIChunkToParts {
    */
   private reasoningUntil: number | undefined;
 
-  /** `onWarning` hears of tool arguments that are not JSON (passed on as they came). */
+  /**
+   * `onWarning` hears of tool arguments that are not JSON, with the text the upstream sent
+   * (the message builder then repairs them, or drops what cannot be, and says which).
+   */
   constructor(private readonly onWarning?: (message: string) => void) {}
 
   push(chunk: OpenAIChunk): ModelStreamPart[] {
@@ -117,7 +120,7 @@ export class OpenAIChunkToParts {
     parts.push({ type: 'tool-call-end', id: call.id });
     if (call.all !== '' && !isJson(call.all)) {
       this.onWarning?.(
-        `upstream tool call ${call.name} has arguments that are not JSON; passed on as they came: ${call.all.slice(0, 200)}`,
+        `upstream tool call ${call.name} has arguments that are not JSON: ${call.all.slice(0, 200)}`,
       );
     }
   }

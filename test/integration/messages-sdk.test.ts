@@ -378,6 +378,18 @@ describe('POST /v1/messages through the official SDK', () => {
     });
   });
 
+  test('safeguards (Claude Code auto mode) are accepted and said, once, to run nowhere', async () => {
+    await upstream.script([{ text: 'ok' }, { text: 'ok' }]);
+    const safeguards = [{ type: 'dangerous_tool_use' }];
+    for (let turn = 0; turn < 2; turn++) {
+      const message = await client.messages.create({ ...ask, safeguards } as typeof ask);
+      expect(message.content).toMatchObject([{ type: 'text', text: 'ok' }]);
+    }
+    const told = ferry.logs.filter((line) => line.includes('server-side safeguards'));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain('dangerous_tool_use');
+  });
+
   test('stop_sequences end the reply and name the matched string', async () => {
     await upstream.script([
       {

@@ -21,6 +21,15 @@ import { optionalField } from '../../util/optional-field.js';
 
 /** POST /v1/messages (also with `?beta=true`): streaming and not, from one event path. */
 export function registerMessagesRoute(app: FastifyInstance, options: FerryAppOptions): void {
+  let safeguardsTold = false;
+  const noteSafeguards = (request: FastifyRequest, asked: readonly unknown[]): void => {
+    if (safeguardsTold || asked.length === 0) return;
+    safeguardsTold = true;
+    request.log.info(
+      { safeguards: asked.map((item) => (item as { type?: unknown } | null)?.type) },
+      'the client asked for server-side safeguards (Claude Code: auto mode); Ferry runs none, so the client checks or asks for approval itself',
+    );
+  };
   app.post('/v1/messages', async (request, reply) => {
     const abort = abortOnDisconnect(reply);
     // Until a stream opens (it then has its own), a shutdown whose grace ran out stops the
@@ -30,7 +39,7 @@ export function registerMessagesRoute(app: FastifyInstance, options: FerryAppOpt
     };
     options.openStreams?.add(interrupt);
     try {
-      const { events, stream } = await openMessage(request, options, abort.signal);
+      const { events, stream } = await openMessage(request, options, abort.signal, noteSafeguards);
       try {
         if (stream) await sendStream(request, reply, events, options, abort);
         else await sendMessage(reply, events);
@@ -59,10 +68,12 @@ async function openMessage(
   request: FastifyRequest,
   options: FerryAppOptions,
   signal: AbortSignal,
+  noteSafeguards: (request: FastifyRequest, asked: readonly unknown[]) => void,
 ): Promise<{ events: MessageEvents; stream: boolean }> {
   const started = performance.now();
   const sent = parseWithKnownTools(messagesRequestSchema, request.body, options.toolCache);
   request.body = undefined;
+  if (sent.safeguards != null) noteSafeguards(request, sent.safeguards);
   const turn = options.threads?.open(sent, Number(request.headers['content-length'] ?? 0)) ?? {
     request: sent,
   };
