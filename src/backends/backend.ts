@@ -59,6 +59,12 @@ export interface Backend {
    * fails on it. Backends that cannot tell leave it unset.
    */
   servedNamesNotFound?(signal?: AbortSignal): Promise<{ names: string[]; engineModels: string[] }>;
+  /**
+   * Throws when the model server is not answering. Set by backends whose `listModels` may
+   * answer without asking it (an upstream with `--served-model-name`), so that `GET /v1/models`
+   * still says whether the model can be reached (`ferry claude` relies on it).
+   */
+  checkReachable?(signal?: AbortSignal): Promise<void>;
   /** Tokens of context the served model has (prompt and output together), where known. */
   contextLength?(model: string, signal?: AbortSignal): Promise<number | undefined>;
   close(): Promise<void>;

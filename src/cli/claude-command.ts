@@ -46,9 +46,10 @@ export async function claudeCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(ferryVersionLine());
     return 0;
   }
+  // Options first: a mistake in them is the user's to fix whether or not Claude Code is there.
+  const config = await loadConfig(args.flags, args.configFile, flagForConfigKey);
   const claude = findClaudeCode();
   if (claude === undefined) return fail(claudeNotFound());
-  const config = await loadConfig(args.flags, args.configFile, flagForConfigKey);
   const ferry = await useOrStartFerry(config, args).catch((error: unknown) => {
     throw nameSettingSource(error, args.flags, args.configFile, flagForConfigKey);
   });

@@ -26,9 +26,14 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  // Exit codes (docs/configuration.md): 2 for a usage or configuration error, 1 at run time.
+  if (name === undefined) {
+    process.stderr.write(`ferry: no command given\n\n${usage}`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage);
-    return name === undefined ? 1 : 0;
+    return 0;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
     process.stdout.write(ferryVersionLine());

@@ -24,6 +24,12 @@ test.each<{ argv: string[]; error: string }>([
     error: "--gpu-layers: expected a number of layers, auto or max, got 'lots'",
   },
   { argv: ['--nope'], error: "Unknown option '--nope'" },
+  { argv: ['--host', ''], error: '--host: expected a non-empty value' },
+  { argv: ['--config='], error: '--config: expected a non-empty value' },
+  {
+    argv: ['--served-model-name', 'a', '--served-model-name', ''],
+    error: '--served-model-name: expected a non-empty value',
+  },
   {
     argv: ['--port', '--upstream', 'http://x'],
     error:
@@ -42,3 +48,15 @@ test('arguments after -- are left alone, negative numbers included', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test.each([
+  [['fix', '--', '-p', 'hi'], "unexpected argument 'fix': arguments for Claude Code go after --"],
+  [['--port', '1', 'fix'], "unexpected argument 'fix': arguments for Claude Code go after --"],
+  [['-p', 'hi'], "Unknown option '-p'; options for Claude Code go after --"],
+])('ferry claude: a word or option before -- is refused, naming it: %j', (argv, error) => {
+  expect(() => parseServeArgs(argv, { allowRest: true })).toThrow(error);
+});
+
+test('without --, nothing is passed on', () => {
+  expect(parseServeArgs(['--port', '1'], { allowRest: true }).rest).toEqual([]);
+});

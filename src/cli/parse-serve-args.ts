@@ -13,21 +13,29 @@ export interface ServeArgs {
   rest: string[];
 }
 
-/** Flags → config input. Unknown flags and malformed values fail naming the flag. */
+/**
+ * Flags → config input. Unknown flags, stray words and malformed or empty values fail naming
+ * the flag or the word.
+ */
 export function parseServeArgs(
   argv: readonly string[],
   options: { allowRest?: boolean } = {},
 ): ServeArgs {
   let values: ReturnType<typeof parseWith>['values'];
-  let rest: string[];
+  let tokens: ReturnType<typeof parseWith>['tokens'];
   try {
-    ({ values, positionals: rest } = parseWith(argv, options.allowRest === true));
+    ({ values, tokens } = parseWith(argv, options.allowRest === true));
   } catch (error) {
     // Node's "ambiguous" message runs over three lines and ends with a hint ('--port=-XYZ')
     // that only fits negative numbers: one line, without it.
-    const message = (error as Error).message.replace(/\.?\s*To specify .*$/s, '');
+    let message = (error as Error).message.replace(/\.?\s*To specify .*$/s, '');
+    // `ferry claude -p hi`: the user meant Claude Code's flag.
+    if (options.allowRest === true && message.startsWith('Unknown option'))
+      message += '; options for Claude Code go after --';
     throw new ConfigError(message.replace(/\s*\n\s*/g, ' '));
   }
+  refuseEmptyValues(values);
+  const rest = restAfterTerminator(tokens);
   const flags: FerryConfigInput = {
     ...defined('host', values.host),
     ...defined('port', values.port === undefined ? undefined : parsePort(values.port)),
@@ -64,7 +72,33 @@ function parseWith(argv: readonly string[], allowPositionals: boolean) {
     options: serveFlags,
     strict: true,
     allowPositionals,
+    tokens: true,
   });
+}
+
+/** `--host ''` (an unset shell variable, often): refused here, in words, for every flag. */
+function refuseEmptyValues(values: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(values)) {
+    const empty = Array.isArray(value) ? value.includes('') : value === '';
+    if (empty) throw new ConfigError(`--${name}: expected a non-empty value`);
+  }
+}
+
+/**
+ * The words after `--`. One before it is refused rather than passed on: only what follows
+ * `--` is the other program's, and a word before it is most often a flag's value given twice
+ * or a flag without its `--`.
+ */
+function restAfterTerminator(tokens: ReturnType<typeof parseWith>['tokens']): string[] {
+  const terminator = tokens.findIndex((token) => token.kind === 'option-terminator');
+  const words = (part: typeof tokens) =>
+    part.flatMap((token) => (token.kind === 'positional' ? [token.value] : []));
+  const [stray] = words(terminator === -1 ? tokens : tokens.slice(0, terminator));
+  if (stray !== undefined)
+    throw new ConfigError(
+      `unexpected argument '${stray}': arguments for Claude Code go after --, as in ferry claude [options] -- ${stray}`,
+    );
+  return terminator === -1 ? [] : words(tokens.slice(terminator + 1));
 }
 
 /**

@@ -52,8 +52,10 @@ async function describeModels(
   logger: Logger,
   config: Pick<FerryConfig, 'aliases' | 'modelParsers'>,
 ): Promise<void> {
+  // No deadline of its own: the upstream's model list has one (10 s), which the first requests
+  // share, and an error then names the upstream rather than an abort.
   try {
-    const models = await backend.listModels(AbortSignal.timeout(10_000));
+    const models = await backend.listModels();
     logger.info({ models }, 'serving models');
     // Checked here, not refused: an upstream may list a model later than Ferry starts.
     for (const [pattern, target] of Object.entries(config.aliases ?? {}))
@@ -66,8 +68,7 @@ async function describeModels(
         logger.warn(
           `modelParsers: '${model}' is not served (served: ${models.join(', ')}); its parsers apply to no request`,
         );
-    const { names = [], engineModels = [] } =
-      (await backend.servedNamesNotFound?.(AbortSignal.timeout(10_000))) ?? {};
+    const { names = [], engineModels = [] } = (await backend.servedNamesNotFound?.()) ?? {};
     for (const name of names)
       logger.warn(
         `--served-model-name ${name}: the upstream serves no model of that name (it serves: ${engineModels.join(', ') || 'none'}); requests for it will fail. A name the upstream does not know renames its model only when it serves one`,

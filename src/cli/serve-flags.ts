@@ -58,7 +58,8 @@ or from a GGUF model Ferry runs itself (llama.cpp, in-process).
 
 Options:
   --upstream URL            OpenAI-compatible base URL, with or without /v1
-                            (e.g. http://127.0.0.1:8001/v1)
+                            (e.g. http://127.0.0.1:8001/v1); user:password@ in it is sent as
+                            HTTP Basic auth
   --upstream-api-key KEY    key sent to the upstream as Authorization: Bearer
   --model PATH|URI          run a GGUF model in-process: a file, hf:owner/repo[:quant] or an
                             https URL (downloaded once). With neither --upstream nor --model:

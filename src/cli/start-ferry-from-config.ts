@@ -6,6 +6,7 @@ import { defaultModel } from '../config/default-model.js';
 import { ConfigError } from '../config/config-error.js';
 import type { Logger } from '../observability/logger.js';
 import { backendIdentity } from './backend-identity.js';
+import { isLoopbackHost } from './is-loopback-host.js';
 import { collectGarbage } from './limit-memory-growth.js';
 import { renamed } from './name-setting-source.js';
 import { flagForConfigKey } from './serve-flags.js';
@@ -92,8 +93,6 @@ function passwordIn(url: string | undefined): string[] {
 }
 
 async function createBackend(config: FerryConfig, logger: Logger): Promise<Backend> {
-  if (config.upstream !== undefined && config.model !== undefined)
-    throw new ConfigError('--model: give either --upstream or --model, not both');
   if (config.upstream === undefined) return loadEmbeddedEngine(config, logger);
   // Loaded on demand like the embedded engine: each side's modules cost the other memory.
   const { OpenAICompatibleBackend } =
@@ -224,8 +223,7 @@ function warnAboutIgnoredSettings(
 }
 
 function warnAboutOpenBinding(config: FerryConfig, logger: Logger): void {
-  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.host);
-  if (!loopback && config.apiKey === undefined) {
+  if (!isLoopbackHost(config.host) && config.apiKey === undefined) {
     logger.warn(
       `binding ${config.host} without --api-key: anyone who can reach this port can use the model`,
     );

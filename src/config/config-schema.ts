@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { findEndpointBaseUrl } from '../backends/openai-compatible/find-endpoint-base-url.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The Hugging Face URIs node-llama-cpp resolves: `owner/repo`, a `:quant` tag, or a file in it. */
+const huggingFaceUri = /^(?:hf|huggingface):(?:\/\/)?[^/\s:]+\/[^/\s:]+(?::[^/\s]+|\/\S+)?$/i;
 
 /**
  * Ferry's settings, the same from flags and from the YAML config file (`--config`). Strict:
@@ -11,12 +15,26 @@ export const configSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   /** Port to listen on. Default 8000 (vLLM's). */
   port: z.number().int().min(0).max(65535).default(8000),
-  /** The OpenAI-compatible server, with or without the trailing /v1. */
-  upstream: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The OpenAI-compatible server's base URL, with or without the trailing /v1; not an endpoint
+   * (`…/chat/completions`), as Ferry appends those. `user:password@` in it is sent as HTTP Basic
+   * auth (not with `upstreamApiKey`: both would be the `Authorization` header).
+   */
+  upstream: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => findEndpointBaseUrl(url) === undefined, {
+      error: (issue) =>
+        `expected the server's base URL (${findEndpointBaseUrl(String(issue.input))}), not an endpoint`,
+    })
+    .optional(),
   /** Key sent to the upstream as `Authorization: Bearer …`. */
   upstreamApiKey: z.string().min(1).optional(),
-  /** Model names served; default: what the upstream's /v1/models lists. */
-  servedModelNames: z.array(z.string().min(1)).min(1).optional(),
+  /** Model names served; default: what the upstream's /v1/models lists. A name given twice counts once. */
+  servedModelNames: z
+    .array(z.string().min(1))
+    .min(1)
+    .transform((names) => [...new Set(names)])
+    .optional(),
   /** Key clients must send (`x-api-key` or `Authorization: Bearer`). Default: none. */
   apiKey: z.string().min(1).optional(),
   /**
@@ -78,7 +96,14 @@ export const configSchema = z.strictObject({
    * The embedded engine: a GGUF model run in-process (llama.cpp via node-llama-cpp) instead of
    * an upstream. A file path, `hf:owner/repo[:quant]` or an http(s) URL (downloaded once).
    */
-  model: z.string().min(1).optional(),
+  model: z
+    .string()
+    .min(1)
+    // Checked here, before any download: node-llama-cpp would first ask the network.
+    .refine((model) => !/^(?:hf|huggingface):/i.test(model) || huggingFaceUri.test(model), {
+      error: 'expected hf:owner/repo[:quant] or hf:owner/repo/file.gguf',
+    })
+    .optional(),
   /** Tokens per sequence (prompt + reply). Default: the model's own, at most 32768. */
   ctxSize: z.number().int().min(64).optional(),
   /** CPU threads for generation. Default: half the logical cores, at least 1. */

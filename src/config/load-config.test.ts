@@ -88,3 +88,75 @@ test.each<[Parameters<typeof loadConfig>[0], string]>([
     message,
   );
 });
+
+const names = {
+  host: '--host',
+  upstream: '--upstream',
+  upstreamApiKey: '--upstream-api-key',
+  model: '--model',
+};
+
+test.each<[string, Parameters<typeof loadConfig>[0], string]>([
+  ['an empty value', { host: '' }, '--host: expected a non-empty value'],
+  [
+    'an endpoint for a base URL',
+    { upstream: 'http://gpu:8001/v1/chat/completions' },
+    "--upstream: expected the server's base URL (http://gpu:8001/v1), not an endpoint, got 'http://gpu:8001/v1/chat/completions'",
+  ],
+  [
+    'an hf: URI without owner/repo, before any download',
+    { model: 'hf:bad' },
+    "--model: expected hf:owner/repo[:quant] or hf:owner/repo/file.gguf, got 'hf:bad'",
+  ],
+  [
+    'both backends',
+    { upstream: 'http://gpu:8001/v1', model: 'm.gguf' },
+    '--model: give either --upstream or --model, not both',
+  ],
+  [
+    'a key and credentials in the URL',
+    { upstream: 'http://u:p@gpu:8001/v1', upstreamApiKey: 'k' },
+    '--upstream-api-key: give either it or a user:password@ in --upstream, not both',
+  ],
+])('flags: %s', async (_name, flags, message) => {
+  await expect(loadConfig(flags, undefined, names)).rejects.toThrow(
+    new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+  );
+});
+
+test('a config file with both backends, or with an empty value, is named by its keys', async () => {
+  const file = configFile("upstream: http://gpu:8001/v1\nmodel: m.gguf\nhost: ''\n");
+  await expect(loadConfig({}, file, names)).rejects.toThrow(
+    `${file}: host: expected a non-empty value`,
+  );
+  const both = configFile('upstream: http://gpu:8001/v1\nmodel: m.gguf\n');
+  await expect(loadConfig({}, both, names)).rejects.toThrow(
+    new RegExp(`^${both}: model: give either upstream or model, not both$`),
+  );
+});
+
+test.each([
+  ['', '--config: expected a non-empty value'],
+  ['/nonexistent/ferry.yaml', '--config: cannot read /nonexistent/ferry.yaml: no such file'],
+  [tmpdir(), `--config: cannot read ${tmpdir()}: is a directory`],
+])('--config %j: %s', async (file, message) => {
+  await expect(loadConfig({}, file)).rejects.toThrow(message);
+});
+
+test('a served name given twice is served once, in the order given', async () => {
+  const config = await loadConfig(
+    { upstream: 'http://gpu:8001/v1', servedModelNames: ['m1', 'm2', 'm1'] },
+    undefined,
+  );
+  expect(config.servedModelNames).toEqual(['m1', 'm2']);
+});
+
+test.each([
+  'hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF:Q4_K_M',
+  'hf:owner/repo',
+  'hf://owner/repo:latest',
+  'huggingface:owner/repo/sub/model.Q4_K_M.gguf#main',
+  'HF:owner/repo',
+])('the model source %s is well formed', async (model) => {
+  expect((await loadConfig({ model }, undefined)).model).toBe(model);
+});

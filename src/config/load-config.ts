@@ -4,6 +4,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { configSchema, type FerryConfig, type FerryConfigInput } from './config-schema.js';
 import { ConfigError } from './config-error.js';
+import { findSettingConflicts, type SettingNames } from './find-setting-conflicts.js';
+import { describeFileError } from '../util/describe-file-error.js';
 
 /**
  * The effective configuration: the YAML file (if any) overridden by flags. Every problem names
@@ -18,22 +20,37 @@ export async function loadConfig(
   const merged = { ...withoutOtherBackend(fromFile, flags), ...flags };
   const settings = expandPaths(merged, configFile, flags);
   const result = configSchema.safeParse(settings);
-  if (result.success) return result.data;
+  const names = settingNames(flags, flagNames, configFile);
   // Every problem at once, a line each: fixing a config file one error per run is slow.
-  const lines = result.error.issues.map((issue) =>
-    describeIssue(issue, valueAt(settings, issue.path), flags, flagNames, configFile),
-  );
+  const lines = result.success
+    ? findSettingConflicts(result.data, names)
+    : result.error.issues.map((issue) =>
+        describeIssue(issue, valueAt(settings, issue.path), names, configFile),
+      );
+  if (result.success && lines.length === 0) return result.data;
   throw new ConfigError(lines.length === 0 ? 'invalid configuration' : lines.join('\n'));
 }
 
+/** A setting named as the user wrote it: its flag when a flag set it, else its key in the file. */
+function settingNames(
+  flags: FerryConfigInput,
+  flagNames: Readonly<Record<string, string>>,
+  configFile: string | undefined,
+): SettingNames {
+  const flag = (key: string) => (key in flags ? flagNames[key] : undefined);
+  return {
+    name: (key) => flag(key) ?? key,
+    where: (key) => flag(key) ?? `${configFile ?? 'configuration'}: ${key}`,
+  };
+}
+
 async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  if (file === '') throw new ConfigError('--config: expected a non-empty value');
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(
-      `--config: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
+    throw new ConfigError(`--config: cannot read ${file}: ${describeFileError(error)}`);
   }
   // Loaded only when a file is given: the YAML parser costs memory a plain `serve` never needs.
   const { parse: parseYaml } = await import('yaml');
@@ -53,20 +70,22 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
 function describeIssue(
   issue: z.core.$ZodIssue,
   value: unknown,
-  flags: FerryConfigInput,
-  flagNames: Readonly<Record<string, string>>,
+  names: SettingNames,
   configFile: string | undefined,
 ): string {
-  const key = String(issue.path[0] ?? '');
   const detail = issueDetail(issue, value);
-  if (key in flags && flagNames[key] !== undefined) return `${flagNames[key]}: ${detail}`;
-  const where = configFile ?? 'configuration';
-  const path = issue.path.map(String).join('.');
-  return path === '' ? `${where}: ${detail}` : `${where}: ${path}: ${detail}`;
+  const path = issue.path.map(String);
+  const key = path[0] as keyof FerryConfig | undefined;
+  const file = configFile ?? 'configuration';
+  if (key === undefined) return `${file}: ${detail}`;
+  // A flag stands for its whole setting (`--cors-origin`); in the file, the path is named.
+  const flag = names.name(key);
+  return flag !== key ? `${flag}: ${detail}` : `${file}: ${path.join('.')}: ${detail}`;
 }
 
 /** What is wrong, in words a user reads (not zod's `<=65535`), and the value given. */
 function issueDetail(issue: z.core.$ZodIssue, value: unknown): string {
+  if (value === '') return 'expected a non-empty value';
   const got =
     value === undefined
       ? ''

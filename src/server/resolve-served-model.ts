@@ -12,7 +12,12 @@ export async function resolveServedModel(
   const served = await backend.listModels(signal);
   const model = resolveModel(requested, served, aliases);
   if (model !== undefined) return model;
-  throw new ApiError(
+  throw modelNotServedError(requested, served);
+}
+
+/** Anthropic's 404 for a model id, naming what is served instead. */
+export function modelNotServedError(requested: string, served: readonly string[]): ApiError {
+  return new ApiError(
     'not_found_error',
     `model: ${requested} is not served here; served models: ${served.join(', ') || '(none)'}`,
   );

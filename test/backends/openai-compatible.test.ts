@@ -14,6 +14,7 @@ import {
   modelRequest,
   type BackendHarness,
 } from './backend.case.js';
+import { closedPort } from '../reliability/helpers/stalled-listener.js';
 import { chatRequests, startScriptedBackend, textOf } from './start-scripted-backend.js';
 
 // The OpenAI-compatible backend against the scripted upstream, once per engine wire format.
@@ -158,6 +159,92 @@ describe("OpenAI-compatible: the upstream's model list", () => {
       await upstream.close();
     }
   });
+});
+
+describe('OpenAI-compatible: an upstream model list that does not come', () => {
+  test('every waiter gets a 504 at the list’s own deadline; one that leaves stops only its own wait', async () => {
+    const upstream = await startScriptedUpstream({ models: ['test-model'] });
+    const backend = new OpenAICompatibleBackend({
+      url: upstream.url,
+      retries: 0,
+      modelListTimeoutMs: 300,
+    });
+    try {
+      await upstream.script({ endpoint: 'models', hang: true });
+      const leaving = new AbortController();
+      const left = backend.listModels(leaving.signal);
+      const waiting = backend.listModels(AbortSignal.timeout(10_000));
+      leaving.abort(new Error('client left'));
+      await expect(left).rejects.toThrow('client left');
+      await expect(waiting).rejects.toMatchObject({
+        type: 'timeout_error',
+        status: 504,
+        message: `The upstream did not answer GET ${upstream.url.replace(/\/v1$/, '')}/v1/models within 0.3 s`,
+      });
+      // The next request asks again, and gets the list.
+      expect(await backend.listModels()).toEqual(['test-model']);
+    } finally {
+      await backend.close();
+      await upstream.close();
+    }
+  });
+});
+
+describe('OpenAI-compatible: with served names configured', () => {
+  test.each([
+    ['lists its models', undefined, true],
+    ['has no model list (404)', { endpoint: 'models' as const, status: 404 }, true],
+    ['is not there', 'closed', false],
+  ])('an upstream that %s: reachable %s', async (_name, reply, reachable) => {
+    const upstream = await startScriptedUpstream({ models: ['test-model'] });
+    const url = reply === 'closed' ? `http://127.0.0.1:${await closedPort()}/v1` : upstream.url;
+    const backend = new OpenAICompatibleBackend({ url, retries: 0, servedModelNames: ['x'] });
+    try {
+      if (typeof reply === 'object') await upstream.script(reply);
+      await upstream.clearRequests();
+      expect(await backend.listModels()).toEqual(['x']); // without asking the upstream
+      expect(await upstream.requests()).toEqual([]);
+      const check = backend.checkReachable();
+      if (reachable) await expect(check).resolves.toBeUndefined();
+      else await expect(check).rejects.toMatchObject({ type: 'api_error' });
+    } finally {
+      await backend.close();
+      await upstream.close();
+    }
+  });
+});
+
+describe('OpenAI-compatible: credentials in the upstream URL', () => {
+  test.each([
+    [{}, `Basic ${Buffer.from('user:p@ss word').toString('base64')}`],
+    [{ apiKey: 'key-1' }, 'Bearer key-1'],
+  ])(
+    'with %j, sent as %s; the password is kept out of error text',
+    async (options, authorization) => {
+      const upstream = await startScriptedUpstream({ models: ['test-model'] });
+      const { host } = new URL(upstream.url);
+      const backend = new OpenAICompatibleBackend({
+        url: `http://user:p%40ss%20word@${host}/v1`,
+        retries: 0,
+        ...options,
+      });
+      try {
+        await upstream.script({ status: 400, body: { error: { message: 'bad p@ss word' } } });
+        const failed: unknown = await collect(backend, modelRequest('test-model')).catch(
+          (error: unknown) => error,
+        );
+        const requests = await upstream.requests();
+        expect(requests.map((entry) => entry.headers.authorization)).toEqual([
+          authorization,
+          authorization,
+        ]);
+        expect((failed as Error).message).toBe('Upstream error (HTTP 400): bad [redacted]');
+      } finally {
+        await backend.close();
+        await upstream.close();
+      }
+    },
+  );
 });
 
 describe('OpenAI-compatible: the request body', () => {

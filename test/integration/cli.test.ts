@@ -1,5 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -7,15 +14,26 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { makeTempDir, removeTempDirs } from '../helpers/make-temp-dir.js';
 import { startScriptedUpstream } from '../helpers/start-scripted-upstream.js';
 import { killAllFerries, startFerryProcess } from '../reliability/helpers/start-ferry-process.js';
+import { closedPort } from '../reliability/helpers/stalled-listener.js';
+import {
+  freePort,
+  runFerryClaude,
+  sandbox,
+  type Sandbox,
+} from '../e2e/helpers/run-ferry-claude.js';
 
 const run = promisify(execFile);
 const ferry = new URL('../../bin/ferry', import.meta.url).pathname;
 
 async function ferryExit(
   args: string[],
+  env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [ferry, ...args], { timeout: 10_000 });
+    const { stdout, stderr } = await run(process.execPath, [ferry, ...args], {
+      timeout: 10_000,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -156,6 +174,18 @@ describe('bin/ferry', () => {
       '--config: cannot read /nonexistent/ferry.yaml',
     ],
     [['launch'], "unknown command 'launch'"],
+    [['serve', '--host', ''], '--host: expected a non-empty value'],
+    [['serve', '--config', ''], '--config: expected a non-empty value'],
+    [['serve', '--config', '/tmp'], '--config: cannot read /tmp: is a directory'],
+    [
+      ['serve', '--upstream', 'http://127.0.0.1:1/v1/chat/completions'],
+      "--upstream: expected the server's base URL (http://127.0.0.1:1/v1), not an endpoint",
+    ],
+    [['serve', '--model', 'hf:bad'], '--model: expected hf:owner/repo[:quant]'],
+    [
+      ['serve', '--upstream', 'http://u:p@127.0.0.1:1/v1', '--upstream-api-key', 'k'],
+      '--upstream-api-key: give either it or a user:password@ in --upstream, not both',
+    ],
     [
       ['serve', '--upstream', 'http://127.0.0.1:1', '--tool-call-parser', 'nope'],
       '--tool-call-parser: Unknown tool-call parser "nope". Valid names: hermes',
@@ -168,6 +198,28 @@ describe('bin/ferry', () => {
     const { code, stderr } = await ferryExit(args);
     expect(code).not.toBe(0);
     expect(stderr).toContain(message);
+  });
+
+  test.each([
+    [[], 2, 'ferry: no command given\n\nUsage: ferry <command>'],
+    [['launch'], 2, "ferry: unknown command 'launch'"],
+    [['serve', '--port', '70000'], 2, '--port: expected at most 65535'],
+    // Options are checked before Claude Code is looked for.
+    [['claude', '--port', '70000'], 2, '--port: expected at most 65535'],
+    [['claude', 'fix', '--', '-p'], 2, "unexpected argument 'fix'"],
+  ])('%j exits %i, on stderr', async (args, code, message) => {
+    const run = await ferryExit(args, { FERRY_CLAUDE_PATH: '/nonexistent/claude' });
+    expect(run).toMatchObject({ code, stdout: '' });
+    expect(run.stderr).toContain(message);
+  });
+
+  test('a config file with both backends names its keys, not flags', async () => {
+    const file = configFile('upstream: http://127.0.0.1:1/v1\nmodel: m.gguf\n');
+    const { code, stderr } = await ferryExit(['serve', '--config', file]);
+    expect({ code, stderr }).toEqual({
+      code: 2,
+      stderr: `ferry: ${file}: model: give either upstream or model, not both\n`,
+    });
   });
 
   test('a config file error names the file and the key', async () => {
@@ -218,4 +270,66 @@ test('a served name a two-model upstream does not know is warned about at start'
     killAllFerries();
     await upstream.close();
   }
+});
+
+describe('ferry claude, with a stand-in for Claude Code', () => {
+  /** A `claude` that writes its arguments to a file and exits 7. */
+  function fakeClaude(box: Sandbox): {
+    env: Record<string, string>;
+    ran: () => string | undefined;
+  } {
+    const executable = join(box.home, 'claude');
+    const record = join(box.home, 'claude-args');
+    writeFileSync(executable, `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\nexit 7\n`);
+    chmodSync(executable, 0o755);
+    const ran = () => (existsSync(record) ? readFileSync(record, 'utf8') : undefined);
+    return { env: { FERRY_CLAUDE_PATH: executable }, ran };
+  }
+
+  test('with served names, an upstream that is down stops it before Claude Code starts', async () => {
+    const box = sandbox();
+    const claude = fakeClaude(box);
+    const upstream = `http://127.0.0.1:${await closedPort()}/v1`;
+    const args = [
+      '--upstream',
+      upstream,
+      '--served-model-name',
+      'x',
+      '--port',
+      String(await freePort()),
+    ];
+    const run = await runFerryClaude(box, args, claude.env, 20_000);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /ferry: the model server is not answering through Ferry at http:.*unreachable/,
+    );
+    expect(claude.ran()).toBeUndefined();
+  });
+
+  test('with served names and the upstream up, Claude Code runs with the words after -- and its exit code is passed on', async () => {
+    const box = sandbox();
+    const claude = fakeClaude(box);
+    const upstream = await startScriptedUpstream({ models: ['qwen3-coder'] });
+    try {
+      const args = [
+        '--upstream',
+        upstream.url,
+        '--served-model-name',
+        'x',
+        '--served-model-name',
+        'x',
+      ];
+      const run = await runFerryClaude(
+        box,
+        [...args, '--port', String(await freePort()), '--', '-p', 'hi'],
+        claude.env,
+        20_000,
+      );
+      expect(run.code, run.stderr).toBe(7);
+      expect(run.stderr).toContain('(x)\n'); // served once, though named twice
+      expect(claude.ran()).toBe('-p\nhi\n');
+    } finally {
+      await upstream.close();
+    }
+  });
 });

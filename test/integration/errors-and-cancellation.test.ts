@@ -415,4 +415,14 @@ describe('authentication', () => {
     );
     expect(guarded.logs.join('\n')).not.toContain('secret-key-123');
   });
+
+  test.each([
+    [{ 'x-api-key': 'wrong' }, 'invalid x-api-key'],
+    [{ authorization: 'Bearer wrong' }, 'Invalid bearer token'],
+  ])('a wrong key in %j is refused in Anthropic’s words for it: %s', async (headers, message) => {
+    const response = await fetch(`${guarded.url}/v1/models`, { headers });
+    expect(await response.json()).toMatchObject({
+      error: { type: 'authentication_error', message },
+    });
+  });
 });

@@ -7,6 +7,7 @@ import {
   type ScriptedUpstream,
 } from '../helpers/start-scripted-upstream.js';
 import { startFerry, type TestFerry } from '../helpers/start-ferry.js';
+import { closedPort } from '../reliability/helpers/stalled-listener.js';
 
 describe.each(['vllm', 'llama-server'] as const)('with a %s upstream', (flavor) => {
   let upstream: ScriptedUpstream;
@@ -44,8 +45,9 @@ describe.each(['vllm', 'llama-server'] as const)('with a %s upstream', (flavor) 
       deprecated_at: null,
       lifecycle: 'active',
       line: null,
-      // vLLM lists each model's max_model_len; llama-server's list has no serving context.
-      max_input_tokens: flavor === 'vllm' ? 32768 : null,
+      // vLLM lists each model's max_model_len (less one token for the reply); llama-server's
+      // list has no serving context.
+      max_input_tokens: flavor === 'vllm' ? 32767 : null,
       max_tokens: null,
       retires_at: null,
     };
@@ -186,6 +188,64 @@ test('a tokenizer that does not answer is a timeout_error, not minutes of waitin
         },
       },
     });
+  } finally {
+    await ferry.close();
+    await upstream.close();
+  }
+});
+
+test('a model list that does not come: the first request is a timeout_error naming it, not a 500', async () => {
+  const upstream = await startScriptedUpstream({ flavor: 'vllm', models: ['coder'] });
+  const backend = new OpenAICompatibleBackend({ url: upstream.url, modelListTimeoutMs: 300 });
+  const ferry = await startFerry({ upstream: upstream.url, backend });
+  try {
+    await upstream.script([{ endpoint: 'models', hang: true }]);
+    const asking = ferry
+      .client()
+      .messages.create(
+        { model: 'coder', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
+        { maxRetries: 0 },
+      );
+    await expect(asking).rejects.toMatchObject({
+      status: 504,
+      error: {
+        error: {
+          type: 'timeout_error',
+          message: `The upstream did not answer GET ${upstream.url}/models within 0.3 s`,
+        },
+      },
+    });
+    expect(ferry.logs.join('\n')).not.toContain('DOMException');
+  } finally {
+    await ferry.close();
+    await upstream.close();
+  }
+});
+
+test('with served names, GET /v1/models still needs the upstream to answer; an unknown id names the served ones', async () => {
+  const upstream = await startScriptedUpstream({ flavor: 'vllm', models: ['coder'] });
+  const ferry = await startFerry({ upstream: upstream.url, servedModelNames: ['a', 'b'] });
+  try {
+    const unknown = await fetch(`${ferry.url}/v1/models/nosuch`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({
+      error: {
+        type: 'not_found_error',
+        message: 'model: nosuch is not served here; served models: a, b',
+      },
+    });
+    expect((await fetch(`${ferry.url}/v1/models`)).status).toBe(200);
+    const closed = `http://127.0.0.1:${await closedPort()}/v1`;
+    const orphan = await startFerry({ upstream: closed, servedModelNames: ['a'] });
+    try {
+      const listing = await fetch(`${orphan.url}/v1/models`);
+      expect(listing.status).toBe(500);
+      expect(await listing.json()).toMatchObject({
+        error: { type: 'api_error', message: expect.stringContaining('unreachable') as string },
+      });
+    } finally {
+      await orphan.close();
+    }
   } finally {
     await ferry.close();
     await upstream.close();

@@ -13,6 +13,7 @@ import { ConfigError } from '../../config/config-error.js';
 import { LlamaCppBackend } from './llama-cpp-backend.js';
 import { parseChatTemplate } from './render-chat-prompt.js';
 import { fileMagic } from './file-magic.js';
+import { describeFileError } from '../../util/describe-file-error.js';
 import { resolveModelSource, type DownloadReporter } from './resolve-model-source.js';
 
 // For the start-up log, from this chunk, which is loaded only when the engine is.
@@ -255,15 +256,25 @@ function checkIsGguf(modelPath: string): void {
   if (!existsSync(modelPath)) throw new ConfigError(`--model: no such file: ${modelPath}`);
   if (statSync(modelPath).isDirectory())
     throw new ConfigError(`--model: ${modelPath} is a directory; pass the .gguf file in it`);
-  if (fileMagic(modelPath) !== 'GGUF')
+  if (readFileOrRefuse('--model', modelPath, fileMagic) !== 'GGUF')
     throw new ConfigError(`--model: ${basename(modelPath)} is not a GGUF file`);
 }
 
 function loadTemplate(option: string | undefined): string | undefined {
   if (option === undefined) return undefined;
-  if (existsSync(option) && statSync(option).isFile()) return readFileSync(option, 'utf8');
+  if (existsSync(option) && statSync(option).isFile())
+    return readFileOrRefuse('--chat-template', option, (path) => readFileSync(path, 'utf8'));
   if (option.includes('{%') || option.includes('{{')) return option;
   throw new ConfigError(`--chat-template: ${option} is neither a file nor a Jinja template`);
+}
+
+/** `read(path)`, or the flag's error saying in words why the file cannot be read. */
+function readFileOrRefuse<T>(flag: string, path: string, read: (path: string) => T): T {
+  try {
+    return read(path);
+  } catch (error) {
+    throw new ConfigError(`${flag}: cannot read ${path}: ${describeFileError(error)}`);
+  }
 }
 
 function checkTemplate(source: string, flag: string): void {

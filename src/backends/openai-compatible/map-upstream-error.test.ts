@@ -242,7 +242,9 @@ test.each([
     },
   },
 ])('$name', ({ status, body, headers, maxTokens, expected }) => {
-  const { error, retryWithMaxTokens } = mapUpstreamError(status, body, headers ?? {}, maxTokens);
+  const { error, retryWithMaxTokens } = mapUpstreamError(status, body, headers ?? {}, {
+    requestedMaxTokens: maxTokens,
+  });
   expect(retryWithMaxTokens).toBeUndefined();
   expect({
     type: error.type,
@@ -326,7 +328,12 @@ test.each([
     message: 'input length and `max_tokens` exceed context limit: 8000 + 32000 > 32768',
   },
 ])('$name', ({ body, maxTokens, retry, message }) => {
-  const { error, retryWithMaxTokens } = mapUpstreamError(400, body, {}, maxTokens);
+  const { error, retryWithMaxTokens } = mapUpstreamError(
+    400,
+    body,
+    {},
+    { requestedMaxTokens: maxTokens },
+  );
   expect(retryWithMaxTokens).toBe(retry);
   expect(error.type).toBe('invalid_request_error');
   expect(error.message).toContain(message);
@@ -336,4 +343,13 @@ test('the whole text of an answer shortened for the client is kept for the opera
   const body = 'Traceback (most recent call last):\n  File "/x.py", line 1\nValueError: v';
   expect(mapUpstreamError(500, body, {}).upstreamText).toBe(body);
   expect(mapUpstreamError(500, '{"error":{"message":"plain"}}', {}).upstreamText).toBeUndefined();
+});
+
+test.each([
+  [404, 'Upstream error (HTTP 404 from http://gpu:8001/api/v1/models): Not Found'],
+  [405, 'Upstream error (HTTP 405 from http://gpu:8001/api/v1/models): Not Found'],
+  [500, 'Upstream error (HTTP 500): Not Found'],
+])('an HTTP %i names the URL only where the URL is the likely mistake', (status, message) => {
+  const url = 'http://gpu:8001/api/v1/models';
+  expect(mapUpstreamError(status, 'Not Found', {}, { url }).error.message).toBe(message);
 });

@@ -15,6 +15,14 @@ export interface UpstreamFailure {
   upstreamText?: string;
 }
 
+/** Where the failed request went, and what the request asked for. */
+export interface UpstreamErrorContext {
+  /** max_tokens of the request, for a context-length failure's retry. */
+  requestedMaxTokens?: number | undefined;
+  /** The URL called: a 404 or 405 names it, as the URL itself is then the likely mistake. */
+  url?: string;
+}
+
 /**
  * An upstream HTTP error as the Anthropic error a client understands. Context-length failures
  * become the 400 "prompt is too long: N tokens > M maximum" that Claude Code recognises (and
@@ -25,7 +33,7 @@ export function mapUpstreamError(
   status: number,
   body: string,
   headers: Readonly<Record<string, string | string[] | undefined>>,
-  requestedMaxTokens?: number,
+  { requestedMaxTokens, url }: UpstreamErrorContext = {},
 ): UpstreamFailure {
   const extracted = extractMessage(body);
   const safe = extracted === undefined ? undefined : clientSafeUpstreamText(extracted);
@@ -49,7 +57,7 @@ export function mapUpstreamError(
   }
   const type = errorTypeForStatus(status);
   const retryAfter = headerValue(headers['retry-after']);
-  const message = describe(status, type, detail);
+  const message = describe(status, type, detail, url);
   const options = retryAfter === undefined ? {} : { headers: { 'retry-after': retryAfter } };
   return { error: new ApiError(type, message, options), ...shortened };
 }
@@ -68,14 +76,20 @@ function errorTypeForStatus(status: number): ApiErrorType {
   return 'api_error';
 }
 
-function describe(status: number, type: ApiErrorType, detail: string | undefined): string {
+function describe(
+  status: number,
+  type: ApiErrorType,
+  detail: string | undefined,
+  url: string | undefined,
+): string {
   if (status === 401 || status === 403) {
     return `The upstream rejected Ferry's credentials (HTTP ${status}); check --upstream-api-key`;
   }
   const prefix = type === 'overloaded_error' ? 'Upstream overloaded' : 'Upstream error';
+  const where = url !== undefined && (status === 404 || status === 405) ? ` from ${url}` : '';
   return detail === undefined
-    ? `${prefix} (HTTP ${status})`
-    : `${prefix} (HTTP ${status}): ${detail}`;
+    ? `${prefix} (HTTP ${status}${where})`
+    : `${prefix} (HTTP ${status}${where}): ${detail}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Backend, RequestLog, TokenCount } from '../backend.js';
 import type { ChatRequest, ModelRequest } from '../../model/model-request.js';
 import type { ModelStreamBatch } from '../../model/model-stream-part.js';
 import { ApiError } from '../../protocol/api-error.js';
+import { abandonOnAbort } from '../../util/abandon-on-abort.js';
 import { networkErrorCode } from '../../util/network-error-code.js';
 import { UpstreamTokenCounter } from './count-upstream-tokens.js';
 import { mapUpstreamError, type UpstreamFailure } from './map-upstream-error.js';
@@ -26,6 +27,11 @@ export interface OpenAICompatibleBackendOptions extends UpstreamHttpOptions {
   onWarning?: (message: string, fields?: UpstreamWarningFields) => void;
   /** Age after which the upstream's model list is fetched again, behind a request. Default 30 000. */
   modelListMaxAgeMs?: number;
+  /**
+   * How long one fetch of the upstream's model list may take, whoever waits for it (the start-up
+   * log, the first requests). Default 10 000.
+   */
+  modelListTimeoutMs?: number;
   /** How long one call to the upstream's tokenizer may take. Default 30 000. */
   tokenizeTimeoutMs?: number;
   /**
@@ -78,9 +84,10 @@ export class OpenAICompatibleBackend implements Backend {
   private readonly toolsJson = new WeakMap<object, Buffer>();
 
   constructor(private readonly options: OpenAICompatibleBackendOptions) {
-    const { apiBase, root } = normalizeUpstreamUrl(options.url);
+    const { apiBase, root, credentials } = normalizeUpstreamUrl(options.url);
     this.apiBase = apiBase;
-    this.http = new UpstreamHttp(options);
+    const basicAuth = options.basicAuth ?? credentials;
+    this.http = new UpstreamHttp({ ...options, ...(basicAuth === undefined ? {} : { basicAuth }) });
     this.tokenCounter = new UpstreamTokenCounter(
       this.http,
       root,
@@ -92,6 +99,17 @@ export class OpenAICompatibleBackend implements Backend {
   async listModels(signal?: AbortSignal): Promise<string[]> {
     if (this.options.servedModelNames !== undefined) return [...this.options.servedModelNames];
     return (await this.upstreamModels(signal)).map((model) => model.id);
+  }
+
+  /**
+   * Throws when the upstream cannot be reached, does not answer in time or refuses Ferry's
+   * credentials: with `servedModelNames`, `listModels` does not ask it. An upstream without a
+   * model list (404) answers all the same.
+   */
+  async checkReachable(signal?: AbortSignal): Promise<void> {
+    await this.upstreamModels(signal).catch((error: unknown) => {
+      if (!(error instanceof ApiError && error.type === 'not_found_error')) throw error;
+    });
   }
 
   /** A served name the upstream does not list is meant as a rename only of a one-model upstream. */
@@ -230,7 +248,10 @@ export class OpenAICompatibleBackend implements Backend {
       }
       if (response.statusCode < 300) return { response, capped };
       const text = await this.http.errorText(response);
-      const failure = mapUpstreamError(response.statusCode, text, response.headers, maxTokens);
+      const failure = mapUpstreamError(response.statusCode, text, response.headers, {
+        requestedMaxTokens: maxTokens,
+        url: `${this.apiBase}/chat/completions`,
+      });
       const renamedTo =
         failure.error.type === 'not_found_error' && !renamed
           ? await this.renamedSince(model.asked, model.sent)
@@ -276,26 +297,26 @@ export class OpenAICompatibleBackend implements Backend {
    * The upstream's model list. Only the first request, or one after a failed fetch, waits for
    * it; a list older than `modelListMaxAgeMs` is fetched again behind the request that finds
    * it, so a restarted engine is noticed without a turn after every pause paying a round trip
-   * to the upstream (to a remote one often a new connection too).
+   * to the upstream (to a remote one often a new connection too). The fetch is shared, so it
+   * runs on a timeout of its own: `signal` only stops this caller's wait.
    */
   private upstreamModels(signal?: AbortSignal): Promise<UpstreamModel[]> {
     if (this.models === undefined) {
       this.modelsFetchedAt = Date.now();
-      this.models = this.fetchModels(signal).catch((error: unknown) => {
-        this.models = undefined;
+      const fetched = this.fetchModels().catch((error: unknown) => {
+        if (this.models === fetched) this.models = undefined;
         throw error;
       });
+      this.models = fetched;
     } else if (Date.now() - this.modelsFetchedAt > (this.options.modelListMaxAgeMs ?? 30_000)) {
       void this.refreshModels();
     }
-    return this.models;
+    return abandonOnAbort(this.models, signal);
   }
 
   /** Fetches the list again (one fetch at a time) and uses it; a failed fetch keeps the old. */
   private refreshModels(): Promise<UpstreamModel[] | undefined> {
-    this.refreshing ??= this.fetchModels(
-      AbortSignal.any([this.closing.signal, AbortSignal.timeout(10_000)]),
-    )
+    this.refreshing ??= this.fetchModels()
       .then(
         (models) => {
           this.models = Promise.resolve(models);
@@ -315,14 +336,30 @@ export class OpenAICompatibleBackend implements Backend {
     return now === sent ? undefined : now;
   }
 
-  private async fetchModels(signal?: AbortSignal): Promise<UpstreamModel[]> {
-    const response = await this.http.send('GET', `${this.apiBase}/models`, undefined, signal);
-    if (response.statusCode >= 300) {
-      const text = await this.http.errorText(response);
-      throw mapUpstreamError(response.statusCode, text, response.headers).error;
+  /** One fetch of the list, ended when Ferry stops; taking too long is a timeout_error (504). */
+  private async fetchModels(): Promise<UpstreamModel[]> {
+    const url = `${this.apiBase}/models`;
+    const timeoutMs = this.options.modelListTimeoutMs ?? 10_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    try {
+      const response = await this.http.send(
+        'GET',
+        url,
+        undefined,
+        AbortSignal.any([this.closing.signal, timeout]),
+      );
+      if (response.statusCode >= 300) {
+        const text = await this.http.errorText(response);
+        throw mapUpstreamError(response.statusCode, text, response.headers, { url }).error;
+      }
+      return parseModelList(await response.body.text());
+    } catch (error) {
+      if (!timeout.aborted || this.closing.signal.aborted) throw error;
+      throw new ApiError(
+        'timeout_error',
+        `The upstream did not answer GET ${url} within ${timeoutMs / 1000} s`,
+      );
     }
-    const text = await response.body.text();
-    return parseModelList(text);
   }
 }
 

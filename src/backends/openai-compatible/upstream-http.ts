@@ -5,6 +5,11 @@ import { networkErrorCode } from '../../util/network-error-code.js';
 export interface UpstreamHttpOptions {
   /** The upstream's `--api-key` (sent as a Bearer token). */
   apiKey?: string;
+  /**
+   * Sent as HTTP Basic auth when there is no `apiKey` (both go in `Authorization`): the
+   * credentials of an upstream URL written `http://user:password@host`.
+   */
+  basicAuth?: { username: string; password: string };
   /** Time to establish a connection. Default 10 s. */
   connectTimeoutMs?: number;
   /** Time until the response headers arrive (covers prompt processing). Default 600 s. */
@@ -27,8 +32,17 @@ export type UpstreamBody = string | Buffer | readonly Buffer[];
 export class UpstreamHttp {
   private readonly agent: Agent;
   private readonly targets = new Map<string, { origin: string; path: string }>();
+  private readonly authorization: string | undefined;
+  /** What an upstream's error text may echo of Ferry's credentials. */
+  private readonly secrets: string[];
 
   constructor(private readonly options: UpstreamHttpOptions = {}) {
+    this.authorization = authorizationOf(options);
+    const { apiKey, basicAuth } = options;
+    const token = this.authorization?.replace(/^Basic /, '');
+    this.secrets = [apiKey, basicAuth?.password, token].filter(
+      (secret): secret is string => secret !== undefined && secret.length >= 4,
+    );
     this.agent = new Agent({
       connections: options.connections ?? 256,
       connect: { timeout: options.connectTimeoutMs ?? 10_000, noDelay: true },
@@ -76,13 +90,13 @@ export class UpstreamHttp {
   }
 
   /**
-   * The text of an error reply with Ferry's upstream key removed: an upstream may echo the key
-   * it refused, and the text becomes part of the client's error message.
+   * The text of an error reply with Ferry's upstream credentials removed: an upstream may echo
+   * the key it refused, and the text becomes part of the client's error message.
    */
   async errorText(response: UpstreamResponse): Promise<string> {
-    const text = await response.body.text();
-    const key = this.options.apiKey;
-    return key === undefined || key.length < 4 ? text : text.split(key).join('[redacted]');
+    let text = await response.body.text();
+    for (const secret of this.secrets) text = text.split(secret).join('[redacted]');
+    return text;
   }
 
   async close(): Promise<void> {
@@ -92,9 +106,17 @@ export class UpstreamHttp {
   private headers(hasBody: boolean): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/json, text/event-stream' };
     if (hasBody) headers['content-type'] = 'application/json';
-    if (this.options.apiKey !== undefined) headers.authorization = `Bearer ${this.options.apiKey}`;
+    if (this.authorization !== undefined) headers.authorization = this.authorization;
     return headers;
   }
+}
+
+/** `Authorization` for the upstream: its key as a Bearer token, else Basic auth, else none. */
+function authorizationOf({ apiKey, basicAuth }: UpstreamHttpOptions): string | undefined {
+  if (apiKey !== undefined) return `Bearer ${apiKey}`;
+  if (basicAuth === undefined) return undefined;
+  const pair = `${basicAuth.username}:${basicAuth.password}`;
+  return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
 }
 
 /**

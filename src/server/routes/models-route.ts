@@ -1,10 +1,10 @@
 import type { ModelInfo } from '@anthropic-ai/sdk/resources/models';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApiError } from '../../protocol/api-error.js';
 import { parseRequestBody } from '../../protocol/parse-messages-request.js';
 import { resolveModel } from '../../router/resolve-model.js';
 import type { FerryAppOptions } from '../app-options.js';
+import { modelNotServedError } from '../resolve-served-model.js';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(20),
@@ -20,7 +20,8 @@ export function registerModelsRoute(app: FastifyInstance, options: FerryAppOptio
   // Every field the SDK's ModelInfo declares; what Ferry cannot know (capabilities, the output
   // limit, model line, deprecation dates) is null, which the type allows. The input limit is
   // the served model's context where the engine says (vLLM's max_model_len, the embedded
-  // engine's context size).
+  // engine's context size) less the one token a reply needs: engines refuse a prompt that fills
+  // the context (the embedded engine's `prompt is too long: 2048 tokens > 2047 maximum`).
   const info = (id: string, contextLength: number | undefined, displayName = id): ModelInfo => ({
     type: 'model',
     id,
@@ -30,7 +31,7 @@ export function registerModelsRoute(app: FastifyInstance, options: FerryAppOptio
     deprecated_at: null,
     lifecycle: 'active',
     line: null,
-    max_input_tokens: contextLength ?? null,
+    max_input_tokens: contextLength === undefined ? null : contextLength - 1,
     max_tokens: null,
     retires_at: null,
   });
@@ -40,6 +41,8 @@ export function registerModelsRoute(app: FastifyInstance, options: FerryAppOptio
 
   app.get('/v1/models', async (request) => {
     const query = parseRequestBody(listQuery, withLifecycleArray(request.query));
+    // The list says the model can be reached, also where the names are configured.
+    await options.backend.checkReachable?.();
     const served = await options.backend.listModels();
     const ids = query.lifecycle === undefined || query.lifecycle.includes('active') ? served : [];
     const page = paginate(ids, query);
@@ -55,7 +58,7 @@ export function registerModelsRoute(app: FastifyInstance, options: FerryAppOptio
     const id = decodeURIComponent((request.params as { '*': string })['*']);
     const served = await options.backend.listModels();
     const model = resolveModel(id, served, options.aliases ?? {});
-    if (model === undefined) throw new ApiError('not_found_error', `model: ${id} not found`);
+    if (model === undefined) throw modelNotServedError(id, served);
     return info(id, await contextOf(model), model === id ? id : `${id} (served by ${model})`);
   });
 }
