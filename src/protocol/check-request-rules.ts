@@ -88,11 +88,11 @@ function hasEmptyTextBlock(content: RuleMessage['content']): boolean {
   return typeof content === 'object' && content.some((b) => b.type === 'text' && b.text === '');
 }
 
-/** A text block of whitespace only. */
+/** A text block of whitespace only (an empty one is the other rule's). */
 function hasBlankTextBlock(content: RuleMessage['content']): boolean {
   return (
     typeof content === 'object' &&
-    content.some((b) => b.type === 'text' && !/\S/.test(b.text ?? ''))
+    content.some((b) => b.type === 'text' && b.text !== '' && !/\S/.test(b.text ?? ''))
   );
 }
 

@@ -289,13 +289,16 @@ describe('MessageStreamBuilder', () => {
     const events = [
       ...builder.push({ type: 'text-delta', text: 'Hi' }),
       ...builder.push({ type: 'finish', reason: 'end-turn' }),
-      ...builder.push({ type: 'usage', usage: { inputTokens: 12, outputTokens: 1 } }),
+      ...builder.push({
+        type: 'usage',
+        usage: { inputTokens: 12, outputTokens: 1, reasoningTokens: 1 },
+      }),
       ...builder.finish(),
     ];
     expect(outline(events)).toEqual(['message_start', 'message_delta', 'message_stop']);
     expect(events[1]).toMatchObject({
       delta: { stop_reason: 'max_tokens' },
-      usage: { input_tokens: 12, output_tokens: 0 },
+      usage: { input_tokens: 12, output_tokens: 0, output_tokens_details: null },
     });
   });
 

@@ -309,7 +309,7 @@ export class MessageStreamBuilder {
 
   /** Thinking tokens, where the engine counted them; Ferry does not guess them otherwise. */
   private outputTokensDetails(): { thinking_tokens: number } | null {
-    const reasoning = this.usage?.reasoningTokens;
+    const reasoning = this.options.promptOnly === true ? undefined : this.usage?.reasoningTokens;
     return reasoning === undefined ? null : { thinking_tokens: reasoning };
   }
 

@@ -210,6 +210,14 @@ describe('rules across fields, as Anthropic enforces them', () => {
   });
 });
 
+test('empty text blocks are said to be empty once, not also to be whitespace', () => {
+  const empty = { role: 'user', content: [{ type: 'text', text: '' }] };
+  const result = messagesRequestSchema.safeParse({ ...base, messages: [empty, empty] });
+  expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+    'text content blocks must be non-empty',
+  ]);
+});
+
 test('a tool_removal takes a reference, not a definition: a 400 naming the field', () => {
   const removal = {
     type: 'tool_removal',

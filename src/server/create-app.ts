@@ -81,7 +81,7 @@ export function createApp(appOptions: FerryAppOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
   app.decorateRequest('streamError', undefined);
   registerJsonParser(app, options.toolCache, maxBodyBytes);
-  registerHooks(app, { ...options, maxBodyBytes });
+  registerHooks(app, options);
   if ((options.corsOrigins?.length ?? 0) > 0) allowCors(app, options.corsOrigins ?? []);
   registerErrorHandlers(app, maxBodyBytes);
   registerHealthRoute(app, options.backendIdentity);
@@ -113,7 +113,8 @@ function registerJsonParser(
   app.addContentTypeParser(
     'application/json',
     async (request: FastifyRequest, payload: Readable) => {
-      const bytes = await readBodyBytes(payload, request.headers['content-length'], maxBodyBytes);
+      const body = decodeRequestBody(payload, request.headers, maxBodyBytes);
+      const bytes = await readBodyBytes(body, request.headers['content-length'], maxBodyBytes);
       const text = decodeBodyText(bytes);
       try {
         return toolCache.parseBody(text);
@@ -127,7 +128,7 @@ function registerJsonParser(
 
 function registerHooks(
   app: FastifyInstance,
-  options: FerryAppOptions & { metrics: FerryMetrics; maxBodyBytes: number },
+  options: FerryAppOptions & { metrics: FerryMetrics },
 ): void {
   const checkKey = options.apiKey === undefined ? undefined : createApiKeyCheck(options.apiKey);
   const probes = new Set<string>(probePaths);
@@ -140,19 +141,18 @@ function registerHooks(
   });
   // After onRequest, where CORS headers are set (a browser must be able to read a 401), and
   // before the body is read: a request no route serves is refused before its body is parsed
-  // (a PUT with a bad JSON body is a 405, not a 400), and a coded body is decoded.
+  // (a PUT with a bad JSON body is a 405, not a 400). A coded body is decoded only where it is
+  // parsed (the JSON parser): one nobody reads is never inflated.
   app.addHook('preParsing', (request, _reply, payload, done) => {
-    let body: typeof payload;
     try {
       if (checkKey !== undefined && request.method !== 'OPTIONS' && !probes.has(pathOf(request)))
         checkKey(request.headers);
       if (request.is404) throw unserved(request);
-      body = decodeRequestBody(payload, request.headers, options.maxBodyBytes);
     } catch (error) {
       done(error as Error);
       return;
     }
-    done(null, body);
+    done(null, payload);
   });
   app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
 

@@ -12,11 +12,13 @@ const decoders: ReadonlyMap<string, () => Transform> = new Map([
 ]);
 
 /**
- * A request body with its `Content-Encoding` undone, for Fastify's preParsing stage: the body
- * as it came when it has no coding (or `identity`), a 415 for a coding Ferry cannot undo. The
- * decoded bytes are held to `maxBytes` here, so a zip bomb stops at the limit (a 413) instead of
- * being inflated and thrown away; a corrupt body is a 400. Fastify compares what it reads
- * with `content-length` through the stream's `receivedEncodedLength`: the bytes as sent.
+ * A request body with its `Content-Encoding` undone, for the body parser: the body as it came
+ * when it has no coding (or `identity`), a 415 for a coding Ferry cannot undo. The decoded bytes
+ * are held to `maxBytes` here, so a zip bomb stops at the limit (a 413) instead of being
+ * inflated and thrown away; a corrupt body is a 400. `receivedEncodedLength` counts the bytes as
+ * sent, for the check against `content-length` (Fastify's name for it). The decoded stream
+ * always has an error listener: a reader that gave up early (a declared length over the limit)
+ * must not leave its failure unhandled, which would end the process.
  */
 export function decodeRequestBody(
   payload: Readable,
@@ -36,6 +38,7 @@ export function decodeRequestBody(
     );
   const decoder = createDecoder();
   const body = new DecodedBody(maxBytes);
+  body.on('error', () => undefined); // the reader hears it through its own listener
   payload.on('data', (chunk: Buffer) => (body.receivedEncodedLength += chunk.length));
   payload.on('error', (error) => body.destroy(error)); // the client went away
   decoder.on('error', (error) =>

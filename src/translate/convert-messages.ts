@@ -75,6 +75,7 @@ class ChatMessageList {
   private readonly systemTexts: string[] = [];
   /** Mid-conversation system text waiting for the next user turn. */
   private pending: UserContentPart[] = [];
+  private calls: { of: ChatMessage | undefined; ids: readonly string[] } | undefined;
 
   constructor(systemPrompt: string | undefined) {
     if (systemPrompt !== undefined) this.systemTexts.push(systemPrompt);
@@ -108,16 +109,31 @@ class ChatMessageList {
   private addToolMessage(message: ToolChatMessage): void {
     const messages = this.messages;
     let at = messages.length;
+    if (messages[at - 1]?.role !== 'tool') {
+      messages.push(message); // the turn's first result: nothing to order it against
+      return;
+    }
     let call = at - 1;
     while (call >= 0 && messages[call]?.role === 'tool') call--;
-    const calls = callIds(messages[call]);
-    const rank = (id: string): number => calls.indexOf(id);
+    const calls = this.callIdsOf(messages[call]);
+    const rank = calls.indexOf(message.tool_call_id);
     while (
       at > call + 1 &&
-      rank((messages[at - 1] as ToolChatMessage).tool_call_id) > rank(message.tool_call_id)
+      calls.indexOf((messages[at - 1] as ToolChatMessage).tool_call_id) > rank
     )
       at--;
     messages.splice(at, 0, message);
+  }
+
+  /** The ids of an assistant message's calls, kept for the results of its turn. */
+  private callIdsOf(message: ChatMessage | undefined): readonly string[] {
+    let calls = this.calls;
+    if (calls === undefined || calls.of !== message) {
+      const ids = message?.role === 'assistant' ? (message.tool_calls ?? []).map((c) => c.id) : [];
+      calls = { of: message, ids };
+      this.calls = calls;
+    }
+    return calls.ids;
   }
 
   addAssistant(message: AssistantChatMessage): void {
@@ -150,10 +166,6 @@ class ChatMessageList {
 }
 
 type ToolChatMessage = Extract<ChatMessage, { role: 'tool' }>;
-
-function callIds(message: ChatMessage | undefined): string[] {
-  return message?.role === 'assistant' ? (message.tool_calls ?? []).map((call) => call.id) : [];
-}
 
 /** Heads a compaction's summary, so the model reads it as what came before. */
 const compactionSummaryTitle = 'Summary of the conversation so far:';

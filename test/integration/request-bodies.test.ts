@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import {
@@ -136,6 +137,38 @@ describe('a body Ferry cannot read is refused in Anthropic’s shape, naming why
     // No binary bytes echoed back (gzip's magic number was, before).
     expect(JSON.stringify(response.json)).not.toMatch(/\\u00(1f|8b)|\uFFFD/);
     expect(await upstream.chatBodies()).toEqual([]);
+  });
+});
+
+describe('a coded body nobody reads, or one refused before it is read, leaves Ferry up', () => {
+  /** Raw HTTP: fetch would not send a Content-Length the body does not have. */
+  async function raw(request: string, body: Buffer): Promise<string> {
+    const { port } = new URL(ferry.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.write(request);
+    socket.end(body);
+    let answer = '';
+    for await (const piece of socket) answer += String(piece);
+    return answer;
+  }
+  const junk = Buffer.from('not gzip at all, just junk');
+
+  test.each([
+    [
+      'a probe with a corrupt gzip body',
+      `GET /health HTTP/1.1\r\nhost: x\r\ncontent-encoding: gzip\r\ncontent-length: ${junk.length}\r\nconnection: close\r\n\r\n`,
+      '200',
+    ],
+    [
+      'a gzip body declared over the limit',
+      `POST /v1/messages HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: ${bodyLimit + 1}\r\nconnection: close\r\n\r\n`,
+      '413',
+    ],
+  ])('%s', async (_name, request, status) => {
+    expect((await raw(request, junk)).split(' ')[1]).toBe(status);
+    // Still serving: the failed decode was heard, not left to end the process.
+    await upstream.script({ text: 'still here' });
+    expect((await send(ask)).status).toBe(200);
   });
 });
 
