@@ -30,6 +30,12 @@ export interface SectionFormat {
   parseSection(body: string, toolSchemas: ToolSchemas): SectionParse;
   /** Tokens dropped when they directly follow a call (an orphan close tag). */
   strayAfterCall?: readonly string[];
+  /**
+   * Whether `after`, the text after a close tag the body was `unfinished` at, shows that tag was
+   * real: the value it seemed to sit in cannot go on like this. Asked as `after` grows; once true
+   * it must stay true. Left out, only the rule of `createSectionParser` ends the look.
+   */
+  closeWasReal?: (after: string) => boolean;
 }
 
 /** Only this much of a body is shown to `plausible`: it judges the head, not the whole. */
@@ -37,11 +43,21 @@ const headLength = 256;
 
 /**
  * A parser for a section format. A section is held whole until it closes, then emitted as calls
- * or, when it does not parse, as the raw text it was. A close tag at which the body is
- * `unfinished` (inside a value) does not close it; the next close tag is tried. Each decision
- * looks only at the text before the close tag, so no text after one is held back for it, and
- * the result cannot depend on how the text was split. An unclosed section at the end of the
+ * or, when it does not parse, as the raw text it was. An unclosed section at the end of the
  * stream is still accepted if its body parses (models often stop right after the last call).
+ *
+ * A close tag at which the body is `unfinished` (inside a value) may be quoted text of that
+ * value, so the section looks past it to the next close tag. It is *doubtful* unless it closes
+ * an open tag quoted earlier in the body (a value quoting a whole call). The look fails, and the
+ * section ends at that close tag after all (the first doubtful one, else the first) with the
+ * text after it read again, when:
+ * - after a doubtful close tag, the section's open tag starts a line or follows right away: the
+ *   templates write each call at the start of a line (GLM-4.7 back to back), so a call is next;
+ * - the format's `closeWasReal` says so (Hermes: the JSON string broke its line);
+ * - a later close tag finds the body malformed, or the stream ends with it unfinished.
+ * Once a rule holds it holds for any longer text, and the rules are checked before each close
+ * tag is read, so the result cannot depend on how the text was split. Text after a broken call
+ * is thus held until a call opens or the line ends (Hermes), or the reply ends.
  */
 export function createSectionParser(format: SectionFormat): TextParserFactory {
   const opens = new DelimiterSet([
@@ -56,11 +72,24 @@ export function createSectionParser(format: SectionFormat): TextParserFactory {
 
 type Section = SectionDelimiters & { closes: DelimiterSet };
 
+/** A section looking past close tags it was `unfinished` at. */
+interface Look {
+  /** How many close tags the body has taken in. */
+  taken: number;
+  /** Where in the body the close tag the section ends at, should the look fail, starts. */
+  end: number;
+  /** Why the body was unfinished there. */
+  reason: string;
+  /** Whether that close tag is doubtful (closes no quoted open tag). */
+  doubtful: boolean;
+}
+
 class SectionParser implements TextParser {
   private readonly buffer = new HoldBackBuffer();
   private readonly output = new ToolCallOutput();
   private section: Section | undefined;
   private body = '';
+  private look: Look | undefined;
 
   constructor(
     private readonly format: SectionFormat,
@@ -71,28 +100,41 @@ class SectionParser implements TextParser {
 
   push(text: string) {
     this.buffer.push(text);
-    for (;;) {
-      const section = this.section;
-      const { text: released, delimiter } = this.buffer.next(section?.closes ?? this.opens);
-      if (section === undefined) this.output.text(released);
-      else this.body += released;
-      if (section !== undefined && !this.stillPlausible(section, delimiter ?? '')) continue;
-      if (delimiter === undefined) break;
-      if (section === undefined) this.openSection(delimiter);
-      else this.closeSection(delimiter);
-    }
+    this.read();
     return this.output.take();
   }
 
   finish() {
-    const rest = this.buffer.takeAll();
-    if (this.section === undefined) this.output.text(rest);
-    else {
+    let rest = this.buffer.takeAll();
+    while (this.section !== undefined) {
       this.body += rest;
+      // A section that ends at a close tag it looked past puts the text after it back.
       this.closeSection('');
+      this.read();
+      rest = this.buffer.takeAll();
     }
+    this.output.text(rest);
     this.output.end();
     return this.output.take();
+  }
+
+  private read(): void {
+    for (;;) {
+      const section = this.section;
+      const { text: released, delimiter } = this.buffer.next(section?.closes ?? this.opens);
+      if (section === undefined) this.output.text(released);
+      else {
+        this.body += released;
+        if (!this.stillPlausible(section, delimiter ?? '')) continue;
+        if (this.lookFailed(section)) {
+          this.endAtLookedPastClose(section, delimiter ?? '');
+          continue;
+        }
+      }
+      if (delimiter === undefined) break;
+      if (section === undefined) this.openSection(delimiter);
+      else this.closeSection(delimiter);
+    }
   }
 
   private openSection(delimiter: string): void {
@@ -108,8 +150,7 @@ class SectionParser implements TextParser {
     if (section.plausible(this.body, this.options.toolSchemas)) return true;
     this.output.text(section.open);
     this.buffer.unshift(this.body + delimiter);
-    this.section = undefined;
-    this.body = '';
+    this.reset();
     return false;
   }
 
@@ -120,30 +161,72 @@ class SectionParser implements TextParser {
     const raw = section.open + this.body + close;
     const body = section.keepDelimiters === true ? raw : this.body;
     const result = this.format.parseSection(body, this.options.toolSchemas);
-    switch (result.kind) {
-      case 'calls':
-        this.output.toolCalls(result.calls);
-        break;
-      case 'unfinished':
-        if (close !== '') {
-          // The close tag sits inside a value: it is part of the body, the section goes on.
-          this.body += close;
-          return;
-        }
-        this.passOn(raw, `unterminated tool call (${result.reason})`);
-        break;
-      case 'malformed': {
+    if (result.kind === 'unfinished' && close !== '') this.lookPast(section, close, result.reason);
+    else if (result.kind !== 'calls' && this.look !== undefined) {
+      // Looking past a close tag did not pay off: that tag was real.
+      this.endAtLookedPastClose(section, close);
+    } else {
+      if (result.kind === 'calls') this.output.toolCalls(result.calls);
+      else {
         const state = close === '' ? 'unterminated' : 'malformed';
         this.passOn(raw, `${state} tool call (${result.reason})`);
-        break;
       }
+      this.reset();
     }
+  }
+
+  /** The close tag sits inside a value: it is part of the body, the section goes on. */
+  private lookPast(section: Section, close: string, reason: string): void {
+    const taken = this.look?.taken ?? 0;
+    // More open tags in the body than close tags taken: this one closes a quoted call.
+    const doubtful = countOccurrences(this.body, section.open) <= taken;
+    if (this.look === undefined || (doubtful && !this.look.doubtful)) {
+      this.look = { taken, end: this.body.length, reason, doubtful };
+    }
+    this.look.taken++;
+    this.body += close;
+  }
+
+  /** Whether the text after the close tag the section looks past shows that tag was real. */
+  private lookFailed(section: Section): boolean {
+    const look = this.look;
+    if (look === undefined) return false;
+    const after = this.body.slice(look.end + section.close.length);
+    if (this.format.closeWasReal?.(after) === true) return true;
+    return look.doubtful && opensCall(after, section.open);
+  }
+
+  /**
+   * Ends the section at the close tag its look began at, as the malformed text it is there, and
+   * puts everything after that tag (and `delimiter`, just read) back to be read again.
+   */
+  private endAtLookedPastClose(section: Section, delimiter: string): void {
+    const look = this.look;
+    if (look === undefined) return;
+    const closeEnd = look.end + section.close.length;
+    this.buffer.unshift(this.body.slice(closeEnd) + delimiter);
+    const raw = section.open + this.body.slice(0, closeEnd);
+    this.passOn(raw, `malformed tool call (${look.reason})`);
+    this.reset();
+  }
+
+  private reset(): void {
     this.section = undefined;
     this.body = '';
+    this.look = undefined;
   }
 
   private passOn(raw: string, why: string): void {
     this.options.onWarning?.(describePassedOnText(this.format.name, why, raw));
     this.output.text(raw);
   }
+}
+
+/** Whether `after` opens a call where templates put one: right away, or at a line's start. */
+function opensCall(after: string, open: string): boolean {
+  return after.trimStart().startsWith(open) || after.includes(`\n${open}`);
+}
+
+function countOccurrences(text: string, token: string): number {
+  return text.split(token).length - 1;
 }

@@ -61,6 +61,28 @@ checkVectors('glm45', createGlm45Parser, [
     toolSchemas: testToolSchemas,
   },
   {
+    name: 'a value missing </arg_value> ends at its </tool_call> when a call follows',
+    input: `<tool_call>f\n<arg_key>a</arg_key>\n<arg_value>value\n</tool_call>\nSome text.\n<tool_call>get_weather\n${arg('city', 'Paris')}</tool_call>`,
+    expected: [
+      { text: '<tool_call>f\n<arg_key>a</arg_key>\n<arg_value>value\n</tool_call>\nSome text.\n' },
+      { call: 'get_weather', input: { city: 'Paris' } },
+    ],
+    toolSchemas: testToolSchemas,
+    warns: true,
+  },
+  {
+    name: 'GLM-4.7 layout: a value missing </arg_value>, the next call back to back',
+    input:
+      '<tool_call>f<arg_key>a</arg_key><arg_value>value</tool_call>' +
+      '<tool_call>get_weather<arg_key>city</arg_key><arg_value>Paris</arg_value></tool_call>',
+    expected: [
+      { text: '<tool_call>f<arg_key>a</arg_key><arg_value>value</tool_call>' },
+      { call: 'get_weather', input: { city: 'Paris' } },
+    ],
+    toolSchemas: testToolSchemas,
+    warns: true,
+  },
+  {
     name: 'object and array values written as Python literals',
     input: `<tool_call>get_weather\n${arg('hours', '[9, 12,]')}${arg('units', "{'temp': 'C', 'alerts': False}")}</tool_call>`,
     expected: [

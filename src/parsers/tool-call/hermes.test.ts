@@ -1,4 +1,6 @@
+import { expect, it } from 'vitest';
 import { checkVectors } from '../test-helpers/check-vectors.js';
+import { summarizeParts } from '../test-helpers/summarize-parts.js';
 import { createHermesParser } from './hermes.js';
 
 const weather = (city: string) =>
@@ -63,6 +65,39 @@ checkVectors('hermes', createHermesParser, [
     warns: true,
   },
   {
+    name: 'a broken quote does not swallow the text and the call after the call it breaks',
+    input: `<tool_call>\n{"name": "f", "arguments": {"x": "5" tall"}}\n</tool_call>\nSome text.\n${weather('Paris')}`,
+    expected: [
+      {
+        text: '<tool_call>\n{"name": "f", "arguments": {"x": "5" tall"}}\n</tool_call>\nSome text.\n',
+      },
+      { call: 'get_weather', input: { city: 'Paris', days: 3 } },
+    ],
+    warns: true,
+  },
+  {
+    name: 'a broken quote on one line: the next call right after the close tag is read',
+    input:
+      '<tool_call>{"name": "f", "arguments": {"x": "5" tall"}}</tool_call><tool_call>{"name": "list_files"}</tool_call>',
+    expected: [
+      { text: '<tool_call>{"name": "f", "arguments": {"x": "5" tall"}}</tool_call>' },
+      { call: 'list_files', input: {} },
+    ],
+    warns: true,
+  },
+  {
+    name: 'a broken quote whose string never breaks a line: the reply end goes back to its close',
+    input:
+      '<tool_call>{"name": "f", "arguments": {"x": "5" tall"}}</tool_call> See "quoted" text <tool_call>{"name": "list_files"}</tool_call>',
+    expected: [
+      {
+        text: '<tool_call>{"name": "f", "arguments": {"x": "5" tall"}}</tool_call> See "quoted" text ',
+      },
+      { call: 'list_files', input: {} },
+    ],
+    warns: true,
+  },
+  {
     name: 'arguments as a JSON string, and a call without arguments',
     input:
       '<tool_call>{"name": "get_weather", "arguments": "{\\"city\\": \\"Oslo\\"}"}</tool_call><tool_call>{"name": "list_files"}</tool_call>',
@@ -97,3 +132,11 @@ checkVectors('hermes', createHermesParser, [
     expected: [{ call: 'get_weather', input: { city: 'Rome' } }],
   },
 ]);
+
+it('hermes: text after a broken call streams once its line ends, before the reply does', () => {
+  const parser = createHermesParser({ toolSchemas: new Map() });
+  const broken = '<tool_call>{"name": "f", "arguments": {"x": "5" tall"}}</tool_call>';
+  expect(summarizeParts(parser.push(`${broken} Some text.\nMore`))).toEqual([
+    { text: `${broken} Some text.\nMore` },
+  ]);
+});

@@ -10,6 +10,7 @@ export const createHermesParser = createSectionParser({
   name: 'hermes',
   sections: [{ open: '<tool_call>', close: '</tool_call>' }],
   parseSection: parseJsonSection,
+  closeWasReal: breaksString,
 });
 
 /**
@@ -24,4 +25,19 @@ function parseJsonSection(body: string): SectionParse {
   return call === undefined
     ? malformed('not a JSON {"name", "arguments"} object')
     : parsedCalls([call]);
+}
+
+/**
+ * `after` follows a `</tool_call>` read as text of a JSON string. A control character (a line
+ * break) before that string ends shows the tag was real: a JSON string holds none (RFC 8259 §7),
+ * so the look past the tag lasts at most to the end of its line.
+ */
+function breaksString(after: string): boolean {
+  for (let i = 0; i < after.length; i++) {
+    const char = after.charAt(i);
+    if (char === '"') return false;
+    if (char === '\\') i++;
+    else if (char < ' ') return true;
+  }
+  return false;
 }

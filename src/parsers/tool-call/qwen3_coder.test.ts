@@ -1,4 +1,6 @@
+import { expect, it } from 'vitest';
 import { checkVectors } from '../test-helpers/check-vectors.js';
+import { summarizeParts } from '../test-helpers/summarize-parts.js';
 import { testToolSchemas } from '../test-helpers/tool-schemas.js';
 import { createQwen3CoderParser } from './qwen3_coder.js';
 
@@ -135,6 +137,55 @@ checkVectors('qwen3_coder', createQwen3CoderParser, [
     toolSchemas: testToolSchemas,
   },
   {
+    name: 'a value quoting two whole calls, one per line',
+    input: call(
+      param('path', 'doc.md') +
+        param('content', `${call(param('city', 'A'))}\n${call(param('city', 'B'))}`),
+      'write_file',
+    ),
+    expected: [
+      {
+        call: 'write_file',
+        input: {
+          path: 'doc.md',
+          content: `${call(param('city', 'A'))}\n${call(param('city', 'B'))}`,
+        },
+      },
+    ],
+    toolSchemas: testToolSchemas,
+  },
+  {
+    name: 'a call missing </parameter> and </function> ends at its </tool_call> when a call follows',
+    input: `<tool_call>\n<function=f>\n<parameter=a>\nvalue\n</tool_call>\nSome text.\n${call(param('city', 'Paris'))}\nMore.`,
+    expected: [
+      { text: '<tool_call>\n<function=f>\n<parameter=a>\nvalue\n</tool_call>\nSome text.\n' },
+      { call: 'get_weather', input: { city: 'Paris' } },
+      { text: '\nMore.' },
+    ],
+    toolSchemas: testToolSchemas,
+    warns: true,
+  },
+  {
+    name: 'a call missing </parameter> and </function>: the reply end goes back to its </tool_call>',
+    input: `<tool_call>\n<function=write_file>\n<parameter=content>\nvalue\n</tool_call> See ${call(param('city', 'Paris'))} done`,
+    expected: [
+      { text: '<tool_call>\n<function=write_file>\n<parameter=content>\nvalue\n</tool_call> See ' },
+      { call: 'get_weather', input: { city: 'Paris' } },
+      { text: ' done' },
+    ],
+    toolSchemas: testToolSchemas,
+    warns: true,
+  },
+  {
+    name: 'a call missing </parameter> and </function>, then only text',
+    input: '<tool_call>\n<function=f>\n<parameter=a>\nvalue\n</tool_call>\nSome text.',
+    expected: [
+      { text: '<tool_call>\n<function=f>\n<parameter=a>\nvalue\n</tool_call>\nSome text.' },
+    ],
+    toolSchemas: testToolSchemas,
+    warns: true,
+  },
+  {
     name: 'several functions in one <tool_call>, the last without </function>',
     input:
       '<tool_call>\n<function=get_weather>\n<parameter=city>\nA\n</parameter>\n</function>\n' +
@@ -226,3 +277,11 @@ checkVectors('qwen3_coder without the opening <tool_call>', createQwen3CoderPars
     warns: true,
   },
 ]);
+
+it('qwen3_coder: text after a broken call streams once the next call opens a line', () => {
+  const parser = createQwen3CoderParser({ toolSchemas: testToolSchemas });
+  const broken = '<tool_call>\n<function=f>\n<parameter=a>\nvalue\n</tool_call>';
+  expect(summarizeParts(parser.push(`${broken}\nSome text.\n<tool_call>\n<func`))).toEqual([
+    { text: `${broken}\nSome text.\n` },
+  ]);
+});
