@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findEndpointBaseUrl } from '../backends/openai-compatible/find-endpoint-base-url.js';
+import { normalizeUpstreamUrl } from '../backends/openai-compatible/normalize-upstream-url.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -21,10 +21,13 @@ export const configSchema = z.strictObject({
    * auth (not with `upstreamApiKey`: both would be the `Authorization` header).
    */
   upstream: z
-    .url({ protocol: /^https?$/ })
-    .refine((url) => findEndpointBaseUrl(url) === undefined, {
-      error: (issue) =>
-        `expected the server's base URL (${findEndpointBaseUrl(String(issue.input))}), not an endpoint`,
+    .string()
+    .superRefine((url, context) => {
+      // The backend's own reading of the URL: what it would refuse is refused here, as a
+      // configuration error (exit 2), and what it accepts is accepted.
+      const normalized = normalizeUpstreamUrl(url);
+      if ('problem' in normalized)
+        context.addIssue({ code: 'custom', message: normalized.problem });
     })
     .optional(),
   /** Key sent to the upstream as `Authorization: Bearer …`. */

@@ -1,3 +1,4 @@
+import { normalizeUpstreamUrl } from '../backends/openai-compatible/normalize-upstream-url.js';
 import type { FerryConfig } from './config-schema.js';
 
 /** How an error names a setting: as the user wrote it, a flag or a key of the config file. */
@@ -24,7 +25,5 @@ export function findSettingConflicts(config: FerryConfig, names: SettingNames): 
 }
 
 function hasCredentials(url: string | undefined): boolean {
-  if (url === undefined) return false;
-  const { username, password } = new URL(url);
-  return username !== '' || password !== '';
+  return url !== undefined && 'credentials' in normalizeUpstreamUrl(url);
 }

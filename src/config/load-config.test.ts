@@ -99,6 +99,11 @@ const names = {
 test.each<[string, Parameters<typeof loadConfig>[0], string]>([
   ['an empty value', { host: '' }, '--host: expected a non-empty value'],
   [
+    'not a URL',
+    { upstream: 'gpu:8001' },
+    "--upstream: expected an http:// or https:// URL, got 'gpu:8001'",
+  ],
+  [
     'an endpoint for a base URL',
     { upstream: 'http://gpu:8001/v1/chat/completions' },
     "--upstream: expected the server's base URL (http://gpu:8001/v1), not an endpoint, got 'http://gpu:8001/v1/chat/completions'",
@@ -112,6 +117,11 @@ test.each<[string, Parameters<typeof loadConfig>[0], string]>([
     'both backends',
     { upstream: 'http://gpu:8001/v1', model: 'm.gguf' },
     '--model: give either --upstream or --model, not both',
+  ],
+  [
+    'a % in the password that starts no escape',
+    { upstream: 'http://user:50%off@gpu:8001/v1' },
+    "--upstream: the user:password@ in it is not valid percent-encoding (write % as %25), got 'http://user:50%off@gpu:8001/v1'",
   ],
   [
     'a key and credentials in the URL',

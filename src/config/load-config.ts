@@ -99,14 +99,12 @@ function issueDetail(issue: z.core.$ZodIssue, value: unknown): string {
     case 'too_big':
       if (issue.origin !== 'number') break;
       return `expected ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}${got}`;
-    case 'invalid_format':
-      if (issue.format === 'url') return `expected an http:// or https:// URL${got}`;
-      break;
     case 'invalid_type':
       return `expected ${issue.expected}${got}`;
     case 'invalid_value':
       return `expected ${issue.values.map(String).join(', ')}${got}`;
     case 'invalid_union': // the schema's own message (gpuLayers)
+    case 'invalid_format':
     case 'invalid_element':
     case 'invalid_key':
     case 'not_multiple_of':

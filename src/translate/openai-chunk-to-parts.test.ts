@@ -257,9 +257,26 @@ describe('OpenAIChunkToParts', () => {
   });
 });
 
+const usage = { prompt_tokens: 10, completion_tokens: 2 };
+test.each<[string, OpenAIChunk[], boolean]>([
+  ['finish, no usage', [delta({ content: 'Hi' }), delta({}, 'stop')], false],
+  [
+    'usage before the finish only',
+    [{ ...delta({ content: 'Hi' }), usage }, delta({}, 'stop')],
+    false,
+  ],
+  ['usage in the finish chunk', [delta({ content: 'Hi' }), { ...delta({}, 'stop'), usage }], true],
+  ['usage after the finish', [delta({}, 'stop'), { choices: [], usage }], true],
+  ['usage, no finish', [{ choices: [], usage }], false],
+])('whole: %s → %s', (_name, chunks, whole) => {
+  const machine = new OpenAIChunkToParts();
+  for (const chunk of chunks) machine.push(chunk);
+  expect(machine.whole).toBe(whole);
+});
+
 test('arguments that are not JSON are passed on and reported', () => {
   const warnings: string[] = [];
-  const machine = new OpenAIChunkToParts((message) => warnings.push(message));
+  const machine = new OpenAIChunkToParts({ warn: (_fields, message) => warnings.push(message) });
   machine.push(delta({ tool_calls: [call(0, { id: 'a', name: 'Bash', args: '{"command": ls' })] }));
   machine.push(delta({}, 'tool_calls'));
   expect(warnings).toEqual([

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Backend } from '../../src/backends/backend.js';
 import { OpenAICompatibleBackend } from '../../src/backends/openai-compatible/openai-compatible-backend.js';
 import { messagesRequestSchema } from '../../src/protocol/messages-request-schema.js';
@@ -154,6 +154,48 @@ describe("OpenAI-compatible: the upstream's model list", () => {
         collect(backend, modelRequest('model-c', { stream: true })),
       ).rejects.toMatchObject({ type: 'not_found_error' });
       expect(await chatRequests(upstream)).toHaveLength(1);
+    } finally {
+      await backend.close();
+      await upstream.close();
+    }
+  });
+});
+
+describe('OpenAI-compatible: whether the upstream answers (GET /v1/models)', () => {
+  test('a list fetched lately is answer enough; an old one, or one a fetch failed to renew, is not', async () => {
+    const upstream = await startScriptedUpstream({ models: ['test-model'] });
+    const backend = new OpenAICompatibleBackend({ url: upstream.url, retries: 0 });
+    try {
+      await backend.checkReachable();
+      await upstream.clearRequests();
+      await backend.checkReachable();
+      expect(await upstream.requests()).toEqual([]); // not asked again within seconds
+      await upstream.close();
+      const now = Date.now();
+      vi.spyOn(Date, 'now').mockReturnValue(now + 60_000);
+      await expect(backend.checkReachable()).rejects.toMatchObject({ type: 'api_error' });
+      vi.restoreAllMocks();
+      // The list is recent by its age, but the fetch that was to renew it failed.
+      await expect(backend.checkReachable()).rejects.toMatchObject({ type: 'api_error' });
+      // Requests keep the old list: the chat call itself reports the upstream.
+      expect(await backend.listModels()).toEqual(['test-model']);
+    } finally {
+      vi.restoreAllMocks();
+      await backend.close();
+      await upstream.close();
+    }
+  });
+
+  test("a list that has come is given without a listener on the request's signal", async () => {
+    const upstream = await startScriptedUpstream({ models: ['test-model'] });
+    const backend = new OpenAICompatibleBackend({ url: upstream.url, retries: 0 });
+    try {
+      const signal = new AbortController().signal;
+      const listen = vi.spyOn(signal, 'addEventListener');
+      expect(await backend.listModels(signal)).toEqual(['test-model']); // waited for: guarded
+      expect(await backend.listModels(signal)).toEqual(['test-model']);
+      await backend.contextLength('test-model', signal);
+      expect(listen).toHaveBeenCalledTimes(1);
     } finally {
       await backend.close();
       await upstream.close();

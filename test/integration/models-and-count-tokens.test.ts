@@ -114,6 +114,22 @@ describe.each(['vllm', 'llama-server'] as const)('with a %s upstream', (flavor) 
       tools: [{ type: 'function' }],
     });
   });
+
+  test('a prefill is counted rendered open, as the model will read it', async () => {
+    await ferry.client().messages.countTokens({
+      model: 'claude-opus-5-5',
+      messages: [
+        { role: 'user', content: 'count me' },
+        { role: 'assistant', content: 'Sure:' },
+      ],
+    });
+    const requests = await upstream.requests();
+    const path = flavor === 'vllm' ? '/tokenize' : '/apply-template';
+    expect(requests.findLast((request) => request.path === path)?.body).toMatchObject({
+      add_generation_prompt: false,
+      continue_final_message: true,
+    });
+  });
 });
 
 describe('--served-model-name renaming a single upstream model', () => {

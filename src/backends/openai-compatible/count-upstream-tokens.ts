@@ -4,7 +4,7 @@ import { ApiError } from '../../protocol/api-error.js';
 import { parseJsonObject } from '../../util/parse-json.js';
 import type { UpstreamHttp } from './upstream-http.js';
 
-export type TokenizeStrategy = 'vllm' | 'llama-server';
+type TokenizeStrategy = 'vllm' | 'llama-server';
 
 /** A strategy's answer: the count, no such endpoint here, or a refusal of this request only. */
 type Attempt = number | 'missing' | 'refused';
@@ -147,6 +147,8 @@ function templateFields(chat: ChatRequest): Record<string, unknown> {
       ? {}
       : { chat_template_kwargs: chat.chat_template_kwargs }),
     add_generation_prompt: chat.add_generation_prompt ?? true,
+    // A prefill is rendered open, as the generation request renders it.
+    ...(chat.continue_final_message === true ? { continue_final_message: true } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { ApiError, type ApiErrorType } from '../../protocol/api-error.js';
 import { parseJson } from '../../util/parse-json.js';
 import { clientSafeUpstreamText } from './client-safe-upstream-text.js';
+import { promptTooLongError } from './prompt-too-long-error.js';
 import { readContextOverflow, type ContextOverflow } from './read-context-overflow.js';
 
 export interface UpstreamFailure {
@@ -16,7 +17,7 @@ export interface UpstreamFailure {
 }
 
 /** Where the failed request went, and what the request asked for. */
-export interface UpstreamErrorContext {
+interface UpstreamErrorContext {
   /** max_tokens of the request, for a context-length failure's retry. */
   requestedMaxTokens?: number | undefined;
   /** The URL called: a 404 or 405 names it, as the URL itself is then the likely mistake. */
@@ -98,10 +99,11 @@ function describe(
  * Anthropic's wording for that case, on which Claude Code lowers max_tokens itself.
  */
 function contextFailure(
-  { promptTokens, promptAtLeast, contextLength }: ContextOverflow,
+  overflow: ContextOverflow,
   detail: string | undefined,
   requestedMaxTokens: number | undefined,
 ): UpstreamFailure {
+  const { promptTokens, promptAtLeast, contextLength } = overflow;
   const asked = requestedMaxTokens ?? 0;
   if (promptTokens !== undefined && contextLength !== undefined && promptTokens < contextLength) {
     const room = contextLength - promptTokens;
@@ -113,19 +115,12 @@ function contextFailure(
       return { error, retryWithMaxTokens: promptAtLeast ? 'rest-of-context' : room };
     }
   }
-  const numbers =
-    promptTokens !== undefined && contextLength !== undefined && promptTokens >= contextLength
-      ? `${promptTokens} tokens > ${contextLength} maximum`
-      : undefined;
-  const error = new ApiError(
-    'invalid_request_error',
-    `prompt is too long: ${numbers ?? detail ?? 'the prompt does not fit in the model context'}`,
-  );
+  const error = promptTooLongError(overflow, detail);
+  const counted =
+    promptTokens !== undefined && contextLength !== undefined && promptTokens >= contextLength;
   // Without the prompt's size, output asked for may be what does not fit (vLLM refuses a
   // max_tokens above the whole context, or counts characters first): one try without it.
-  return numbers === undefined && asked > 0
-    ? { error, retryWithMaxTokens: 'rest-of-context' }
-    : { error };
+  return !counted && asked > 0 ? { error, retryWithMaxTokens: 'rest-of-context' } : { error };
 }
 
 /** The human message of an OpenAI-, FastAPI- or llama-server-shaped error body, or its text. */

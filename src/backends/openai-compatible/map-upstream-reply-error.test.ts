@@ -34,6 +34,63 @@ test.each([
     message: 'Upstream error: Server is overloaded, try again',
   },
   {
+    name: 'overloaded: too many requests',
+    json: { error: { message: 'Too Many Requests' } },
+    type: 'overloaded_error',
+    message: 'Upstream error: Too Many Requests',
+  },
+  {
+    name: 'overloaded: no capacity',
+    json: { error: { message: 'No capacity left for new sequences' } },
+    type: 'overloaded_error',
+    message: 'Upstream error: No capacity left for new sequences',
+  },
+  {
+    name: 'too many tokens is the request, not a busy server',
+    json: { error: { message: 'too many tokens in the stop sequences' } },
+    type: 'api_error',
+    message: 'Upstream error: too many tokens in the stop sequences',
+  },
+  {
+    name: 'too many images is the request, not a busy server',
+    json: { error: { message: 'too many images in the prompt' } },
+    type: 'api_error',
+    message: 'Upstream error: too many images in the prompt',
+  },
+  {
+    name: "vLLM's context overflow inside the stream: Anthropic's prompt is too long, with the counts",
+    json: {
+      error: {
+        message:
+          "This model's maximum context length is 4096 tokens. However, your request has 5000 input tokens. Please reduce the length of the input messages.",
+        type: 'BadRequestError',
+        code: 400,
+      },
+    },
+    type: 'invalid_request_error',
+    message: 'prompt is too long: 5000 tokens > 4096 maximum',
+  },
+  {
+    name: "llama-server's context overflow, its counts in fields of their own",
+    json: {
+      error: {
+        code: 400,
+        message: 'the request exceeds the available context size, try increasing it',
+        type: 'exceed_context_size_error',
+        n_prompt_tokens: 5000,
+        n_ctx: 4096,
+      },
+    },
+    type: 'invalid_request_error',
+    message: 'prompt is too long: 5000 tokens > 4096 maximum',
+  },
+  {
+    name: "a context overflow without counts: the upstream's words",
+    json: { error: 'context window exceeded' },
+    type: 'invalid_request_error',
+    message: 'prompt is too long: context window exceeded',
+  },
+  {
     name: 'overloaded by its code',
     json: { error: { message: 'unavailable', code: 503 } },
     type: 'overloaded_error',

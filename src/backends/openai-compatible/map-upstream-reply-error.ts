@@ -1,21 +1,29 @@
 import { ApiError, type ApiErrorType } from '../../protocol/api-error.js';
 import { isPlainObject } from '../../util/is-plain-object.js';
 import { clientSafeUpstreamText } from './client-safe-upstream-text.js';
+import { promptTooLongError } from './prompt-too-long-error.js';
+import { readContextOverflow } from './read-context-overflow.js';
 
 /**
  * The error an upstream reported inside a 200 reply (a stream chunk, an SSE `error` event, or
  * a JSON body), where any shape is met: `{"error":{"message","type","code"}}` with or without
  * each key (vLLM, llama-server), `{"error":"text"}` (TGI), a flat `{"object":"error",…}`
  * (vLLM ≤ 0.9), or plain text. The status an error names decides its type, as it would have
- * before the reply began; any other failure after the 200 is the upstream's (`api_error`).
- * Text a client may not see (a traceback, a path) stays in the error's `cause`, which the
- * operator's log line of the failure shows.
+ * before the reply began; any other failure after the 200 is the upstream's (`api_error`). A
+ * prompt that does not fit is Anthropic's "prompt is too long", as before the reply began (an
+ * engine may check the context only once it has answered 200, or run out of it while
+ * generating). Text a client may not see (a traceback, a path) stays in the error's `cause`,
+ * which the operator's log line of the failure shows.
  */
 export function mapUpstreamReplyError(error: unknown): ApiError {
   const { message, type, code } = describeError(error);
   const raw = message === undefined || message.trim() === '' ? 'unknown error' : message;
   const safe = clientSafeUpstreamText(raw);
   const cause = safe.shortened ? { cause: new Error(raw.slice(0, 8192)) } : {};
+  // The error's other fields too: llama-server gives its counts as n_prompt_tokens and n_ctx.
+  const fields = isPlainObject(error) ? `\n${JSON.stringify(error).slice(0, 4096)}` : '';
+  const overflow = readContextOverflow(`${raw}${fields}`);
+  if (overflow !== undefined) return promptTooLongError(overflow, safe.text, cause);
   return new ApiError(errorType(raw, type, code), `Upstream error: ${safe.text}`, cause);
 }
 
@@ -39,6 +47,9 @@ function describeError(error: unknown): { message?: string; type?: string; code?
   };
 }
 
+/** Words of a server that is busy, not of a request it refused ("too many tokens", "…images"). */
+const overloadedWords = /overload|capacity|too many requests/i;
+
 function errorType(
   message: string,
   type: string | undefined,
@@ -50,6 +61,6 @@ function errorType(
     code === 503 ||
     code === 529 ||
     type === 'ServiceUnavailableError' ||
-    /overload|capacity|too many/i.test(message);
+    overloadedWords.test(message);
   return overloaded ? 'overloaded_error' : 'api_error';
 }

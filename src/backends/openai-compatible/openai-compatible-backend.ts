@@ -76,15 +76,23 @@ export class OpenAICompatibleBackend implements Backend {
   private readonly http: UpstreamHttp;
   private readonly tokenCounter: UpstreamTokenCounter;
   private models: Promise<UpstreamModel[]> | undefined;
+  /** `models` has resolved (it then stays so): it is handed out as it is, with no guard. */
+  private modelsResolved = false;
   private modelsFetchedAt = 0;
-  private refreshing: Promise<UpstreamModel[] | undefined> | undefined;
+  /** The last fetch of the list failed: the list in use, if any, is from before. */
+  private modelsFailed = false;
+  private refreshing: Promise<UpstreamModel[]> | undefined;
   /** Ends the work no request waits for (a refresh of the model list) when Ferry stops. */
   private readonly closing = new AbortController();
   /** Tool lists' JSON bytes by identity: a list the tool cache gives again is encoded once. */
   private readonly toolsJson = new WeakMap<object, Buffer>();
+  /** Where warnings go for a request without a log of its own: `onWarning`. */
+  private readonly log: RequestLog;
 
   constructor(private readonly options: OpenAICompatibleBackendOptions) {
-    const { apiBase, root, credentials } = normalizeUpstreamUrl(options.url);
+    const url = normalizeUpstreamUrl(options.url);
+    if ('problem' in url) throw new Error(`invalid upstream URL: ${url.problem}`);
+    const { apiBase, root, credentials } = url;
     this.apiBase = apiBase;
     const basicAuth = options.basicAuth ?? credentials;
     this.http = new UpstreamHttp({ ...options, ...(basicAuth === undefined ? {} : { basicAuth }) });
@@ -94,6 +102,8 @@ export class OpenAICompatibleBackend implements Backend {
       options.tokenizeTimeoutMs,
       options.tokenizerRecheckMs,
     );
+    const { onWarning } = options;
+    this.log = { warn: (fields, message) => onWarning?.(message, fields) };
   }
 
   async listModels(signal?: AbortSignal): Promise<string[]> {
@@ -104,10 +114,18 @@ export class OpenAICompatibleBackend implements Backend {
   /**
    * Throws when the upstream cannot be reached, does not answer in time or refuses Ferry's
    * credentials: with `servedModelNames`, `listModels` does not ask it. An upstream without a
-   * model list (404) answers all the same.
+   * model list (404) answers all the same. A list fetched in the last few seconds is answer
+   * enough; an older one, or one a later fetch failed to renew, says nothing of the upstream now
+   * (a failed refresh keeps the old list for requests), so the upstream is asked again.
    */
   async checkReachable(signal?: AbortSignal): Promise<void> {
-    await this.upstreamModels(signal).catch((error: unknown) => {
+    const answeredLately =
+      !this.modelsFailed && Date.now() - this.modelsFetchedAt <= reachableListMaxAgeMs;
+    const list =
+      this.modelsResolved && !answeredLately
+        ? abandonOnAbort(this.refreshModels(), signal)
+        : this.upstreamModels(signal); // a fetch now or under way, or a list fetched lately
+    await list.catch((error: unknown) => {
       if (!(error instanceof ApiError && error.type === 'not_found_error')) throw error;
     });
   }
@@ -125,24 +143,17 @@ export class OpenAICompatibleBackend implements Backend {
 
   /**
    * The request is handed to `openStream` and not kept: a long generation must not hold the
-   * whole conversation (often hundreds of kilobytes) in memory after it was sent.
+   * whole conversation (often hundreds of kilobytes) in memory after it was sent. Its warnings
+   * go to its own log when the server gave one, else to onWarning.
    */
   streamChat(
     request: ModelRequest,
     signal: AbortSignal,
-    log?: RequestLog,
+    log: RequestLog = this.log,
   ): AsyncIterable<ModelStreamBatch> {
-    const warn = this.warnFor(log);
-    const opened = this.openStream(request.chat, signal, warn);
+    const opened = this.openStream(request.chat, signal, log);
     opened.catch(() => undefined); // handled where readUpstreamReply awaits it; never unhandled
-    return readUpstreamReply(opened, { signal, url: this.apiBase, onWarning: warn });
-  }
-
-  /** Where one request's warnings go: its own log when the server gave one, else onWarning. */
-  private warnFor(log: RequestLog | undefined): Warn {
-    if (log !== undefined) return (message, fields) => log.warn({ ...fields }, message);
-    const onWarning = this.options.onWarning;
-    return onWarning === undefined ? () => undefined : onWarning;
+    return readUpstreamReply(opened, { signal, url: this.apiBase, log });
   }
 
   /** vLLM's `max_model_len`; servers that do not list it leave it unknown. */
@@ -173,7 +184,7 @@ export class OpenAICompatibleBackend implements Backend {
   private async openStream(
     chat: ChatRequest,
     signal: AbortSignal,
-    warn: Warn,
+    log: RequestLog,
   ): Promise<{ response: UpstreamResponse; capped: boolean }> {
     const upstream = await this.upstreamModel(chat.model, signal);
     const named =
@@ -186,7 +197,7 @@ export class OpenAICompatibleBackend implements Backend {
       body.max_tokens ?? undefined,
       capped !== named,
       signal,
-      warn,
+      log,
     );
   }
 
@@ -223,7 +234,7 @@ export class OpenAICompatibleBackend implements Backend {
     maxTokens: number | undefined,
     capped: boolean,
     signal: AbortSignal,
-    warn: Warn,
+    log: RequestLog,
   ): Promise<{ response: UpstreamResponse; capped: boolean }> {
     let renamed = false;
     for (let attempt = 0; ; attempt++) {
@@ -267,7 +278,7 @@ export class OpenAICompatibleBackend implements Backend {
       } else if (canRetry && retryableStatuses.has(response.statusCode)) {
         await this.backoff(attempt, signal);
       } else {
-        reportRefusal(failure, response.statusCode, warn);
+        reportRefusal(failure, response.statusCode, log);
         throw failure.error;
       }
     }
@@ -303,35 +314,56 @@ export class OpenAICompatibleBackend implements Backend {
   private upstreamModels(signal?: AbortSignal): Promise<UpstreamModel[]> {
     if (this.models === undefined) {
       this.modelsFetchedAt = Date.now();
-      const fetched = this.fetchModels().catch((error: unknown) => {
-        if (this.models === fetched) this.models = undefined;
-        throw error;
-      });
+      const fetched = this.fetchModels().then(
+        (models) => {
+          if (this.models === fetched) this.useModels(models);
+          return models;
+        },
+        (error: unknown) => {
+          if (this.models === fetched) this.models = undefined;
+          throw error;
+        },
+      );
       this.models = fetched;
-    } else if (Date.now() - this.modelsFetchedAt > (this.options.modelListMaxAgeMs ?? 30_000)) {
-      void this.refreshModels();
+    } else if (
+      this.refreshing === undefined &&
+      Date.now() - this.modelsFetchedAt > (this.options.modelListMaxAgeMs ?? 30_000)
+    ) {
+      this.refreshModels().catch(() => undefined); // it keeps the old list
     }
-    return abandonOnAbort(this.models, signal);
+    // Twice a request: a list that has come is given as it is, not behind a guard that would
+    // cost a promise and a listener on the request's signal each time.
+    return this.modelsResolved ? this.models : abandonOnAbort(this.models, signal);
   }
 
   /** Fetches the list again (one fetch at a time) and uses it; a failed fetch keeps the old. */
-  private refreshModels(): Promise<UpstreamModel[] | undefined> {
+  private refreshModels(): Promise<UpstreamModel[]> {
     this.refreshing ??= this.fetchModels()
       .then(
         (models) => {
-          this.models = Promise.resolve(models);
-          this.modelsFetchedAt = Date.now();
+          this.useModels(models);
           return models;
         },
-        () => undefined,
+        (error: unknown) => {
+          this.modelsFailed = true;
+          throw error;
+        },
       )
       .finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
+  /** A list just fetched becomes the one in use, and shows that the upstream answers. */
+  private useModels(models: UpstreamModel[]): void {
+    this.models = Promise.resolve(models);
+    this.modelsResolved = true;
+    this.modelsFetchedAt = Date.now();
+    this.modelsFailed = false;
+  }
+
   /** The name `asked` goes by in a list fetched now, if not `sent`'s any more. */
   private async renamedSince(asked: string, sent: string): Promise<string | undefined> {
-    const models = await this.refreshModels();
+    const models = await this.refreshModels().catch(() => undefined);
     const now = models === undefined ? undefined : entryFor(asked, models)?.id;
     return now === sent ? undefined : now;
   }
@@ -363,15 +395,13 @@ export class OpenAICompatibleBackend implements Backend {
   }
 }
 
-type Warn = (message: string, fields?: UpstreamWarningFields) => void;
-
 /**
  * A 4xx is the client's error to the client (the server logs it at debug); one the upstream
  * gave tells an operator something (a model, template or setting that does not fit), unless it
  * is about the context, which clients answer themselves (Claude Code compacts or lowers
  * max_tokens). Whatever of the upstream's text the client was not shown is logged whole.
  */
-function reportRefusal(failure: UpstreamFailure, upstreamStatus: number, warn: Warn): void {
+function reportRefusal(failure: UpstreamFailure, upstreamStatus: number, log: RequestLog): void {
   const { status, message } = failure.error;
   const aboutContext = /^(?:prompt is too long|input length and `max_tokens`)/.test(message);
   const refused = status < 500 && status !== 429 && !aboutContext;
@@ -379,9 +409,10 @@ function reportRefusal(failure: UpstreamFailure, upstreamStatus: number, warn: W
   if (!refused && said === undefined) return;
   const what = refused ? 'refused' : 'failed';
   const whole = said === undefined ? '' : `; the upstream said: ${said}`;
-  warn(`the upstream ${what} a request (HTTP ${upstreamStatus}): ${message}${whole}`, {
-    upstreamStatus,
-  });
+  log.warn(
+    { upstreamStatus },
+    `the upstream ${what} a request (HTTP ${upstreamStatus}): ${message}${whole}`,
+  );
 }
 
 /**
@@ -423,6 +454,13 @@ function parseModelList(text: string): UpstreamModel[] {
     return [model];
   });
 }
+
+/**
+ * How old a model list may be and still show that the upstream answers (GET /v1/models, which
+ * `ferry claude` asks before it starts): a few seconds, so that a client asking again and again
+ * does not send each ask on to the upstream.
+ */
+const reachableListMaxAgeMs = 5_000;
 
 /** Statuses a load balancer or a restarting engine answers; worth another try. */
 const retryableStatuses = new Set([502, 503]);

@@ -1,4 +1,5 @@
 import type { ModelStreamBatch, ModelStreamPart } from '../../model/model-stream-part.js';
+import type { RequestLog } from '../backend.js';
 import { OpenAIChunkToParts } from '../../translate/openai-chunk-to-parts.js';
 import { parseJson } from '../../util/parse-json.js';
 import { completionAsChunk, invalidReply, parseUpstreamChunk } from './parse-upstream-chunk.js';
@@ -6,19 +7,19 @@ import { readSseData } from './read-sse-data.js';
 import { transportError, type UpstreamResponse } from './upstream-http.js';
 
 /** A chat request's 2xx answer, as sending it (with its retries) ended. */
-export interface OpenedReply {
+interface OpenedReply {
   response: UpstreamResponse;
   /** max_tokens was lowered to fit the context: running out of it means the context is full. */
   capped: boolean;
 }
 
-export interface ReadUpstreamReplyOptions {
+interface ReadUpstreamReplyOptions {
   /** The client's: once it is aborted nothing more is read. */
   signal: AbortSignal;
   /** The URL the reply came from, to name the upstream in a transport error. */
   url: string;
   /** Hears of upstream output passed on although it looks wrong. */
-  onWarning?: ((message: string) => void) | undefined;
+  log?: RequestLog | undefined;
 }
 
 /** How far a streamed reply got. */
@@ -27,9 +28,6 @@ interface StreamProgress {
   done: boolean;
   /** A chunk failed (an error chunk, garbage): thrown once the parts before it are passed on. */
   failure?: Error;
-  finished: boolean;
-  /** A finish_reason and the usage at or after it came: the reply is whole. */
-  whole: boolean;
 }
 
 /**
@@ -48,8 +46,8 @@ export async function* readUpstreamReply(
 ): AsyncGenerator<ModelStreamBatch> {
   const { response, capped } = await opened;
   const { signal } = options;
-  const toParts = new OpenAIChunkToParts(options.onWarning);
-  const progress: StreamProgress = { done: false, finished: false, whole: false };
+  const toParts = new OpenAIChunkToParts(options.log);
+  const progress: StreamProgress = { done: false };
   const contentType = String(response.headers['content-type'] ?? '');
   try {
     if (response.statusCode === 204) throw invalidReply('an empty reply (HTTP 204)');
@@ -68,7 +66,7 @@ export async function* readUpstreamReply(
           try {
             read = await reads.next();
           } catch (error) {
-            if (progress.done || progress.whole) break;
+            if (progress.done || toParts.whole) break;
             throw error;
           }
           if (read.done === true) break;
@@ -129,21 +127,10 @@ function partsOfRead(
       progress.failure = error instanceof Error ? error : new Error(String(error));
       break;
     }
-    noteProgress(more, progress);
     if (parts === undefined) parts = more;
     else for (const part of more) parts.push(part);
   }
   return parts ?? [];
-}
-
-/** Usage comes in the finish chunk (older llama-server) or in one after it. */
-function noteProgress(parts: ModelStreamPart[], progress: StreamProgress): void {
-  let usage = false;
-  for (const part of parts) {
-    if (part.type === 'finish') progress.finished = true;
-    else if (part.type === 'usage') usage = true;
-  }
-  if (usage && progress.finished) progress.whole = true;
 }
 
 /** Running out of tokens after a cap means the context window was full, not the budget. */
