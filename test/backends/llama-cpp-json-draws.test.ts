@@ -1,9 +1,10 @@
 import { getLlama, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { GenerationRun } from '../../src/backends/llama-cpp/evaluate-tokens.js';
 import { generateForcedToolCall } from '../../src/backends/llama-cpp/generate-forced-tool-call.js';
 import { generateStructuredOutput } from '../../src/backends/llama-cpp/generate-structured-output.js';
 import { jsonGrammar } from '../../src/backends/llama-cpp/json-grammar.js';
+import { toGrammarSchema } from '../../src/backends/llama-cpp/to-grammar-schema.js';
 import type { ModelFinishReason, ModelStreamBatch } from '../../src/model/model-stream-part.js';
 import { tinyGgufPath } from '../helpers/tiny-gguf/write-tiny-gguf.js';
 
@@ -28,6 +29,8 @@ afterAll(async () => {
 
 interface Outcome {
   text: string;
+  /** The names of the tools called. */
+  calls: string[];
   finish: ModelFinishReason;
   outputTokens: number;
   warnings: string[];
@@ -49,7 +52,13 @@ async function generate(seed: number, maxTokens: number, start: Generate): Promi
     '<|im_start|>user\nAdd the numbers.<|im_end|>\n<|im_start|>assistant\n',
     true,
   );
-  const outcome = { text: '', outputTokens: 0, warnings: [] as string[], warnedAt: [] as number[] };
+  const outcome = {
+    text: '',
+    calls: [] as string[],
+    outputTokens: 0,
+    warnings: [] as string[],
+    warnedAt: [] as number[],
+  };
   try {
     const parts = start({
       llama,
@@ -70,6 +79,7 @@ async function generate(seed: number, maxTokens: number, start: Generate): Promi
     for (; next.done !== true; next = await parts.next()) {
       for (const part of next.value) {
         if (part.type === 'text-delta') outcome.text += part.text;
+        if (part.type === 'tool-call-start') outcome.calls.push(part.name);
         if (part.type === 'tool-call-delta') outcome.text += part.argumentsDelta;
       }
     }
@@ -90,16 +100,29 @@ const unitInterval = {
   required: ['a'],
 };
 
-async function forcedCall(seed: number, maxTokens: number): Promise<Outcome> {
-  const grammar = await jsonGrammar(llama, unitInterval, 'tools[calc].input_schema');
+/** A forced call to one of `tools`, each grammar made as the backend makes it: when asked for. */
+function forcedCallOf(
+  tools: ReadonlyMap<string, unknown>,
+  seed: number,
+  maxTokens: number,
+  onToolGrammar: (name: string) => void = () => undefined,
+): Promise<Outcome> {
   return generate(seed, maxTokens, (run) =>
     generateForcedToolCall({
       ...run,
-      toolNames: ['calc'],
-      tools: new Map([['calc', { schema: unitInterval, grammar }]]),
+      toolNames: [...tools.keys()],
+      toolGrammar: async (name) => {
+        onToolGrammar(name);
+        const schema = tools.get(name);
+        return { schema, grammar: await jsonGrammar(llama, schema, `tools[${name}].input_schema`) };
+      },
       callOpener: '<tool_call>\n',
     }),
   );
+}
+
+function forcedCall(seed: number, maxTokens: number): Promise<Outcome> {
+  return forcedCallOf(new Map([['calc', unitInterval]]), seed, maxTokens);
 }
 
 async function structuredOutput(seed: number, schema: unknown, maxTokens = 400): Promise<Outcome> {
@@ -147,6 +170,48 @@ describe('a forced call out of the schema’s bounds', { timeout: 60_000 }, () =
     expect(finish).toBe('max-tokens');
     expect(outputTokens).toBe(0);
     expect(cached).toBe(promptTokens);
+  });
+});
+
+describe('tool_choice any over many tools', { timeout: 60_000 }, () => {
+  /** 40 tools as Claude Code sends them, named for the seed so none is in the grammar cache. */
+  const toolsFor = (seed: number) =>
+    new Map(
+      Array.from({ length: 40 }, (_, i) => [
+        `Tool${seed}_${i}`,
+        {
+          type: 'object',
+          properties: {
+            [`arg${seed}_${i}`]: { type: 'string', maxLength: 20 },
+            note: { type: 'string' },
+          },
+          required: [`arg${seed}_${i}`],
+        },
+      ]),
+    );
+
+  test.each([1, 2, 3])('seed %i: only the chosen tool’s grammar is made', async (seed) => {
+    const tools = toolsFor(seed);
+    const made = vi.spyOn(llama, 'createGrammarForJsonSchema');
+    const asked: string[] = [];
+    try {
+      const first = await forcedCallOf(tools, seed, 1000, (name) => asked.push(name));
+      expect(first.finish).toBe('tool-calls');
+      expect(first.calls).toHaveLength(1);
+      const chosen = first.calls[0]!;
+      expect(asked).toEqual([chosen]);
+      expect((made.mock.calls as unknown[][]).map(([schema]) => schema)).toEqual([
+        { enum: [...tools.keys()] },
+        toGrammarSchema(tools.get(chosen)),
+      ]);
+      expect(Object.keys(JSON.parse(first.text) as object)).toEqual(tools.get(chosen)!.required);
+      // The same seed draws the same call, its grammars now from the cache.
+      made.mockClear();
+      expect(await forcedCallOf(tools, seed, 1000)).toEqual(first);
+      expect(made).not.toHaveBeenCalled();
+    } finally {
+      made.mockRestore();
+    }
   });
 });
 

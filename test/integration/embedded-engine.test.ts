@@ -396,6 +396,10 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () 
     const cases = [
       [() => engine.client.messages.create(forced), 'tools[calc].input_schema'],
       [() => engine.client.messages.stream(forced).finalMessage(), 'tools[calc].input_schema'],
+      [
+        () => engine.client.messages.create({ ...forced, tool_choice: { type: 'any' } }),
+        'tools[calc].input_schema',
+      ],
       [() => engine.client.messages.create(format), 'output_config.format.schema'],
     ] as const;
     for (const [send, at] of cases) {
@@ -403,6 +407,24 @@ describe('embedded engine (node-llama-cpp, tiny GGUF)', { timeout: 60_000 }, () 
       expect(error).toBeInstanceOf(Anthropic.BadRequestError);
       expect((error as Error).message).toContain(`${at}.properties.a: ${reason}, so no value fits`);
     }
+  });
+
+  test('tool_choice any: a tool no value fits is not offered, the others are', async () => {
+    const message = await engine.client.messages
+      .stream({
+        model,
+        max_tokens: 200,
+        tools: [calcTool({ type: 'integer', minimum: 5, maximum: 1 }), bashTool],
+        tool_choice: { type: 'any' },
+        messages: [{ role: 'user', content: 'List the files.' }],
+      })
+      .finalMessage();
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content.find((block) => block.type === 'tool_use')?.name).toBe('Bash');
+    expect(engine.logs.join('\n')).toContain(
+      'tool_choice any: tools[calc].input_schema.properties.a: no integer is within minimum 5, ' +
+        'maximum 1, so no value fits: calc is not offered',
+    );
   });
 
   test('bounds past llama.cpp’s grammar limits are capped, not a 500', async () => {

@@ -1,12 +1,13 @@
 import type { LlamaGrammar, Token } from 'node-llama-cpp';
-import { evaluateTokens, type GenerationRun, type Sampling } from './evaluate-tokens.js';
+import { attemptSampling } from './attempt-sampling.js';
+import { evaluateTokens, type GenerationRun } from './evaluate-tokens.js';
 import { fitBounds } from './fit-bounds.js';
 import { IncrementalDetokenizer } from './incremental-detokenizer.js';
 import { hasNonFiniteNumber, jsonGrammarState } from './json-grammar.js';
 import { JsonValueScanner } from './json-value-scanner.js';
 import { stringifyAsTojson } from './stringify-as-tojson.js';
 
-export interface SampledJson {
+interface SampledJson {
   text: string;
   complete: boolean;
   aborted: boolean;
@@ -15,11 +16,11 @@ export interface SampledJson {
 }
 
 /** Output tokens a request has left, shared by everything it samples. */
-export interface TokenBudget {
+interface TokenBudget {
   left: number;
 }
 
-export interface JsonDraw {
+interface JsonDraw {
   /** Evaluated before the value; at least one token (the value's first logits come from it). */
   input: Token[];
   grammar: LlamaGrammar;
@@ -66,16 +67,6 @@ export async function drawJson(run: GenerationRun, draw: JsonDraw): Promise<Samp
   }
   if (sampled.aborted || whole === undefined) return sampled;
   return { ...whole, text: withinBounds(whole.text, draw) };
-}
-
-/**
- * The request's own seed for the first draw, and one derived from it for each redraw, so a
- * request sampled on a given seed is drawn the same way every time.
- */
-export function attemptSampling(sampling: Sampling, attempt: number): Sampling {
-  if (attempt === 0) return sampling;
-  // Spread by the golden ratio's 32-bit constant; node-llama-cpp reads seeds as non-negative.
-  return { ...sampling, seed: (sampling.seed + attempt * 0x9e3779b9) % 2 ** 31 };
 }
 
 function emptySample(): SampledJson {

@@ -1,36 +1,25 @@
 import type { LlamaGrammar } from 'node-llama-cpp';
-import type { ChatRequest } from '../../model/model-request.js';
 import type { ModelFinishReason, ModelStreamBatch } from '../../model/model-stream-part.js';
 import { createToolCallId } from '../../parsers/create-tool-call-id.js';
 import { drawJson } from './draw-json.js';
 import { evaluatePrompt, type GenerationRun } from './evaluate-tokens.js';
 import { jsonGrammar } from './json-grammar.js';
 
-/** The tools a request obliges the model to call from (`any` or a named tool), if any. */
-export function forcedToolNames(chat: ChatRequest): string[] | undefined {
-  const choice = chat.tool_choice;
-  if (choice === 'required') {
-    const names = (chat.tools ?? []).flatMap((tool) =>
-      tool.type === 'function' ? [tool.function.name] : [],
-    );
-    return names.length > 0 ? names : undefined;
-  }
-  if (typeof choice === 'object' && choice.type === 'function') return [choice.function.name];
-  return undefined;
-}
-
 /**
  * `tool_choice` any / tool: the call is written into the assistant turn in the template's own
  * format (`<tool_call>\n{"name": …, "arguments": …}`), with the name and then the arguments
- * sampled under grammars, so the call always parses and fits the tool's schema. The call is
- * emitted once checked (arguments are short): what grammars do not hold to is checked after
- * sampling (see drawJson).
+ * sampled under grammars (the name's over `toolNames`, then the arguments' for the tool drawn),
+ * so the call always parses and fits the tool's schema. The call is emitted once checked
+ * (arguments are short): what grammars do not hold to is checked after sampling (see drawJson).
  */
 export async function* generateForcedToolCall(
   run: GenerationRun & {
     toolNames: readonly string[];
-    /** Each forced tool's input schema and the grammar made of it. */
-    tools: ReadonlyMap<string, { schema: unknown; grammar: LlamaGrammar }>;
+    /**
+     * The named tool's input schema with its grammar, asked for once the name is drawn: only the
+     * chosen tool's grammar is made.
+     */
+    toolGrammar: (name: string) => Promise<{ schema: unknown; grammar: LlamaGrammar }>;
     /** What opens a call in the model's format, e.g. `<tool_call>\n`. */
     callOpener: string;
     onWarning?: ((message: string) => void) | undefined;
@@ -61,7 +50,7 @@ export async function* generateForcedToolCall(
   if (!name.complete) return 'max-tokens'; // a call is never shown without its whole name
   const toolName = parseName(name.text, run.toolNames);
   joinerTokens.forEach(() => run.onToken());
-  const tool = run.tools.get(toolName)!;
+  const tool = await run.toolGrammar(toolName);
   const args = await drawJson(run, {
     input: [name.unevaluated, ...joinerTokens],
     grammar: tool.grammar,

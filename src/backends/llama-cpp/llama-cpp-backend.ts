@@ -18,7 +18,8 @@ import {
   describeToolsInPrompt,
   templateRendersTools,
 } from './describe-tools-in-prompt.js';
-import { generateForcedToolCall, forcedToolNames } from './generate-forced-tool-call.js';
+import { forcedToolNames } from './forced-tool-names.js';
+import { generateForcedToolCall } from './generate-forced-tool-call.js';
 import { generateStructuredOutput } from './generate-structured-output.js';
 import { generateText, type Sampling } from './generate-text.js';
 import { jsonGrammar } from './json-grammar.js';
@@ -142,10 +143,13 @@ export class LlamaCppBackend implements Backend {
       );
     }
     const requested = chat.max_tokens ?? chat.max_completion_tokens ?? room;
-    const toolNames = forcedToolNames(chat);
-    // Made before anything is sent: a schema no grammar can hold is a 400, not a broken stream.
-    const tools =
-      toolNames === undefined ? undefined : await this.toolGrammars(request.toolSchemas, toolNames);
+    // Checked before anything is sent: a schema no value fits is a 400, not a broken stream.
+    const toolNames = forcedToolNames(chat, request.toolSchemas, this.options.onWarning);
+    const toolGrammar = (name: string) => this.toolGrammar(request.toolSchemas, name);
+    // With one tool to name, its grammar is made now too, so a schema llama.cpp cannot hold is
+    // a 400 as well (the call finds it in jsonGrammar's cache); with a choice, only the chosen
+    // tool's is made, once its name is drawn.
+    if (toolNames?.length === 1) await toolGrammar(toolNames[0]!);
     const structured = toolNames === undefined ? await this.outputGrammar(chat) : undefined;
     const lease = await this.pool.acquire(unaligned, signal);
     let releaseLater = false;
@@ -177,11 +181,11 @@ export class LlamaCppBackend implements Backend {
           void settled.finally(() => lease.release());
         },
       };
-      if (toolNames !== undefined && tools !== undefined) {
+      if (toolNames !== undefined) {
         finish = yield* generateForcedToolCall({
           ...run,
           toolNames,
-          tools,
+          toolGrammar,
           callOpener:
             this.options.chatTemplate.includes('<tool_call>') || !this.rendersTools
               ? '<tool_call>\n'
@@ -228,18 +232,13 @@ export class LlamaCppBackend implements Backend {
     await this.options.llama.dispose();
   }
 
-  /** Each forced tool's input schema with its grammar. */
-  private async toolGrammars(
+  /** A forced tool's input schema with its grammar. */
+  private async toolGrammar(
     schemas: ToolSchemas,
-    names: readonly string[],
-  ): Promise<Map<string, { schema: unknown; grammar: LlamaGrammar }>> {
-    const tools = new Map<string, { schema: unknown; grammar: LlamaGrammar }>();
-    for (const name of names) {
-      const schema = schemas.get(name) ?? {};
-      const at = `tools[${name}].input_schema`;
-      tools.set(name, { schema, grammar: await this.grammar(schema, at) });
-    }
-    return tools;
+    name: string,
+  ): Promise<{ schema: unknown; grammar: LlamaGrammar }> {
+    const schema = schemas.get(name) ?? {};
+    return { schema, grammar: await this.grammar(schema, `tools[${name}].input_schema`) };
   }
 
   /** Structured output's schema with its grammar, if the request asks for it. */

@@ -4,7 +4,7 @@ import { isPlainObject } from '../../util/is-plain-object.js';
 
 type Schema = Record<string, unknown>;
 
-export interface GrammarSchemaOptions {
+interface GrammarSchemaOptions {
   /** Where the schema sits in the request, for error messages (`output_config.format.schema`). */
   at?: string;
   /** Told of each keyword the grammar cannot enforce, with its path. */
