@@ -45,7 +45,7 @@ export class FerryMetrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'ferry_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'ferry_' });
   }
 
   /** Gauges of an in-process engine's sequences and queue, read at each scrape. */

@@ -20,8 +20,9 @@ export function allowCors(app: FastifyInstance, origins: readonly string[]): voi
   void app.register(cors, {
     origin: any ? '*' : [...origins],
     methods: ['GET', 'HEAD', 'POST'],
-    // The SDK reads these from a reply; a browser hides any header not listed.
-    exposedHeaders: ['request-id', 'retry-after'],
+    // The SDK reads the first two from a reply, a client of count_tokens the third; a browser
+    // hides any header not listed.
+    exposedHeaders: ['request-id', 'retry-after', 'x-ferry-token-count'],
     maxAge: 600,
   });
 }

@@ -91,6 +91,7 @@ test('the SDK as a browser uses it: streamed replies and errors carry the CORS h
   for (const response of seen) {
     expect(response.headers.get('access-control-allow-origin')).toBe(page);
     expect(response.headers.get('access-control-expose-headers')).toContain('request-id');
+    expect(response.headers.get('access-control-expose-headers')).toContain('x-ferry-token-count');
   }
 });
 

@@ -86,6 +86,6 @@ test('1,000 sequential requests leave memory flat', async () => {
 
 async function heapUsed(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
-  const match = /^ferry_process_nodejs_heap_size_used_bytes (\d+)/m.exec(text);
+  const match = /^ferry_nodejs_heap_size_used_bytes (\d+)/m.exec(text);
   return Number(match?.[1]);
 }

@@ -99,7 +99,7 @@ export async function startFerryProcess(options: FerryProcessOptions): Promise<F
         headers: apiKey === undefined ? {} : { 'x-api-key': apiKey },
         signal: AbortSignal.timeout(5000),
       });
-      const match = /^ferry_process_process_resident_memory_bytes (\d+)/m.exec(
+      const match = /^ferry_process_resident_memory_bytes (\d+)/m.exec(
         await response.text(),
       );
       if (match?.[1] === undefined) throw new Error('no resident memory figure on /metrics');
