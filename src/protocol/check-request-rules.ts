@@ -18,6 +18,7 @@ interface RuleInput {
   system?: string | readonly Block[] | undefined;
   messages: readonly RuleMessage[];
   tools?: ReadonlyArray<{ name: string; input_schema?: Record<string, unknown> }> | undefined;
+  thread?: { type: string } | null | undefined;
 }
 
 /** What Anthropic's API accepts as a custom tool's name. */
@@ -43,6 +44,10 @@ export function checkRequestRules(request: RuleInput, context: z.RefinementCtx):
   if (hasEmptyTextBlock(request.system)) issue(['system'], 'text content blocks must be non-empty');
   else if (hasBlankTextBlock(request.system))
     issue(['system'], 'text content blocks must contain non-whitespace text');
+  // A thread's continue may send none: the kept conversation supplies them (the SDK continues
+  // with `messages: []` after a `compaction` or `pause_turn` stop, see its ThreadState).
+  if (request.messages.length === 0 && request.thread?.type !== 'continue')
+    issue(['messages'], 'at least one message is required');
   const last = request.messages.length - 1;
   let emptyTextSeen = false;
   let blankTextSeen = false;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { checkThinkingBudget } from './check-request-rules.js';
-import { messagesRequestSchema } from './messages-request-schema.js';
+import { countTokensRequestSchema, messagesRequestSchema } from './messages-request-schema.js';
 import { parseRequestBody } from './parse-messages-request.js';
 
 const base = {
@@ -56,6 +56,23 @@ describe('rules across fields, as Anthropic enforces them', () => {
       request: { messages: [{ role: 'user', content: [] }] },
       path: ['messages', 0],
       message: /non-empty content/,
+    },
+    {
+      name: 'no messages',
+      request: { messages: [] },
+      path: ['messages'],
+      message: /^at least one message is required$/,
+    },
+    {
+      name: 'no messages on a new thread',
+      request: { messages: [], thread: { type: 'create' } },
+      path: ['messages'],
+      message: /^at least one message is required$/,
+    },
+    {
+      // The kept conversation supplies them: the SDK's thread sends none after a compaction.
+      name: 'no messages on a thread’s continue',
+      request: { messages: [], thread: { type: 'continue', previous_message_id: 'msg_1' } },
     },
     {
       name: 'an empty text block among others',
@@ -208,6 +225,17 @@ describe('rules across fields, as Anthropic enforces them', () => {
     expect(result.error?.issues[0]?.path).toEqual(path);
     expect(result.error?.issues[0]?.message).toMatch(message ?? /./);
   });
+});
+
+test('count_tokens takes no thread, so it always needs a message', () => {
+  const result = countTokensRequestSchema.safeParse({
+    ...base,
+    messages: [],
+    thread: { type: 'continue', previous_message_id: 'msg_1' },
+  });
+  expect(result.error?.issues.map(({ path, message }) => ({ path, message }))).toEqual([
+    { path: ['messages'], message: 'at least one message is required' },
+  ]);
 });
 
 test('empty text blocks are said to be empty once, not also to be whitespace', () => {

@@ -293,7 +293,8 @@ const requestFields = z.object({
   model: z.string().min(1),
   /** 0: read the prompt into the engine's prefix cache and generate nothing (cache warming). */
   max_tokens: z.number().int().min(0),
-  messages: z.array(message).min(1, 'at least one message is required'),
+  // At least one, except on a thread's continue (see checkRequestRules).
+  messages: z.array(message),
   system: z.union([z.string(), z.array(textBlock)]).optional(),
   stop_sequences: z.array(z.string()).optional(),
   stream: z.boolean().optional(),

@@ -35,6 +35,11 @@ declare module 'fastify' {
      * request is counted and logged as the 200 it was sent as, and this says it failed.
      */
     streamError: ApiErrorType | undefined;
+    /**
+     * The body's length once decoded (a gzip body as the JSON it holds), set by the JSON
+     * parser; 0 without one. A message thread is counted at it.
+     */
+    bodyBytes: number;
   }
 }
 
@@ -80,6 +85,7 @@ export function createApp(appOptions: FerryAppOptions): FastifyInstance {
     },
   }) as unknown as FastifyInstance;
   app.decorateRequest('streamError', undefined);
+  app.decorateRequest('bodyBytes', 0);
   registerJsonParser(app, options.toolCache, maxBodyBytes);
   registerHooks(app, options);
   if ((options.corsOrigins?.length ?? 0) > 0) allowCors(app, options.corsOrigins ?? []);
@@ -102,7 +108,9 @@ function noSchemas(): never {
 /**
  * Plain JSON.parse (the body is validated by zod right after); a syntax error is a 400. The body
  * is read as bytes, so that bytes which are not UTF-8 are refused rather than replaced (see
- * decodeBodyText), by a reader that does not copy a body that came in one chunk.
+ * decodeBodyText), by a reader that does not copy a body that came in one chunk. Its length,
+ * decoded, is `request.bodyBytes`: `content-length` counts a coded body as sent, and a chunked
+ * one not at all.
  */
 function registerJsonParser(
   app: FastifyInstance,
@@ -115,6 +123,7 @@ function registerJsonParser(
     async (request: FastifyRequest, payload: Readable) => {
       const body = decodeRequestBody(payload, request.headers, maxBodyBytes);
       const bytes = await readBodyBytes(body, request.headers['content-length'], maxBodyBytes);
+      request.bodyBytes = bytes.length;
       const text = decodeBodyText(bytes);
       try {
         return toolCache.parseBody(text);

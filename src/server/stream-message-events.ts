@@ -132,7 +132,10 @@ function pipe(...steps: ReadonlyArray<EventStep | undefined>): EventStep | undef
 /**
  * A compaction's reply: its text becomes the summary of one `compaction` block, sent whole in
  * one `compaction_delta` (as Anthropic sends it) when the reply ends, with stop_reason
- * `compaction`. Other blocks are left out; an empty summary is `null`, a failed compaction.
+ * `compaction`. Other blocks are left out. A failed compaction is a block with `content: null`
+ * (the SDK's BetaCompactionBlock: a client keeps its conversation as it is): a summary that is
+ * empty, or that the model did not end itself (cut at max_tokens, a stop sequence or the
+ * context window; a refusal), whose client would otherwise replace its history with half of it.
  */
 function foldIntoCompaction(): EventStep {
   let summary = '';
@@ -146,17 +149,26 @@ function foldIntoCompaction(): EventStep {
         case 'content_block_stop':
           return [];
         case 'message_delta': {
+          const whole = event.delta.stop_reason === 'end_turn' && summary.trim() !== '';
           const block = { type: 'compaction', content: null, encrypted_content: null };
           const delta = {
             type: 'compaction_delta',
-            content: summary.trim() === '' ? null : summary,
+            content: whole ? summary : null,
             encrypted_content: null,
           };
           return [
             { type: 'content_block_start', index: 0, content_block: block },
             { type: 'content_block_delta', index: 0, delta },
             { type: 'content_block_stop', index: 0 },
-            { ...event, delta: { ...event.delta, stop_reason: 'compaction' } },
+            {
+              ...event,
+              delta: {
+                ...event.delta,
+                stop_reason: 'compaction',
+                stop_sequence: null,
+                stop_details: null,
+              },
+            },
           ] as unknown as RawMessageStreamEvent[]; // beta types: the non-beta ones lack compaction
         }
         case 'message_start':

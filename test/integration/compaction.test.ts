@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { compactionPrompt } from '../../src/translate/compaction-request.js';
 import {
   startScriptedUpstream,
@@ -145,3 +145,91 @@ test('compaction with context_management is a 400; count_tokens ignores compacti
   });
   expect(counted.input_tokens).toBeGreaterThan(0);
 });
+
+describe('a compaction on a thread (the SDK’s thread().send with compaction)', () => {
+  /** The SDK pointed at Ferry, and the bodies it sent. */
+  const recordingClient = (): { client: Anthropic; sent: Array<Record<string, unknown>> } => {
+    const sent: Array<Record<string, unknown>> = [];
+    const client = new Anthropic({
+      baseURL: ferry.url,
+      apiKey: 'test-key',
+      maxRetries: 0,
+      fetch: async (url, init) => {
+        if (typeof init?.body === 'string')
+          sent.push(JSON.parse(init.body) as Record<string, unknown>);
+        return fetch(url, init);
+      },
+    });
+    return { client, sent };
+  };
+  const compactionParams = { compaction: { type: 'summarize' as const } };
+
+  test('then a continue with no messages: the model reads the summary', async () => {
+    await upstream.script([says('It is 5.'), says(summary), says('Go on.')]);
+    const { client, sent } = recordingClient();
+    const thread = client.beta.messages.thread({ model: 'qwen3-coder', max_tokens: 50 });
+    await thread.send({ role: 'user', content: 'add 2 and 3' });
+    const compacted = await thread.send({ role: 'user', content: 'sum up' }, compactionParams);
+    expect(compacted.stop_reason).toBe('compaction');
+    const reply = await thread.send();
+    expect(reply.content).toMatchObject([{ type: 'text', text: 'Go on.' }]);
+    // After a `compaction` stop the SDK continues with no messages of its own.
+    expect(sent[2]).toMatchObject({
+      messages: [],
+      thread: { type: 'continue', previous_message_id: compacted.id },
+    });
+    expect((await chatBodies())[2]?.messages).toEqual([
+      { role: 'user', content: `Summary of the conversation so far:\n\n${summary}` },
+    ]);
+  });
+
+  test.each([
+    ['the model wrote nothing', says('')],
+    [
+      'the summary was cut at max_tokens',
+      {
+        sse: sse([chunk({ content: 'The user asked' }), finishChunk('length'), usageChunk(40, 3)]),
+      },
+    ],
+  ])('a failed compaction (%s) has no summary and keeps the conversation', async (_, failed) => {
+    await upstream.script([says('It is 5.'), failed, says('Go on.')]);
+    const { client } = recordingClient();
+    const thread = client.beta.messages.thread({ model: 'qwen3-coder', max_tokens: 50 });
+    await thread.send({ role: 'user', content: 'add 2 and 3' });
+    const compacted = await thread.send({ role: 'user', content: 'sum up' }, compactionParams);
+    expect(compacted.stop_reason).toBe('compaction');
+    expect(compacted.content).toEqual([
+      { type: 'compaction', content: null, encrypted_content: null },
+    ]);
+    await thread.send();
+    expect((await chatBodies())[2]?.messages).toEqual([
+      { role: 'user', content: 'add 2 and 3' },
+      { role: 'assistant', content: 'It is 5.' },
+      { role: 'user', content: 'sum up' },
+    ]);
+  });
+});
+
+test.each([false, true])(
+  'a compaction cut at max_tokens (stream %s) has no summary',
+  async (stream) => {
+    await upstream.script([
+      {
+        sse: sse([chunk({ content: 'The user asked' }), finishChunk('length'), usageChunk(40, 3)]),
+      },
+    ]);
+    const params = {
+      model: 'qwen3-coder',
+      max_tokens: 3,
+      messages: conversation,
+      compaction: { type: 'summarize' as const },
+    };
+    const message = stream
+      ? await client.beta.messages.stream(params).finalMessage()
+      : await client.beta.messages.create(params);
+    expect(message.stop_reason).toBe('compaction');
+    expect(message.content).toEqual([
+      { type: 'compaction', content: null, encrypted_content: null },
+    ]);
+  },
+);

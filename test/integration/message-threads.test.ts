@@ -1,5 +1,6 @@
+import { gzipSync } from 'node:zlib';
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { MessageThreads } from '../../src/server/message-threads.js';
 import {
   startScriptedUpstream,
@@ -44,6 +45,18 @@ interface ChatBody {
 }
 
 const upstreamBodies = (): Promise<ChatBody[]> => upstream.chatBodies<ChatBody>();
+
+const says = (text: string, delayMs?: number) => ({
+  sse: sse([chunk({ content: text }), finishChunk('stop'), usageChunk(5, 2)]),
+  ...(delayMs === undefined ? {} : { delayMs }),
+});
+
+/** The statuses of the requests Ferry logged, in order. */
+const loggedStatuses = (logs: readonly string[]): Array<number | undefined> =>
+  logs
+    .map((line) => JSON.parse(line) as { msg?: string; status?: number })
+    .filter((entry) => entry.msg === 'request')
+    .map((entry) => entry.status);
 
 test.each([false, true])(
   'the SDK tool runner (stream %s) runs its tool loop in a thread',
@@ -149,11 +162,7 @@ test('a thread Ferry no longer holds: the SDK sends the whole conversation again
     const reply = await thread.send({ role: 'user', content: 'two' });
     expect(reply.content).toMatchObject([{ type: 'text', text: 'Two.' }]);
     // Ferry answered the continue with thread_not_found; the SDK then sent everything.
-    const statuses = small.logs
-      .map((line) => JSON.parse(line) as { msg?: string; status?: number })
-      .filter((entry) => entry.msg === 'request')
-      .map((entry) => entry.status);
-    expect(statuses).toEqual([200, 200, 404, 200]);
+    expect(loggedStatuses(small.logs)).toEqual([200, 200, 404, 200]);
     const bodies = await upstreamBodies();
     expect(bodies).toHaveLength(3);
     expect(bodies[2]?.messages).toEqual([
@@ -205,5 +214,138 @@ test('errors about a continue name its own messages, and the kept ones as the th
         ),
       },
     },
+  });
+});
+
+describe('a thread is counted at its body’s decoded size, however it came', () => {
+  // Two creates of ~20 kB of JSON each overflow a store of 30 kB: the first must go.
+  const text = 'abcdefghij'.repeat(2_000);
+  const asBody = (json: Buffer, coding: 'gzip' | 'chunked'): NonNullable<RequestInit['body']> =>
+    coding === 'gzip'
+      ? gzipSync(json)
+      : new ReadableStream({
+          start(controller) {
+            controller.enqueue(json);
+            controller.close();
+          },
+        });
+
+  test.each(['gzip', 'chunked'] as const)('a %s body', async (coding) => {
+    const small = await startFerry({ upstream: upstream.url, threads: new MessageThreads(30_000) });
+    try {
+      await upstream.script([says('A.'), says('B.'), says('B again.')]);
+      const create = async (name: string): Promise<string> => {
+        const json = Buffer.from(
+          JSON.stringify({
+            model: 'qwen3-coder',
+            max_tokens: 50,
+            messages: [{ role: 'user', content: `${name} ${text}` }],
+            thread: { type: 'create' },
+          }),
+        );
+        // Without a content-length (chunked), or with the compressed one (gzip).
+        const response = await fetch(`${small.url}/v1/messages`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(coding === 'gzip' ? { 'content-encoding': 'gzip' } : {}),
+          },
+          body: asBody(json, coding),
+          duplex: 'half',
+          signal: AbortSignal.timeout(5000),
+        });
+        expect(response.status).toBe(200);
+        return ((await response.json()) as { id: string }).id;
+      };
+      const [a, b] = [await create('a'), await create('b')];
+      const client = small.client();
+      const next = (id: string) =>
+        client.beta.messages.create({
+          model: 'qwen3-coder',
+          max_tokens: 50,
+          messages: [{ role: 'user', content: 'and then?' }],
+          thread: { type: 'continue', previous_message_id: id },
+        });
+      await expect(next(a)).rejects.toMatchObject({ status: 404, errorCode: 'thread_not_found' });
+      expect((await next(b)).content).toMatchObject([{ type: 'text', text: 'B again.' }]);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('a reply is continued once, as Anthropic’s threads are', () => {
+  const params = { model: 'qwen3-coder', max_tokens: 50 };
+  const continueFrom = (client: Anthropic, id: string, content = 'and then?') =>
+    client.beta.messages.create({
+      ...params,
+      messages: [{ role: 'user', content }],
+      thread: { type: 'continue', previous_message_id: id },
+    });
+
+  test('a second continue, during the first or after it, is refused', async () => {
+    await upstream.script([says('One.'), says('Two.', 500)]);
+    const client = ferry.client();
+    const first = await client.beta.messages.create({
+      ...params,
+      messages: [{ role: 'user', content: 'one' }],
+      thread: { type: 'create' },
+    });
+    const running = continueFrom(client, first.id);
+    await expect.poll(async () => (await upstreamBodies()).length, { timeout: 5000 }).toBe(2);
+    const during = continueFrom(client, first.id);
+    await expect(during).rejects.toBeInstanceOf(Anthropic.ThreadContinueInFlightError);
+    await expect(during).rejects.toMatchObject({
+      status: 400,
+      errorCode: 'thread_continue_in_flight',
+      error: { error: { type: 'invalid_request_error' } },
+    });
+    expect((await running).content).toMatchObject([{ type: 'text', text: 'Two.' }]);
+    const after = continueFrom(client, first.id);
+    await expect(after).rejects.toBeInstanceOf(Anthropic.ThreadAlreadyContinuedError);
+    await expect(after).rejects.toMatchObject({
+      status: 400,
+      errorCode: 'thread_already_continued',
+    });
+    expect(await upstreamBodies()).toHaveLength(2);
+  });
+
+  test('a continue that failed can be sent again', async () => {
+    await upstream.script([
+      says('One.'),
+      { status: 500, body: { error: { message: 'engine fell over' } } },
+      says('Two.'),
+    ]);
+    const client = ferry.client();
+    const first = await client.beta.messages.create({
+      ...params,
+      messages: [{ role: 'user', content: 'one' }],
+      thread: { type: 'create' },
+    });
+    await expect(continueFrom(client, first.id)).rejects.toBeInstanceOf(Anthropic.APIError);
+    const again = await continueFrom(client, first.id);
+    expect(again.content).toMatchObject([{ type: 'text', text: 'Two.' }]);
+  });
+
+  test('the SDK’s thread, continued elsewhere meanwhile, sends its whole conversation', async () => {
+    const other = await startFerry({ upstream: upstream.url });
+    try {
+      await upstream.script([says('One.'), says('Elsewhere.'), says('Two.')]);
+      const client = other.client();
+      const thread = client.beta.messages.thread({ ...params, messages: [] });
+      const first = await thread.send({ role: 'user', content: 'one' });
+      await continueFrom(client, first.id, 'elsewhere');
+      const reply = await thread.send({ role: 'user', content: 'two' });
+      expect(reply.content).toMatchObject([{ type: 'text', text: 'Two.' }]);
+      // Ferry answered thread_already_continued; the SDK then sent everything in a new thread.
+      expect(loggedStatuses(other.logs)).toEqual([200, 200, 400, 200]);
+      expect((await upstreamBodies())[2]?.messages).toEqual([
+        { role: 'user', content: 'one' },
+        { role: 'assistant', content: 'One.' },
+        { role: 'user', content: 'two' },
+      ]);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -13,6 +13,7 @@ import { compactionRequest } from '../../translate/compaction-request.js';
 import { hidesThinking } from '../../translate/map-thinking-options.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import type { FerryAppOptions } from '../app-options.js';
+import type { ThreadTurn } from '../message-threads.js';
 import { resolveServedModel } from '../resolve-served-model.js';
 import { sessionKey } from '../session-key.js';
 import { streamMessageEvents, type MessageEvents } from '../stream-message-events.js';
@@ -39,11 +40,17 @@ export function registerMessagesRoute(app: FastifyInstance, options: FerryAppOpt
     };
     options.openStreams?.add(interrupt);
     try {
-      const { events, stream } = await openMessage(request, options, abort.signal, noteSafeguards);
+      const { events, stream, end } = await openMessage(
+        request,
+        options,
+        abort.signal,
+        noteSafeguards,
+      );
       try {
         if (stream) await sendStream(request, reply, events, options, abort);
         else await sendMessage(reply, events);
       } finally {
+        end?.();
         await events.return(undefined);
       }
     } catch (error) {
@@ -69,14 +76,29 @@ async function openMessage(
   options: FerryAppOptions,
   signal: AbortSignal,
   noteSafeguards: (request: FastifyRequest, asked: readonly unknown[]) => void,
-): Promise<{ events: MessageEvents; stream: boolean }> {
+): Promise<{ events: MessageEvents; stream: boolean; end?: () => void }> {
   const started = performance.now();
   const sent = parseWithKnownTools(messagesRequestSchema, request.body, options.toolCache);
   request.body = undefined;
   if (sent.safeguards != null) noteSafeguards(request, sent.safeguards);
-  const turn = options.threads?.open(sent, Number(request.headers['content-length'] ?? 0)) ?? {
-    request: sent,
-  };
+  const turn = options.threads?.open(sent, request.bodyBytes) ?? { request: sent };
+  try {
+    const opened = await startMessage(request, options, signal, turn, started);
+    return { ...opened, ...optionalField('end', turn.end) };
+  } catch (error) {
+    turn.end?.(); // a continue that never ran leaves its previous reply free again
+    throw error;
+  }
+}
+
+/** The backend started on the request as the model is to see it (a thread's in front). */
+async function startMessage(
+  request: FastifyRequest,
+  options: FerryAppOptions,
+  signal: AbortSignal,
+  turn: ThreadTurn,
+  started: number,
+): Promise<{ events: MessageEvents; stream: boolean }> {
   const compacting = turn.request.compaction != null;
   const body = compacting ? compactionRequest(turn.request) : turn.request;
   checkThinkingBudget(body, request.headers['anthropic-beta']);
