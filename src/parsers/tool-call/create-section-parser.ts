@@ -31,11 +31,13 @@ export interface SectionFormat {
   /** Tokens dropped when they directly follow a call (an orphan close tag). */
   strayAfterCall?: readonly string[];
   /**
-   * Whether `after`, the text after a close tag the body was `unfinished` at, shows that tag was
-   * real: the value it seemed to sit in cannot go on like this. Asked as `after` grows; once true
-   * it must stay true. Left out, only the rule of `createSectionParser` ends the look.
+   * A check of the text after a close tag the body was `unfinished` at, given piece by piece as
+   * it arrives (so that a long reply costs linear time): true once it shows that tag was real
+   * (the value it seemed to sit in cannot go on like this), false once it shows it was not,
+   * undefined while it cannot tell. Left out, only the rule of `createSectionParser` ends the
+   * look.
    */
-  closeWasReal?: (after: string) => boolean;
+  closeWasReal?: () => (piece: string) => boolean | undefined;
 }
 
 /** Only this much of a body is shown to `plausible`: it judges the head, not the whole. */
@@ -82,6 +84,16 @@ interface Look {
   reason: string;
   /** Whether that close tag is doubtful (closes no quoted open tag). */
   doubtful: boolean;
+  /** The format's check of the text after that tag, until it decided. */
+  check: ((piece: string) => boolean | undefined) | undefined;
+  /** What the format's check decided. */
+  real: boolean | undefined;
+  /** The first text after the tag, whitespace skipped, while it may still be an open tag. */
+  lead: string | undefined;
+  /** The last characters seen after the tag: an open tag may start across two pieces. */
+  tail: string;
+  /** A rule held: the tag was real. */
+  failed: boolean;
 }
 
 class SectionParser implements TextParser {
@@ -126,7 +138,7 @@ class SectionParser implements TextParser {
       else {
         this.body += released;
         if (!this.stillPlausible(section, delimiter ?? '')) continue;
-        if (this.lookFailed(section)) {
+        if (this.lookFailed(section, released)) {
           this.endAtLookedPastClose(section, delimiter ?? '');
           continue;
         }
@@ -180,20 +192,51 @@ class SectionParser implements TextParser {
     const taken = this.look?.taken ?? 0;
     // More open tags in the body than close tags taken: this one closes a quoted call.
     const doubtful = countOccurrences(this.body, section.open) <= taken;
-    if (this.look === undefined || (doubtful && !this.look.doubtful)) {
-      this.look = { taken, end: this.body.length, reason, doubtful };
+    const kept = this.look !== undefined && !(doubtful && !this.look.doubtful);
+    if (!kept) {
+      const check = this.format.closeWasReal?.();
+      this.look = {
+        ...{ taken, end: this.body.length, reason, doubtful, check, real: undefined },
+        ...{ lead: '', tail: '', failed: false },
+      };
     }
-    this.look.taken++;
     this.body += close;
+    // A look that goes on has this tag in the text after its own.
+    if (kept) this.lookFailed(section, close);
+    (this.look as Look).taken++;
   }
 
-  /** Whether the text after the close tag the section looks past shows that tag was real. */
-  private lookFailed(section: Section): boolean {
+  /**
+   * Whether the text after the close tag the section looks past, now `piece` longer, shows that
+   * tag was real. Only the new piece is read (with a few characters before it), never the whole
+   * text again: a look can last for a long reply.
+   */
+  private lookFailed(section: Section, piece: string): boolean {
     const look = this.look;
-    if (look === undefined) return false;
-    const after = this.body.slice(look.end + section.close.length);
-    if (this.format.closeWasReal?.(after) === true) return true;
-    return look.doubtful && opensCall(after, section.open);
+    if (look === undefined || look.failed || piece === '') return look?.failed === true;
+    if (look.real === undefined && look.check !== undefined) {
+      look.real = look.check(piece);
+      if (look.real !== undefined) look.check = undefined;
+    }
+    if (look.real === true || (look.doubtful && this.opensCall(look, piece, section.open)))
+      look.failed = true;
+    return look.failed;
+  }
+
+  /** Whether the text after the tag opens a call where templates put one: right away, or at a
+   * line's start. */
+  private opensCall(look: Look, piece: string, open: string): boolean {
+    if (look.lead !== undefined) {
+      const lead = (look.lead + piece).trimStart();
+      if (lead.length >= open.length) {
+        if (lead.startsWith(open)) return true;
+        look.lead = undefined;
+      } else look.lead = open.startsWith(lead) ? lead : undefined;
+    }
+    const window = look.tail + piece;
+    if (window.includes(`\n${open}`)) return true;
+    look.tail = window.slice(-open.length);
+    return false;
   }
 
   /**
@@ -220,11 +263,6 @@ class SectionParser implements TextParser {
     this.options.onWarning?.(describePassedOnText(this.format.name, why, raw));
     this.output.text(raw);
   }
-}
-
-/** Whether `after` opens a call where templates put one: right away, or at a line's start. */
-function opensCall(after: string, open: string): boolean {
-  return after.trimStart().startsWith(open) || after.includes(`\n${open}`);
 }
 
 function countOccurrences(text: string, token: string): number {

@@ -28,16 +28,21 @@ function parseJsonSection(body: string): SectionParse {
 }
 
 /**
- * `after` follows a `</tool_call>` read as text of a JSON string. A control character (a line
- * break) before that string ends shows the tag was real: a JSON string holds none (RFC 8259 §7),
- * so the look past the tag lasts at most to the end of its line.
+ * The text after a `</tool_call>` read as text of a JSON string, piece by piece. A control
+ * character (a line break) before that string ends shows the tag was real: a JSON string holds
+ * none (RFC 8259 §7), so the look past the tag lasts at most to the end of its line. A quote
+ * first ends the string: the tag was text of it.
  */
-function breaksString(after: string): boolean {
-  for (let i = 0; i < after.length; i++) {
-    const char = after.charAt(i);
-    if (char === '"') return false;
-    if (char === '\\') i++;
-    else if (char < ' ') return true;
-  }
-  return false;
+function breaksString(): (piece: string) => boolean | undefined {
+  let escaped = false;
+  return (piece) => {
+    for (let i = 0; i < piece.length; i++) {
+      const char = piece.charAt(i);
+      if (escaped) escaped = false;
+      else if (char === '"') return false;
+      else if (char === '\\') escaped = true;
+      else if (char < ' ') return true;
+    }
+    return undefined;
+  };
 }
