@@ -34,6 +34,16 @@ const replies = {
   openai: `<|channel|>analysis<|message|>${prose}<|end|><|start|>assistant<|channel|>commentary to=functions.write_file <|constrain|>json<|message|>${json}<|call|>`,
 };
 
+// A write_file call whose content quotes the format's own tags (an agent writing docs about
+// them): the parser looks past the quoted close tag for the whole rest of the value.
+const quoting = `Calls look like <tool_call>{"name": "f"}</tool_call> and <parameter=x>1</parameter>.\n${content.repeat(40)}`;
+const quotingArgs = { path: 'docs/calls.md', content: quoting };
+const quotingReplies = {
+  hermes: `<tool_call>\n{"name": "write_file", "arguments": ${JSON.stringify(quotingArgs)}}\n</tool_call>`,
+  qwen3_coder: `<tool_call>\n<function=write_file>\n<parameter=path>\ndocs/calls.md\n</parameter>\n<parameter=content>\n${quoting}\n</parameter>\n</function>\n</tool_call>`,
+  glm45: `<tool_call>write_file\n<arg_key>path</arg_key>\n<arg_value>docs/calls.md</arg_value>\n<arg_key>content</arg_key>\n<arg_value>${quoting.replace('</parameter>', '</arg_value>')}</arg_value>\n</tool_call>`,
+};
+
 const thinking = `${prose}${prose}`;
 const reasoningReplies = {
   deepseek_r1: `${thinking}</think>\n\n${prose}`,
@@ -117,3 +127,4 @@ function report(title, factories, workload) {
 console.log(`node ${process.version}, ${process.arch}`);
 report('Tool-call parsers: prose, a write_file call, prose', toolCallParsers, replies);
 report('Reasoning parsers: reasoning, then an answer', reasoningParsers, reasoningReplies);
+report('Tool-call parsers: a call whose value quotes the format\'s own tags', toolCallParsers, quotingReplies);
