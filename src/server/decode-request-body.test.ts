@@ -69,12 +69,18 @@ test.each([
 });
 
 test.each(['compress', 'zstd', 'gzip, br', 'bogus'])(
-  'Content-Encoding %s → 415 naming the codings Ferry takes',
+  'Content-Encoding %s → 400 request_body_encoding_unsupported naming the codings Ferry takes',
   (coding) => {
     const call = () =>
       decodeRequestBody(new PassThrough(), withLength(Buffer.from(json), coding), limit);
     expect(call).toThrow(ApiError);
-    expect(call).toThrow(expect.objectContaining({ status: 415, type: 'invalid_request_error' }));
+    expect(call).toThrow(
+      expect.objectContaining({
+        status: 400,
+        type: 'invalid_request_error',
+        details: { error_code: 'request_body_encoding_unsupported' },
+      }),
+    );
     expect(call).toThrow(/gzip, deflate, br/);
   },
 );

@@ -13,7 +13,8 @@ const decoders: ReadonlyMap<string, () => Transform> = new Map([
 
 /**
  * A request body with its `Content-Encoding` undone, for the body parser: the body as it came
- * when it has no coding (or `identity`), a 415 for a coding Ferry cannot undo. The decoded bytes
+ * when it has no coding (or `identity`), a 400 for a coding Ferry cannot undo. The errors carry
+ * the `error_code`s Anthropic's API gives them (the SDK raises a class of its own for each). The decoded bytes
  * are held to `maxBytes` here, so a zip bomb stops at the limit (a 413) instead of being
  * inflated and thrown away; a corrupt body is a 400. `receivedEncodedLength` counts the bytes as
  * sent, for the check against `content-length` (Fastify's name for it). The decoded stream
@@ -34,7 +35,7 @@ export function decodeRequestBody(
     throw new ApiError(
       'invalid_request_error',
       `Content-Encoding ${header} is not supported: send the body as is, or encoded with one of gzip, deflate, br`,
-      { status: 415 },
+      { details: { error_code: 'request_body_encoding_unsupported' } },
     );
   const decoder = createDecoder();
   const body = new DecodedBody(maxBytes);
@@ -46,7 +47,7 @@ export function decodeRequestBody(
       new ApiError(
         'invalid_request_error',
         `Request body is not valid ${coding} data (Content-Encoding): ${error.message}`,
-        { cause: error },
+        { cause: error, details: { error_code: 'request_body_encoding_invalid' } },
       ),
     ),
   );
@@ -79,6 +80,7 @@ class DecodedBody extends Transform {
       new ApiError(
         'request_too_large',
         `Request body is larger than the ${this.maxBytes} byte limit once decompressed`,
+        { details: { error_code: 'request_body_too_large_after_decoding' } },
       ),
     );
   }

@@ -96,7 +96,7 @@ describe('a body Ferry cannot read is refused in Anthropic’s shape, naming why
       'a coding Ferry does not take',
       gzipSync(Buffer.from(ask)),
       'compress',
-      415,
+      400,
       'invalid_request_error',
       'Content-Encoding compress is not supported',
     ],
@@ -139,6 +139,18 @@ describe('a body Ferry cannot read is refused in Anthropic’s shape, naming why
     expect(await upstream.chatBodies()).toEqual([]);
   });
 });
+
+test.each([
+  ['compress', gzipSync(Buffer.from(ask)), 'request_body_encoding_unsupported'],
+  ['gzip', Buffer.from(ask), 'request_body_encoding_invalid'],
+  ['gzip', gzipSync(Buffer.alloc(bodyLimit * 2)), 'request_body_too_large_after_decoding'],
+])(
+  'Content-Encoding %s: error.details.error_code %s, as Anthropic names it',
+  async (coding, body, code) => {
+    const response = await send(body, { 'content-encoding': coding });
+    expect(response.json).toMatchObject({ error: { details: { error_code: code } } });
+  },
+);
 
 describe('a coded body nobody reads, or one refused before it is read, leaves Ferry up', () => {
   /** Raw HTTP: fetch would not send a Content-Length the body does not have. */
