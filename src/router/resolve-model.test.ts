@@ -21,3 +21,19 @@ test.each([
 test('the default sends claude-* to the first served model', () => {
   expect(resolveModel('claude-fable-5-2', ['only-model'])).toBe('only-model');
 });
+
+// What Ollama and LM Studio list: every model pulled, the last used first, with tags.
+const pulled = ['nomic-embed-text:latest', 'qwen3-coder:latest', 'llama3.2:3b'];
+
+test.each([
+  ['qwen3-coder', 'qwen3-coder:latest'],
+  ['llama3.2', undefined],
+  ['llama3.2:3b', 'llama3.2:3b'],
+  ['claude-sonnet-4-5', 'qwen3-coder:latest'],
+])('among pulled models, %s → %s', (requested, expected) => {
+  expect(resolveModel(requested, pulled)).toBe(expected);
+});
+
+test('a list of embedding models only still answers claude-* with its first', () => {
+  expect(resolveModel('claude-opus-5-5', ['bge-m3:latest'])).toBe('bge-m3:latest');
+});

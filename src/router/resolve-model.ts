@@ -5,7 +5,9 @@
  *
  * Order: an exact served name; an alias whose key equals the id; a family alias (`opus`,
  * `sonnet`, `haiku`) matching a Claude id of that family; a glob alias (`claude-*`), in config
- * order; finally any `claude-*` id goes to the first served model.
+ * order; finally any `claude-*` id goes to the first served model that is not an embedding
+ * model (Ollama and LM Studio list every model pulled, the last used first). A name without a
+ * tag is its `:latest` (Ollama's convention: `qwen3-coder` is `qwen3-coder:latest`).
  */
 export function resolveModel(
   requested: string,
@@ -14,6 +16,7 @@ export function resolveModel(
 ): string | undefined {
   const id = stripContextSuffix(requested);
   if (served.includes(id)) return id;
+  if (!id.includes(':') && served.includes(`${id}:latest`)) return `${id}:latest`;
   const exact = aliases[id];
   if (exact !== undefined) return exact;
   const entries = Object.entries(aliases);
@@ -21,8 +24,12 @@ export function resolveModel(
   if (family !== undefined) return family[1];
   const glob = entries.find(([key]) => key.includes('*') && globToRegExp(key).test(id));
   if (glob !== undefined) return glob[1];
-  return id.startsWith('claude-') ? served[0] : undefined;
+  if (!id.startsWith('claude-')) return undefined;
+  return served.find((name) => !embeddingModel.test(name)) ?? served[0];
 }
+
+/** Names of embedding models, which cannot answer a chat (nomic-embed-text, bge-m3, …). */
+const embeddingModel = /embed|\bbge-|\be5-|minilm/i;
 
 /** Claude Code marks long-context variants with a `[1m]` suffix. */
 function stripContextSuffix(id: string): string {

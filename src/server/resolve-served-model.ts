@@ -15,10 +15,15 @@ export async function resolveServedModel(
   throw modelNotServedError(requested, served);
 }
 
-/** Anthropic's 404 for a model id, naming what is served instead. */
+/**
+ * Anthropic's 404 for a model id, naming what is served instead. An empty list is the engine's
+ * (Ollama with no model pulled answers `"data": null`, LM Studio with none loaded `[]`): no
+ * request can succeed until one is, whatever model the client names.
+ */
 export function modelNotServedError(requested: string, served: readonly string[]): ApiError {
-  return new ApiError(
-    'not_found_error',
-    `model: ${requested} is not served here; served models: ${served.join(', ') || '(none)'}`,
-  );
+  const instead =
+    served.length === 0
+      ? 'the upstream serves no models (pull or load a model in the engine)'
+      : `served models: ${served.join(', ')}`;
+  return new ApiError('not_found_error', `model: ${requested} is not served here; ${instead}`);
 }

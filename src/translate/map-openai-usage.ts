@@ -9,9 +9,19 @@ export function mapOpenAIUsage(usage: OpenAIUsage): ModelUsage {
   // Assigned, not spread in: with usage in every chunk this runs for each of them.
   const cached = usage.prompt_tokens_details?.cached_tokens;
   if (cached != null) mapped.cachedInputTokens = cached;
-  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens ?? sglangReasoning(usage);
   if (reasoning != null) mapped.reasoningTokens = reasoning;
   return mapped;
+}
+
+/**
+ * SGLang's top-level `reasoning_tokens` (UsageInfo, python/sglang/srt/entrypoints/openai/
+ * protocol.py). It defaults to 0, which SGLang sends in every per-chunk usage and, in releases
+ * that never fill it, in the final one too: a 0 is no count, so the per-chunk counts decide.
+ */
+function sglangReasoning(usage: OpenAIUsage): number | undefined {
+  const count = usage.reasoning_tokens;
+  return count != null && count > 0 ? count : undefined;
 }
 
 /**

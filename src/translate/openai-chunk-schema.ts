@@ -17,6 +17,8 @@ const usage = z.object({
   completion_tokens: z.number().nullish(),
   prompt_tokens_details: z.object({ cached_tokens: z.number().nullish() }).nullish(),
   completion_tokens_details: z.object({ reasoning_tokens: z.number().nullish() }).nullish(),
+  /** SGLang's place for the count (python/sglang/srt/entrypoints/openai/protocol.py UsageInfo). */
+  reasoning_tokens: z.number().nullish(),
 });
 
 /** llama-server's speed report; its counts stand in for usage until usage comes. */

@@ -12,6 +12,11 @@ const call = (index: number, fields: { id?: string; name?: string; args?: string
   id: fields.id ?? null,
   function: { name: fields.name ?? null, arguments: fields.args ?? null },
 });
+/** A call delta without `index`, as Ollama sent them before v0.4.7. */
+const unindexed = (fields: { id?: string; name?: string; args?: string }) => {
+  const { index: _index, ...rest } = call(0, fields);
+  return rest;
+};
 
 function run(chunks: OpenAIChunk[]): ModelStreamPart[] {
   const machine = new OpenAIChunkToParts();
@@ -204,6 +209,58 @@ describe('OpenAIChunkToParts', () => {
       ],
       expected: [{ name: 'Bash', args: '{"command": ls' }],
     },
+    {
+      name: 'no index, two calls in one chunk (Ollama < 0.4.7)',
+      chunks: [
+        delta({
+          tool_calls: [
+            unindexed({ id: 'call_a1', name: 'get_weather', args: '{"city":"Paris"}' }),
+            unindexed({ id: 'call_b2', name: 'get_time', args: '{}' }),
+          ],
+        }),
+        delta({}, 'tool_calls'),
+      ],
+      expected: [
+        { name: 'get_weather', args: '{"city":"Paris"}' },
+        { name: 'get_time', args: '{}' },
+      ],
+    },
+    {
+      name: 'no index, one call per chunk: a new id is a new call',
+      chunks: [
+        delta({
+          tool_calls: [unindexed({ id: 'call_1', name: 'get_weather', args: '{"city":"Paris"}' })],
+        }),
+        delta({ tool_calls: [unindexed({ id: 'call_2', name: 'get_time', args: '{}' })] }),
+        delta({}, 'tool_calls'),
+      ],
+      expected: [
+        { name: 'get_weather', args: '{"city":"Paris"}' },
+        { name: 'get_time', args: '{}' },
+      ],
+    },
+    {
+      name: 'no index, no ids: a new name is a new call',
+      chunks: [
+        delta({ tool_calls: [unindexed({ name: 'Read', args: '{"file_path":"/a"}' })] }),
+        delta({ tool_calls: [unindexed({ name: 'Bash', args: '{"command":"ls"}' })] }),
+        delta({}, 'tool_calls'),
+      ],
+      expected: [
+        { name: 'Read', args: '{"file_path":"/a"}' },
+        { name: 'Bash', args: '{"command":"ls"}' },
+      ],
+    },
+    {
+      name: 'no index, arguments split, id repeated or left out: one call',
+      chunks: [
+        delta({ tool_calls: [unindexed({ id: 'c1', name: 'Bash', args: '{"comm' })] }),
+        delta({ tool_calls: [unindexed({ id: 'c1', args: 'and":' })] }),
+        delta({ tool_calls: [unindexed({ args: '"ls"}' })] }),
+        delta({}, 'tool_calls'),
+      ],
+      expected: [{ name: 'Bash', args: '{"command":"ls"}' }],
+    },
   ])('tool calls: $name', ({ chunks, expected }) => {
     const parts = run(chunks);
     expect(calls(parts)).toEqual(expected);
@@ -272,6 +329,59 @@ test.each<[string, OpenAIChunk[], boolean]>([
   const machine = new OpenAIChunkToParts();
   for (const chunk of chunks) machine.push(chunk);
   expect(machine.whole).toBe(whole);
+});
+
+// LM Studio's `{"index":0,"id":"","type":"function"}` (lmstudio-bug-tracker #830).
+const emptyCall = { index: 0, id: '' };
+test.each<[string, OpenAIChunk[], ModelStreamPart[]]>([
+  [
+    'the only call',
+    [delta({ content: 'Done.' }), delta({ tool_calls: [emptyCall] }), delta({}, 'tool_calls')],
+    [
+      { type: 'text-delta', text: 'Done.' },
+      // The message builder's stop reason is end_turn: no tool_use block was sent.
+      { type: 'finish', reason: 'tool-calls' },
+    ],
+  ],
+  [
+    'beside a real call',
+    [
+      delta({ tool_calls: [call(0, { id: 'a', name: 'Bash', args: '{}' })] }),
+      delta({ tool_calls: [{ index: 1, id: '' }] }),
+      delta({}, 'tool_calls'),
+    ],
+    [
+      { type: 'tool-call-start', id: 'a', name: 'Bash' },
+      { type: 'tool-call-delta', id: 'a', argumentsDelta: '{}' },
+      { type: 'tool-call-end', id: 'a' },
+      { type: 'finish', reason: 'tool-calls' },
+    ],
+  ],
+])('a call with neither name nor arguments is dropped and reported: %s', (_name, chunks, parts) => {
+  const warnings: string[] = [];
+  const machine = new OpenAIChunkToParts({ warn: (_fields, message) => warnings.push(message) });
+  expect(chunks.flatMap((chunk) => machine.push(chunk))).toEqual(parts);
+  expect(warnings).toEqual([expect.stringContaining('neither a name nor arguments; dropped')]);
+});
+
+test('an SGLang stream: the final top-level reasoning_tokens, not the per-chunk 0', () => {
+  // python/sglang/srt/entrypoints/openai/protocol.py UsageInfo: reasoning_tokens defaults to 0.
+  const counts = (completion: number, reasoning: number) => ({
+    prompt_tokens: 300,
+    completion_tokens: completion,
+    reasoning_tokens: reasoning,
+    completion_tokens_details: null,
+  });
+  const usages = run([
+    { ...delta({ reasoning_content: 'Need weather.' }), usage: counts(5, 0) },
+    { ...delta({ content: 'Sunny.' }), usage: counts(30, 0) },
+    delta({}, 'stop'),
+    { choices: [], usage: counts(40, 25) },
+  ]).filter((part) => part.type === 'usage');
+  expect(usages.at(-1)).toEqual({
+    type: 'usage',
+    usage: { inputTokens: 300, outputTokens: 40, reasoningTokens: 25 },
+  });
 });
 
 test('arguments that are not JSON are passed on and reported', () => {

@@ -11,6 +11,8 @@ interface WarningLog {
 
 interface PendingCall {
   id: string;
+  /** The id the upstream gave, where it gave one (an empty one is none: LM Studio). */
+  givenId: string | undefined;
   name: string | undefined;
   /** Arguments not yet emitted (the call is not the live one, or its name is unknown). */
   buffered: string;
@@ -26,10 +28,14 @@ interface PendingCall {
  * delta, the whole call in one chunk, arguments in the same chunk as finish_reason, parallel
  * calls sequential or interleaved by index. Anthropic allows one open block at a time, so the
  * first call streams live and any other call is buffered and emitted whole when the live one
- * can no longer receive arguments (the stream finished).
+ * can no longer receive arguments (the stream finished). Ollama before v0.4.7 sent calls without
+ * `index`: each is then placed by its position in the chunk's array, and a different id or
+ * name at that position is another call.
  */
 export class OpenAIChunkToParts {
   private readonly calls = new Map<number, PendingCall>();
+  /** Calls without `index`: the key of the call being built at each position of the array. */
+  private readonly positionKeys = new Map<number, number>();
   private liveIndex: number | undefined;
   private finished = false;
   private usageTold = false;
@@ -80,7 +86,8 @@ export class OpenAIChunkToParts {
     if (delta != null) {
       if (reasoning) parts.push({ type: 'reasoning-delta', text: reasoning });
       if (delta.content) parts.push({ type: 'text-delta', text: delta.content });
-      for (const call of delta.tool_calls ?? []) this.pushToolCall(call, parts);
+      for (const [position, call] of (delta.tool_calls ?? []).entries())
+        this.pushToolCall(call, position, parts);
     }
     if (choice?.finish_reason != null) {
       this.closeCalls(parts);
@@ -100,12 +107,18 @@ export class OpenAIChunkToParts {
     return [];
   }
 
-  private pushToolCall(delta: OpenAIToolCallDelta, parts: ModelStreamPart[]): void {
-    const index = delta.index ?? 0;
+  private pushToolCall(
+    delta: OpenAIToolCallDelta,
+    position: number,
+    parts: ModelStreamPart[],
+  ): void {
+    const index = delta.index ?? this.keyWithoutIndex(delta, position);
     let call = this.calls.get(index);
     if (call === undefined) {
+      const givenId = delta.id || undefined;
       call = {
-        id: delta.id ?? `call_${index}`,
+        id: givenId ?? `call_${index}`,
+        givenId,
         name: undefined,
         buffered: '',
         all: '',
@@ -121,17 +134,40 @@ export class OpenAIChunkToParts {
     if (this.liveIndex === index) emitCall(call, parts);
   }
 
+  /**
+   * The key of a delta without `index`: the call being built at its position in the chunk's
+   * array, unless the delta names another id or function, which starts a new call (Ollama sent
+   * each call whole, several in one chunk's array or one per chunk, all at position 0).
+   */
+  private keyWithoutIndex(delta: OpenAIToolCallDelta, position: number): number {
+    const key = this.positionKeys.get(position);
+    const current = key === undefined ? undefined : this.calls.get(key);
+    if (key !== undefined && current !== undefined && !startsAnotherCall(delta, current))
+      return key;
+    const fresh = this.calls.has(position) ? Math.max(...this.calls.keys()) + 1 : position;
+    this.positionKeys.set(position, fresh);
+    return fresh;
+  }
+
   private closeCalls(parts: ModelStreamPart[]): void {
     const indices = [...this.calls.keys()].sort((a, b) => a - b);
     const live = this.liveIndex;
     if (live !== undefined) this.closeCall(this.calls.get(live), parts);
     for (const index of indices) if (index !== live) this.closeCall(this.calls.get(index), parts);
     this.calls.clear();
+    this.positionKeys.clear();
     this.liveIndex = undefined;
   }
 
   private closeCall(call: PendingCall | undefined, parts: ModelStreamPart[]): void {
     if (call === undefined) return;
+    if (call.name === undefined && call.all === '') {
+      // LM Studio can send `{"id":"","type":"function"}` and nothing more (lmstudio-bug-tracker
+      // #830): no call to make. With no tool_use block left, the message builder's stop reason
+      // is end_turn.
+      this.log?.warn({}, `upstream sent a tool call with neither a name nor arguments; dropped`);
+      return;
+    }
     call.name ??= 'unknown_tool';
     emitCall(call, parts);
     parts.push({ type: 'tool-call-end', id: call.id });
@@ -142,6 +178,16 @@ export class OpenAIChunkToParts {
       );
     }
   }
+}
+
+/** A delta naming an id or function other than the call's own. */
+function startsAnotherCall(delta: OpenAIToolCallDelta, call: PendingCall): boolean {
+  const id = delta.id || undefined;
+  const name = delta.function?.name || undefined;
+  return (
+    (id !== undefined && call.givenId !== undefined && id !== call.givenId) ||
+    (name !== undefined && call.name !== undefined && name !== call.name)
+  );
 }
 
 function isJson(text: string): boolean {

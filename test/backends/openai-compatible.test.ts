@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Backend } from '../../src/backends/backend.js';
 import { OpenAICompatibleBackend } from '../../src/backends/openai-compatible/openai-compatible-backend.js';
@@ -91,6 +92,51 @@ describe('OpenAI-compatible: a connection the upstream drops', () => {
     expect(textOf(parts)).toBe('fine');
     const sent = await chatRequests(scripted.upstream);
     expect(sent.map((entry) => entry.cut)).toEqual([true, false]);
+  });
+});
+
+describe('OpenAI-compatible: Ollama', () => {
+  const scripted = startScriptedBackend(
+    { flavor: 'vllm', models: ['qwen3-coder:latest'] },
+    { retries: 0 },
+  );
+
+  test('a model that cannot think: asked again without reasoning_effort, and then never with it', async () => {
+    // Ollama (server/routes.go) when reasoning_effort, read as "think", meets such a model.
+    const refusal = {
+      status: 400,
+      body: {
+        error: {
+          message: '"qwen3-coder:latest" does not support thinking',
+          type: 'invalid_request_error',
+        },
+      },
+    };
+    await scripted.upstream.script([refusal, { text: 'first' }, { text: 'second' }]);
+    await scripted.upstream.clearRequests();
+    const ask = { stream: true, output_config: { effort: 'high' as const } };
+    for (const expected of ['first', 'second'])
+      expect(textOf(await collect(scripted.backend, modelRequest('qwen3-coder:latest', ask)))).toBe(
+        expected,
+      );
+    const sent = await scripted.upstream.chatBodies<{ reasoning_effort?: string }>();
+    expect(sent.map((body) => body.reasoning_effort)).toEqual(['high', undefined, undefined]);
+  });
+
+  test('no model pulled (data: null) is an empty list, not a broken answer', async () => {
+    const server = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"object":"list","data":null}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const backend = new OpenAICompatibleBackend({ url: `http://127.0.0.1:${port}`, retries: 0 });
+    try {
+      expect(await backend.listModels()).toEqual([]);
+    } finally {
+      await backend.close();
+      server.close();
+    }
   });
 });
 

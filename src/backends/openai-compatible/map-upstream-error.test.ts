@@ -156,6 +156,41 @@ test.each([
     },
   },
   {
+    // The prompt alone does not fit: a retry with less output would be refused the same way.
+    name: 'LM Studio: the first N tokens do not fit in the loaded context (lmstudio-bug-tracker)',
+    status: 400,
+    body: JSON.stringify({
+      error:
+        'Trying to keep the first 5000 tokens when context the overflows. However, the model is loaded with context length of only 4096 tokens, which is not enough. Try to load the model with a larger context length, or provide a shorter input',
+    }),
+    maxTokens: 32000,
+    expected: {
+      type: 'invalid_request_error',
+      status: 400,
+      message: 'prompt is too long: 5000 tokens > 4096 maximum',
+    },
+  },
+  {
+    name: 'Ollama: the prompt is longer than the context, no numbers',
+    status: 400,
+    body: JSON.stringify({
+      error: {
+        message:
+          'the prompt is longer than the context length currently available to the model; shorten the prompt, adjust the context length in settings, or use a model with a longer context length',
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+    }),
+    maxTokens: 32000,
+    expected: {
+      type: 'invalid_request_error',
+      status: 400,
+      message:
+        'prompt is too long: the prompt is longer than the context length currently available to the model; shorten the prompt, adjust the context length in settings, or use a model with a longer context length',
+    },
+  },
+  {
     name: 'a Python traceback as plain text: only the exception reaches the client',
     status: 500,
     body: 'Traceback (most recent call last):\n  File "/usr/lib/python3/vllm/x.py", line 3, in f\n    raise ValueError(\'bad sampling params\')\nValueError: bad sampling params',

@@ -103,8 +103,9 @@ function contextFailure(
   detail: string | undefined,
   requestedMaxTokens: number | undefined,
 ): UpstreamFailure {
-  const { promptTokens, promptAtLeast, contextLength } = overflow;
+  const { promptTokens, promptAtLeast, contextLength, promptAlone } = overflow;
   const asked = requestedMaxTokens ?? 0;
+  if (promptAlone) return { error: promptTooLongError(overflow, detail) };
   if (promptTokens !== undefined && contextLength !== undefined && promptTokens < contextLength) {
     const room = contextLength - promptTokens;
     if (asked > room) {

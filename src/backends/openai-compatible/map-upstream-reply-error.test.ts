@@ -71,6 +71,19 @@ test.each([
     message: 'prompt is too long: 5000 tokens > 4096 maximum',
   },
   {
+    name: 'a context error whose prompt fits (max_tokens did not): no compaction asked for',
+    json: {
+      error: {
+        message:
+          "'max_tokens' or 'max_completion_tokens' is too large: 5000. This model's maximum context length is 4096 tokens and your request has 100 input tokens (5000 > 4096 - 100).",
+        code: 400,
+      },
+    },
+    type: 'api_error',
+    message:
+      "Upstream error: 'max_tokens' or 'max_completion_tokens' is too large: 5000. This model's maximum context length is 4096 tokens and your request has 100 input tokens (5000 > 4096 - 100).",
+  },
+  {
     name: "llama-server's context overflow, its counts in fields of their own",
     json: {
       error: {

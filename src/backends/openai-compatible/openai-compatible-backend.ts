@@ -86,6 +86,8 @@ export class OpenAICompatibleBackend implements Backend {
   private readonly closing = new AbortController();
   /** Tool lists' JSON bytes by identity: a list the tool cache gives again is encoded once. */
   private readonly toolsJson = new WeakMap<object, Buffer>();
+  /** Models the upstream refused a reasoning effort for (they cannot think): sent without it. */
+  private readonly cannotThink = new Set<string>();
   /** Where warnings go for a request without a log of its own: `onWarning`. */
   private readonly log: RequestLog;
 
@@ -190,7 +192,11 @@ export class OpenAICompatibleBackend implements Backend {
     const named =
       upstream === undefined || upstream.id === chat.model ? chat : { ...chat, model: upstream.id };
     const capped = capMaxTokens(named, upstream?.contextLength);
-    const body = askCountsInEveryChunk(capped, upstream);
+    let body = askCountsInEveryChunk(capped, upstream);
+    if (body.reasoning_effort != null && this.cannotThink.has(body.model)) {
+      const { reasoning_effort: _dropped, ...rest } = body;
+      body = rest;
+    }
     return this.sendChat(
       this.serialize(body),
       { asked: chat.model, sent: named.model },
@@ -237,6 +243,7 @@ export class OpenAICompatibleBackend implements Backend {
     log: RequestLog,
   ): Promise<{ response: UpstreamResponse; capped: boolean }> {
     let renamed = false;
+    let thinkingDropped = false;
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < (this.options.retries ?? 2) && !signal.aborted;
       let response: UpstreamResponse;
@@ -275,6 +282,13 @@ export class OpenAICompatibleBackend implements Backend {
       } else if (renamedTo !== undefined) {
         payload = withFields(payload, { model: renamedTo });
         renamed = true;
+      } else if (!thinkingDropped && refusesThinking(response.statusCode, text)) {
+        // Ollama (0.11.5+) reads reasoning_effort as "think", which a model without thinking
+        // refuses (Claude Code asks for an effort on every turn): the model answers without
+        // it, and later requests for it go without it at once.
+        payload = withFields(payload, { reasoning_effort: undefined });
+        this.cannotThink.add(model.sent);
+        thinkingDropped = true;
       } else if (canRetry && retryableStatuses.has(response.statusCode)) {
         await this.backoff(attempt, signal);
       } else {
@@ -419,6 +433,11 @@ function reportRefusal(failure: UpstreamFailure, upstreamStatus: number, log: Re
  * The serialised request with some fields changed (one set to undefined is left out). Rare (a
  * retry): parsed again rather than kept as objects for every request's whole wait.
  */
+/** Ollama's `"qwen3-coder:latest" does not support thinking` (server/routes.go). */
+function refusesThinking(status: number, text: string): boolean {
+  return status === 400 && /does not support thinking/i.test(text);
+}
+
 function withFields(
   payload: Buffer[],
   fields: { [K in keyof ChatRequest]?: ChatRequest[K] | undefined },
@@ -442,6 +461,8 @@ function parseModelList(text: string): UpstreamModel[] {
     throw new ApiError('api_error', 'The upstream /v1/models answer is not JSON');
   }
   const data = (json as { data?: unknown }).data;
+  // Ollama with no model pulled answers `{"object":"list","data":null}`: none served yet.
+  if (data === null) return [];
   if (!Array.isArray(data))
     throw new ApiError('api_error', 'The upstream /v1/models answer has no data list');
   return data.flatMap((entry: unknown) => {

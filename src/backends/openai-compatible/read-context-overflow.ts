@@ -1,8 +1,10 @@
 // source: vllm-project/vllm vllm/renderers/params.py (`TokenizeParams`: `_token_len_check`,
 // `_text_len_check`, `__post_init__`, `get_encode_kwargs`), older `serving_engine.py`
 // `_validate_input`; sglang `serving_chat` / scheduler length checks; llama.cpp
-// tools/server `exceed_context_size_error`. Wordings change between releases: numbers are read
-// with a pattern each, never by matching whole sentences.
+// tools/server `exceed_context_size_error`; LM Studio's "Trying to keep the first N tokens…"
+// (lmstudio-bug-tracker); Ollama llm/server.go "the prompt is longer than the context length…"
+// (no numbers). Wordings change between releases: numbers are read with a pattern each, never
+// by matching whole sentences.
 
 /** The numbers a context-length refusal states, where it states them. */
 export interface ContextOverflow {
@@ -17,6 +19,11 @@ export interface ContextOverflow {
   contextLength?: number | undefined;
   /** The output tokens the refused request asked for. */
   outputTokens?: number | undefined;
+  /**
+   * The refusal says the prompt by itself does not fit (Ollama, LM Studio): a retry with less
+   * output, or none, would be refused the same way.
+   */
+  promptAlone: boolean;
 }
 
 /** Words only a context-length refusal uses. */
@@ -29,6 +36,7 @@ const promptPatterns = [
   /You passed (\d+) input tokens/, // vLLM renderer
   /prompt contains (?:at least )?(\d+) input tokens/, // vLLM, newest
   /(\d+) tokens from the input messages/, // SGLang
+  /keep the first (\d+) tokens/, // LM Studio: "Trying to keep the first N tokens when context the overflows"
   /prompt \(length (\d+)\)/, // vLLM: "The decoder prompt (length N) is longer than…"
   /The input \((\d+) tokens\)/, // SGLang: "The input (N tokens) is longer than the model's context length"
   /request \((\d+) tokens\)/,
@@ -37,7 +45,7 @@ const promptPatterns = [
 ];
 const contextPatterns = [
   /maximum context length (?:is|of) (\d+)/,
-  /context length is only (\d+)/, // vLLM renderer
+  /context length (?:is|of) only (\d+)/, // vLLM renderer; LM Studio "…of only C tokens"
   /maximum model length (?:of |is )?(\d+)/,
   /context length \((\d+) tokens\)/,
   /context size \((\d+) tokens\)/,
@@ -53,6 +61,9 @@ const outputPatterns = [
   /(\d+) ?cannot be greater than/, // vLLM: "max_tokens=Mcannot be greater than max_model_len=C"
 ];
 
+/** Words of a refusal of the prompt itself, whatever output was asked for. */
+const promptAloneWords = /prompt is longer than the context length|keep the first \d+ tokens/i;
+
 /** The numbers of a context-length refusal; undefined when the text is not one. */
 export function readContextOverflow(text: string): ContextOverflow | undefined {
   if (!overflowWords.test(text)) return undefined;
@@ -66,7 +77,8 @@ export function readContextOverflow(text: string): ContextOverflow | undefined {
       outputTokens !== undefined &&
       outputTokens > 0 &&
       promptTokens + outputTokens === contextLength + 1);
-  return { promptTokens, promptAtLeast, contextLength, outputTokens };
+  const promptAlone = promptAloneWords.test(text);
+  return { promptTokens, promptAtLeast, contextLength, outputTokens, promptAlone };
 }
 
 function firstNumber(patterns: readonly RegExp[], text: string): number | undefined {
