@@ -86,8 +86,10 @@ export class OpenAIChunkToParts {
     if (delta != null) {
       if (reasoning) parts.push({ type: 'reasoning-delta', text: reasoning });
       if (delta.content) parts.push({ type: 'text-delta', text: delta.content });
-      for (const [position, call] of (delta.tool_calls ?? []).entries())
-        this.pushToolCall(call, position, parts);
+      const calls = delta.tool_calls;
+      if (calls != null)
+        for (let position = 0; position < calls.length; position++)
+          this.pushToolCall(calls[position]!, position, parts);
     }
     if (choice?.finish_reason != null) {
       this.closeCalls(parts);
