@@ -121,7 +121,7 @@ test.each<[string, Parameters<typeof loadConfig>[0], string]>([
   [
     'a % in the password that starts no escape',
     { upstream: 'http://user:50%off@gpu:8001/v1' },
-    "--upstream: the user:password@ in it is not valid percent-encoding (write % as %25), got 'http://user:50%off@gpu:8001/v1'",
+    "--upstream: the user:password@ in it is not valid percent-encoding (write % as %25), got 'http://user:***@gpu:8001/v1'",
   ],
   [
     'a key and credentials in the URL',

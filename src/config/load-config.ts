@@ -83,13 +83,18 @@ function describeIssue(
   return flag !== key ? `${flag}: ${detail}` : `${file}: ${path.join('.')}: ${detail}`;
 }
 
+/** A URL's password is not repeated in an error (it may be read over a shoulder or in a log). */
+function withoutPassword(value: string): string {
+  return value.replace(/(\/\/[^/@:\s]*:)[^/@\s]*@/, '$1***@');
+}
+
 /** What is wrong, in words a user reads (not zod's `<=65535`), and the value given. */
 function issueDetail(issue: z.core.$ZodIssue, value: unknown): string {
   if (value === '') return 'expected a non-empty value';
   const got =
     value === undefined
       ? ''
-      : `, got ${typeof value === 'string' ? `'${value}'` : JSON.stringify(value)}`;
+      : `, got ${typeof value === 'string' ? `'${withoutPassword(value)}'` : JSON.stringify(value)}`;
   switch (issue.code) {
     case 'unrecognized_keys':
       return `unknown setting ${issue.keys.join(', ')}`;
