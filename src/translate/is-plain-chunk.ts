@@ -6,7 +6,7 @@ import type { OpenAIChunk } from './openai-chunk-schema.js';
  * whose delta carries text, reasoning or tool-call pieces, and usage counts or llama-server's
  * timings (sent in every chunk when asked), with every field Ferry reads of the type
  * `openAIChunkSchema` allows. It accepts a subset of what the schema accepts (the test holds it
- * to that); anything else, including every chunk with an error, goes through the schema. A
+ * to that); anything else goes through the schema, and a chunk with an error is thrown before it. A
  * tool-call stream is ~70 chunks a reply, and the schema's validated copy of each was a tenth
  * of the gateway's CPU per request.
  */

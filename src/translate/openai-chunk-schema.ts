@@ -46,10 +46,8 @@ export const openAIChunkSchema = z.object({
     .nullish(),
   usage: usage.nullish(),
   timings: timings.nullish(),
-  /** vLLM and llama-server report some failures inside a 200 stream. */
-  error: z
-    .object({ message: z.string().nullish(), type: z.string().nullish(), code: z.unknown() })
-    .nullish(),
+  // A chunk reporting an error (vLLM and llama-server report some failures inside a 200 stream)
+  // never gets here: parseUpstreamChunk throws it, mapped by mapUpstreamReplyError.
 });
 
 export type OpenAIChunk = z.infer<typeof openAIChunkSchema>;

@@ -295,13 +295,6 @@ describe('OpenAIChunkToParts', () => {
     expect(() => machine.finish()).toThrow('ended before the model finished');
   });
 
-  test('an error object inside the stream is an error', () => {
-    const machine = new OpenAIChunkToParts();
-    expect(() =>
-      machine.push({ error: { message: 'boom', type: 'InternalServerError', code: 500 } }),
-    ).toThrow('Upstream error: boom');
-  });
-
   test.each([
     ['stop', 'end-turn'],
     ['length', 'max-tokens'],

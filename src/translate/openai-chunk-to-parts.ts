@@ -62,7 +62,6 @@ export class OpenAIChunkToParts {
   }
 
   push(chunk: OpenAIChunk): ModelStreamPart[] {
-    if (chunk.error != null) throw upstreamStreamError(chunk.error.message, chunk.error.type);
     const parts: ModelStreamPart[] = [];
     const choice = chunk.choices?.[0];
     // First: counts in every chunk (vLLM's continuous_usage_stats, llama-server's
@@ -210,16 +209,6 @@ function emitCall(call: PendingCall, parts: ModelStreamPart[]): void {
     parts.push({ type: 'tool-call-delta', id: call.id, argumentsDelta: call.buffered });
     call.buffered = '';
   }
-}
-
-function upstreamStreamError(
-  message: string | null | undefined,
-  type: string | null | undefined,
-): ApiError {
-  const text = message ?? 'unknown error';
-  const overloaded =
-    /overload|capacity|too many requests/i.test(text) || type === 'ServiceUnavailableError';
-  return new ApiError(overloaded ? 'overloaded_error' : 'api_error', `Upstream error: ${text}`);
 }
 
 /** Output tokens so far, where the chunk carries counts. */

@@ -24,6 +24,11 @@ test('a chunk that is not JSON is an api_error', () => {
 
 test.each([
   [
+    "in vLLM's shape (message, type, code)",
+    '{"error":{"message":"boom","type":"InternalServerError","code":500}}',
+    'Upstream error: boom',
+  ],
+  [
     'without code or type',
     '{"error":{"message":"model crashed"}}',
     'Upstream error: model crashed',
