@@ -2,7 +2,11 @@ import { ApiError, type ApiErrorType } from '../../protocol/api-error.js';
 import { parseJson } from '../../util/parse-json.js';
 import { clientSafeUpstreamText } from './client-safe-upstream-text.js';
 import { promptTooLongError } from './prompt-too-long-error.js';
-import { readContextOverflow, type ContextOverflow } from './read-context-overflow.js';
+import {
+  promptFitsContext,
+  readContextOverflow,
+  type ContextOverflow,
+} from './read-context-overflow.js';
 
 export interface UpstreamFailure {
   error: ApiError;
@@ -106,7 +110,8 @@ function contextFailure(
   const { promptTokens, promptAtLeast, contextLength, promptAlone } = overflow;
   const asked = requestedMaxTokens ?? 0;
   if (promptAlone) return { error: promptTooLongError(overflow, detail) };
-  if (promptTokens !== undefined && contextLength !== undefined && promptTokens < contextLength) {
+  const fits = promptFitsContext(overflow);
+  if (fits === true && promptTokens !== undefined && contextLength !== undefined) {
     const room = contextLength - promptTokens;
     if (asked > room) {
       const error = new ApiError(
@@ -117,11 +122,9 @@ function contextFailure(
     }
   }
   const error = promptTooLongError(overflow, detail);
-  const counted =
-    promptTokens !== undefined && contextLength !== undefined && promptTokens >= contextLength;
   // Without the prompt's size, output asked for may be what does not fit (vLLM refuses a
   // max_tokens above the whole context, or counts characters first): one try without it.
-  return !counted && asked > 0 ? { error, retryWithMaxTokens: 'rest-of-context' } : { error };
+  return fits !== false && asked > 0 ? { error, retryWithMaxTokens: 'rest-of-context' } : { error };
 }
 
 /** The human message of an OpenAI-, FastAPI- or llama-server-shaped error body, or its text. */

@@ -2,7 +2,7 @@ import { ApiError, type ApiErrorType } from '../../protocol/api-error.js';
 import { isPlainObject } from '../../util/is-plain-object.js';
 import { clientSafeUpstreamText } from './client-safe-upstream-text.js';
 import { promptTooLongError } from './prompt-too-long-error.js';
-import { readContextOverflow, type ContextOverflow } from './read-context-overflow.js';
+import { promptFitsContext, readContextOverflow } from './read-context-overflow.js';
 
 /**
  * The error an upstream reported inside a 200 reply (a stream chunk, an SSE `error` event, or
@@ -23,19 +23,11 @@ export function mapUpstreamReplyError(error: unknown): ApiError {
   // The error's other fields too: llama-server gives its counts as n_prompt_tokens and n_ctx.
   const fields = isPlainObject(error) ? `\n${JSON.stringify(error).slice(0, 4096)}` : '';
   const overflow = readContextOverflow(`${raw}${fields}`);
-  if (overflow !== undefined && !promptFits(overflow))
+  // One whose counts show the prompt fits (max_tokens, or the output, did not) is no "prompt is
+  // too long", which makes Claude Code compact a conversation for nothing.
+  if (overflow !== undefined && (overflow.promptAlone || promptFitsContext(overflow) !== true))
     return promptTooLongError(overflow, safe.text, cause);
   return new ApiError(errorType(raw, type, code), `Upstream error: ${safe.text}`, cause);
-}
-
-/**
- * A context error whose numbers show the prompt fits (it was max_tokens, or the output, that did
- * not): not "prompt is too long", which makes Claude Code compact a conversation for nothing.
- */
-function promptFits({ promptAlone, promptTokens, contextLength }: ContextOverflow): boolean {
-  if (promptAlone === true || promptTokens === undefined || contextLength === undefined)
-    return false;
-  return promptTokens < contextLength;
 }
 
 /** A parsed reply that reports an error instead of content, and that error. */

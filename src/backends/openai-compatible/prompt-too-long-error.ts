@@ -1,5 +1,5 @@
 import { ApiError } from '../../protocol/api-error.js';
-import type { ContextOverflow } from './read-context-overflow.js';
+import { promptFitsContext, type ContextOverflow } from './read-context-overflow.js';
 
 /**
  * Anthropic's refusal of a prompt that does not fit, "prompt is too long: N tokens > M maximum",
@@ -7,13 +7,13 @@ import type { ContextOverflow } from './read-context-overflow.js';
  * the whole prompt, its own words (`detail`) stand in for the numbers.
  */
 export function promptTooLongError(
-  { promptTokens, contextLength }: ContextOverflow,
+  overflow: ContextOverflow,
   detail: string | undefined,
   options?: { cause?: unknown },
 ): ApiError {
   const numbers =
-    promptTokens !== undefined && contextLength !== undefined && promptTokens >= contextLength
-      ? `${promptTokens} tokens > ${contextLength} maximum`
+    promptFitsContext(overflow) === false
+      ? `${overflow.promptTokens} tokens > ${overflow.contextLength} maximum`
       : undefined;
   return new ApiError(
     'invalid_request_error',

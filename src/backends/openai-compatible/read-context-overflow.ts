@@ -64,6 +64,15 @@ const outputPatterns = [
 /** Words of a refusal of the prompt itself, whatever output was asked for. */
 const promptAloneWords = /prompt is longer than the context length|keep the first \d+ tokens/i;
 
+/** Whether the prompt by itself fits the context, as the counts say; undefined without both. */
+export function promptFitsContext({
+  promptTokens,
+  contextLength,
+}: ContextOverflow): boolean | undefined {
+  if (promptTokens === undefined || contextLength === undefined) return undefined;
+  return promptTokens < contextLength;
+}
+
 /** The numbers of a context-length refusal; undefined when the text is not one. */
 export function readContextOverflow(text: string): ContextOverflow | undefined {
   if (!overflowWords.test(text)) return undefined;
